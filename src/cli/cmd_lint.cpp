@@ -1,0 +1,16 @@
+#include <iostream>
+
+#include "cli/commands.h"
+
+namespace preflight::cli {
+
+void register_lint(CLI::App& app, int& exit_code) {
+  auto* cmd = app.add_subcommand("lint", "lint (not yet available)");
+  cmd->allow_extras();
+  cmd->callback([&exit_code] {
+    std::cerr << "subca-preflight: 'lint' is not available yet\n";
+    exit_code = 2;
+  });
+}
+
+}  // namespace preflight::cli

@@ -1,0 +1,50 @@
+#include "model/result.h"
+
+namespace preflight {
+
+std::string_view to_string(Status s) {
+  switch (s) {
+    case Status::kPass: return "pass";
+    case Status::kFail: return "fail";
+    case Status::kWarn: return "warn";
+    case Status::kSkip: return "skip";
+  }
+  return "?";
+}
+
+std::string_view to_string(Severity s) {
+  switch (s) {
+    case Severity::kError: return "error";
+    case Severity::kWarning: return "warning";
+    case Severity::kOff: return "off";
+  }
+  return "?";
+}
+
+namespace {
+CheckResult make(std::string_view check, Status status, std::string message, std::string hint,
+                 Json evidence) {
+  CheckResult r;
+  r.check = std::string(check);
+  r.status = status;
+  r.message = std::move(message);
+  r.hint = std::move(hint);
+  r.evidence = evidence.is_null() ? Json::object() : std::move(evidence);
+  return r;
+}
+}  // namespace
+
+CheckResult pass(std::string_view check, std::string message, Json evidence) {
+  return make(check, Status::kPass, std::move(message), {}, std::move(evidence));
+}
+CheckResult fail(std::string_view check, std::string message, std::string hint, Json evidence) {
+  return make(check, Status::kFail, std::move(message), std::move(hint), std::move(evidence));
+}
+CheckResult warn(std::string_view check, std::string message, std::string hint, Json evidence) {
+  return make(check, Status::kWarn, std::move(message), std::move(hint), std::move(evidence));
+}
+CheckResult skip(std::string_view check, std::string reason) {
+  return make(check, Status::kSkip, std::move(reason), {}, Json::object());
+}
+
+}  // namespace preflight

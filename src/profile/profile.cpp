@@ -1,0 +1,23 @@
+#include "profile/profile.h"
+
+namespace preflight {
+
+std::string SourcePos::to_string() const {
+  if (line <= 0) return file;
+  return file + ":" + std::to_string(line) + ":" + std::to_string(column);
+}
+
+std::optional<Bytes> SubcaIdentity::subject_key_id() const {
+  if (certificate && certificate->subject_key_id()) return certificate->subject_key_id();
+  if (tbs && tbs->subject_key_id()) return tbs->subject_key_id();
+  return std::nullopt;
+}
+
+const PathSpec* Profile::reference_path() const {
+  for (const auto& p : paths) {
+    if (p.reference) return &p;
+  }
+  return nullptr;
+}
+
+}  // namespace preflight

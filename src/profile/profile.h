@@ -1,0 +1,108 @@
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "pki/certificate.h"
+#include "util/bytes.h"
+
+namespace preflight {
+
+// Where something was written; line/column are 1-based, 0 when the value
+// did not come from the profile text (e.g. a URL read from a certificate).
+struct SourcePos {
+  std::string file;
+  int line = 0;
+  int column = 0;
+  std::string to_string() const;  // "file:line:col" (or just "file")
+};
+
+struct LocatedUrl {
+  std::string url;
+  SourcePos pos;
+  bool from_certificate = false;  // read from subca.certificate / tbs / probe
+};
+
+enum class IdentitySource { kCertificate, kTbs, kCsr, kSubjectAndKey };
+
+// What is known about the SubCA before and after the ceremony (SPEC §2
+// "identity"): subject and key from the first source present.
+struct SubcaIdentity {
+  IdentitySource source = IdentitySource::kCertificate;
+  Bytes subject_der;  // Name, DER
+  Bytes spki_der;     // SubjectPublicKeyInfo, DER
+  std::optional<Bytes> serial;  // only from certificate (SPEC §4 rule 5)
+  std::optional<pki::Certificate> certificate;
+  std::optional<pki::Certificate> tbs;  // its signature is ignored
+  std::optional<Bytes> csr_der;
+  std::optional<std::string> subject_string;  // as typed, RFC 4514
+  bool subject_from_string() const { return source == IdentitySource::kSubjectAndKey; }
+  // subjectKeyIdentifier from certificate or tbs, if any.
+  std::optional<Bytes> subject_key_id() const;
+  // Where each source was named in the profile (for messages).
+  std::map<std::string, SourcePos> source_pos;  // "certificate", "tbs", "csr", "subject", "public_key"
+};
+
+enum class ProbeExpect { kGood, kRevoked };
+
+struct Probe {
+  std::optional<pki::Certificate> certificate;
+  Bytes serial;  // INTEGER contents (from the certificate or the hex)
+  ProbeExpect expect = ProbeExpect::kGood;
+  SourcePos pos;
+};
+
+enum class IpFamily { kAny, kV4, kV6 };
+
+struct PathSpec {
+  std::string name;
+  SourcePos pos;
+  std::vector<std::string> resolve;     // curl --resolve "host:port:addr"
+  std::vector<std::string> connect_to;  // curl --connect-to "host:port:host2:port2"
+  std::optional<std::string> proxy;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::optional<std::string> user_agent;
+  IpFamily ip = IpFamily::kAny;
+  bool reference = false;
+  // SPEC §4 rule 8: the environment's proxy variables apply only here.
+  bool uses_environment_proxy() const { return !proxy && resolve.empty() && connect_to.empty(); }
+};
+
+struct Profile {
+  std::string file;  // as given on the command line
+  std::string dir;   // folder relative paths resolve against
+  int version = 1;
+  std::string name;
+  std::optional<std::string> policy;  // name or path, as written
+  SourcePos policy_pos;
+
+  pki::Certificate issuer;  // issuer.certificate
+  SourcePos issuer_pos;
+
+  SubcaIdentity subca;
+  // URLs the SubCA certificate carries (served for the issuer). When a
+  // certificate/tbs is present these are read from it; listed URLs are kept
+  // separately for profile.urls-match.
+  std::vector<LocatedUrl> subca_crl_urls, subca_ocsp_urls, subca_ca_issuers_urls;
+  std::vector<LocatedUrl> listed_subca_crl_urls, listed_subca_ocsp_urls,
+      listed_subca_ca_issuers_urls;
+  bool subca_crl_listed = false, subca_ocsp_listed = false, subca_ca_issuers_listed = false;
+
+  // URLs certificates issued by the SubCA carry (served for the SubCA).
+  std::vector<LocatedUrl> issued_crl_urls, issued_ocsp_urls, issued_ca_issuers_urls;
+  std::vector<Probe> probes;
+
+  std::vector<LocatedUrl> controls;
+
+  std::vector<LocatedUrl> full_crls;
+  std::vector<LocatedUrl> partitioned_crls;
+  bool partitioned_placeholder = false;  // CCADB pre-issuance `[""]`
+  bool has_disclosure = false;
+
+  std::vector<PathSpec> paths;  // never empty after loading: default path "default"
+  const PathSpec* reference_path() const;
+};
+
+}  // namespace preflight
