@@ -4,19 +4,26 @@ namespace preflight {
 
 std::string_view to_string(Status s) {
   switch (s) {
-    case Status::kPass: return "pass";
-    case Status::kFail: return "fail";
-    case Status::kWarn: return "warn";
-    case Status::kSkip: return "skip";
+    case Status::kPass:
+      return "pass";
+    case Status::kFail:
+      return "fail";
+    case Status::kWarn:
+      return "warn";
+    case Status::kSkip:
+      return "skip";
   }
   return "?";
 }
 
 std::string_view to_string(Severity s) {
   switch (s) {
-    case Severity::kError: return "error";
-    case Severity::kWarning: return "warning";
-    case Severity::kOff: return "off";
+    case Severity::kError:
+      return "error";
+    case Severity::kWarning:
+      return "warning";
+    case Severity::kOff:
+      return "off";
   }
   return "?";
 }

@@ -12,13 +12,13 @@ namespace preflight {
 
 // Where a transport failure happened, for http.reachable's message.
 enum class TransportStage {
-  kResolve,        // could not resolve host
-  kConnect,        // connection refused / unreachable
-  kProxy,          // proxy refused or failed (CONNECT status, proxy unreachable)
-  kTimeout,        // no complete response within the timeout
-  kReceive,        // reset or truncated mid-response, bad framing
-  kBodyTooLarge,   // over max_body
-  kProtocol,       // not HTTP (e.g. HTTP/0.9 reply), unsupported encoding
+  kResolve,       // could not resolve host
+  kConnect,       // connection refused / unreachable
+  kProxy,         // proxy refused or failed (CONNECT status, proxy unreachable)
+  kTimeout,       // no complete response within the timeout
+  kReceive,       // reset or truncated mid-response, bad framing
+  kBodyTooLarge,  // over max_body
+  kProtocol,      // not HTTP (e.g. HTTP/0.9 reply), unsupported encoding
   kOther,
 };
 
@@ -43,16 +43,16 @@ struct Attempt {
 // What one request saw: bytes plus HTTP facts. The net layer produces it,
 // the checks only read it.
 struct Observation {
-  std::string url;        // as requested (as written in certificates / profile)
-  std::string final_url;  // after followed redirects
-  std::string path;       // path name
-  std::string method;     // "GET" | "POST"
+  std::string url;                      // as requested (as written in certificates / profile)
+  std::string final_url;                // after followed redirects
+  std::string path;                     // path name
+  std::string method;                   // "GET" | "POST"
   std::optional<TransportError> error;  // set when no complete response arrived
   long http_status = 0;
   std::string reason;  // "Not Found"
   std::string content_type;
   std::vector<std::pair<std::string, std::string>> headers;  // final response, in order
-  std::vector<RedirectHop> redirects;                         // followed hops
+  std::vector<RedirectHop> redirects;                        // followed hops
   // A redirect that was not followed (to https or another scheme, or past
   // the hop limit); http_status/headers/body are then those of that reply.
   std::optional<RedirectHop> refused_redirect;

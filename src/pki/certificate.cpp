@@ -85,14 +85,16 @@ std::optional<Certificate> Certificate::from_x509(const X509* source) {
   c.not_after_ = *na;
 
   if (const ASN1_OCTET_STRING* ski = X509_get0_subject_key_id(x)) {
-    c.ski_ = Bytes(ASN1_STRING_get0_data(ski), ASN1_STRING_get0_data(ski) + ASN1_STRING_length(ski));
+    c.ski_ =
+        Bytes(ASN1_STRING_get0_data(ski), ASN1_STRING_get0_data(ski) + ASN1_STRING_length(ski));
   }
   if (const ASN1_OCTET_STRING* aki = X509_get0_authority_key_id(x)) {
-    c.aki_ = Bytes(ASN1_STRING_get0_data(aki), ASN1_STRING_get0_data(aki) + ASN1_STRING_length(aki));
+    c.aki_ =
+        Bytes(ASN1_STRING_get0_data(aki), ASN1_STRING_get0_data(aki) + ASN1_STRING_length(aki));
   }
   int crit = 0;
-  if (ossl::Asn1BitStringPtr ku{static_cast<ASN1_BIT_STRING*>(
-          X509_get_ext_d2i(x, NID_key_usage, &crit, nullptr))}) {
+  if (ossl::Asn1BitStringPtr ku{
+          static_cast<ASN1_BIT_STRING*>(X509_get_ext_d2i(x, NID_key_usage, &crit, nullptr))}) {
     std::uint32_t bits = 0;
     for (int bit = 0; bit < 9; ++bit) {
       if (ASN1_BIT_STRING_get_bit(ku.get(), bit)) bits |= 1u << bit;

@@ -20,13 +20,20 @@ ossl::X509NamePtr decode_name(ByteView der) {
 
 std::string_view string_type_name(int type) {
   switch (type) {
-    case V_ASN1_PRINTABLESTRING: return "PrintableString";
-    case V_ASN1_UTF8STRING: return "UTF8String";
-    case V_ASN1_IA5STRING: return "IA5String";
-    case V_ASN1_T61STRING: return "TeletexString";
-    case V_ASN1_BMPSTRING: return "BMPString";
-    case V_ASN1_UNIVERSALSTRING: return "UniversalString";
-    default: return "other string type";
+    case V_ASN1_PRINTABLESTRING:
+      return "PrintableString";
+    case V_ASN1_UTF8STRING:
+      return "UTF8String";
+    case V_ASN1_IA5STRING:
+      return "IA5String";
+    case V_ASN1_T61STRING:
+      return "TeletexString";
+    case V_ASN1_BMPSTRING:
+      return "BMPString";
+    case V_ASN1_UNIVERSALSTRING:
+      return "UniversalString";
+    default:
+      return "other string type";
   }
 }
 

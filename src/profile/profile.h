@@ -31,8 +31,8 @@ enum class IdentitySource { kCertificate, kTbs, kCsr, kSubjectAndKey };
 // "identity"): subject and key from the first source present.
 struct SubcaIdentity {
   IdentitySource source = IdentitySource::kCertificate;
-  Bytes subject_der;  // Name, DER
-  Bytes spki_der;     // SubjectPublicKeyInfo, DER
+  Bytes subject_der;            // Name, DER
+  Bytes spki_der;               // SubjectPublicKeyInfo, DER
   std::optional<Bytes> serial;  // only from certificate (SPEC §4 rule 5)
   std::optional<pki::Certificate> certificate;
   std::optional<pki::Certificate> tbs;  // its signature is ignored
@@ -42,7 +42,8 @@ struct SubcaIdentity {
   // subjectKeyIdentifier from certificate or tbs, if any.
   std::optional<Bytes> subject_key_id() const;
   // Where each source was named in the profile (for messages).
-  std::map<std::string, SourcePos> source_pos;  // "certificate", "tbs", "csr", "subject", "public_key"
+  std::map<std::string, SourcePos>
+      source_pos;  // "certificate", "tbs", "csr", "subject", "public_key"
 };
 
 enum class ProbeExpect { kGood, kRevoked };

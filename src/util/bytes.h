@@ -19,11 +19,11 @@ inline std::string_view as_chars(ByteView b) {
   return {reinterpret_cast<const char*>(b.data()), b.size()};
 }
 
-std::string hex_encode(ByteView bytes);                        // lowercase, no separators
-std::string hex_encode_colon(ByteView bytes);                  // "AB:CD:…", for key identifiers
-std::optional<Bytes> hex_decode(std::string_view hex);         // accepts ':' and spaces
-std::string base64_encode(ByteView bytes);                     // standard alphabet, padded
-std::optional<Bytes> base64_decode(std::string_view text);     // ignores whitespace
+std::string hex_encode(ByteView bytes);                     // lowercase, no separators
+std::string hex_encode_colon(ByteView bytes);               // "AB:CD:…", for key identifiers
+std::optional<Bytes> hex_decode(std::string_view hex);      // accepts ':' and spaces
+std::string base64_encode(ByteView bytes);                  // standard alphabet, padded
+std::optional<Bytes> base64_decode(std::string_view text);  // ignores whitespace
 Bytes sha256(ByteView bytes);
 Bytes sha1(ByteView bytes);
 

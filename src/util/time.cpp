@@ -51,8 +51,12 @@ Civil civil_from_time(UnixTime t) {
   const unsigned mp = (5 * doy + 2) / 153;
   const unsigned d = doy - (153 * mp + 2) / 5 + 1;
   const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-  return Civil{y + (m <= 2), static_cast<int>(m), static_cast<int>(d), static_cast<int>(rem / 3600),
-               static_cast<int>(rem % 3600 / 60), static_cast<int>(rem % 60)};
+  return Civil{y + (m <= 2),
+               static_cast<int>(m),
+               static_cast<int>(d),
+               static_cast<int>(rem / 3600),
+               static_cast<int>(rem % 3600 / 60),
+               static_cast<int>(rem % 60)};
 }
 
 UnixTime time_from_civil(const Civil& c) {
@@ -179,8 +183,8 @@ std::optional<UnixTime> parse_rfc3339(std::string_view s) {
 std::string format_rfc3339(UnixTime t) {
   const Civil c = civil_from_time(t);
   char buf[40];
-  std::snprintf(buf, sizeof buf, "%04lld-%02d-%02dT%02d:%02d:%02dZ",
-                static_cast<long long>(c.year), c.month, c.day, c.hour, c.minute, c.second);
+  std::snprintf(buf, sizeof buf, "%04lld-%02d-%02dT%02d:%02d:%02dZ", static_cast<long long>(c.year),
+                c.month, c.day, c.hour, c.minute, c.second);
   return buf;
 }
 

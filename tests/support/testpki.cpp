@@ -94,10 +94,18 @@ std::string Key::public_pem() const { return to_pem("PUBLIC KEY", spki_der()); }
 Key make_key(KeyType type) {
   Key key;
   switch (type) {
-    case KeyType::kEcP256: key.pkey.reset(EVP_EC_gen("P-256")); break;
-    case KeyType::kEcP384: key.pkey.reset(EVP_EC_gen("P-384")); break;
-    case KeyType::kEcP521: key.pkey.reset(EVP_EC_gen("P-521")); break;
-    case KeyType::kRsa2048: key.pkey.reset(EVP_RSA_gen(2048)); break;
+    case KeyType::kEcP256:
+      key.pkey.reset(EVP_EC_gen("P-256"));
+      break;
+    case KeyType::kEcP384:
+      key.pkey.reset(EVP_EC_gen("P-384"));
+      break;
+    case KeyType::kEcP521:
+      key.pkey.reset(EVP_EC_gen("P-521"));
+      break;
+    case KeyType::kRsa2048:
+      key.pkey.reset(EVP_RSA_gen(2048));
+      break;
     case KeyType::kRsaPss2048: {
       ossl::EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, "RSA-PSS", nullptr));
       EVP_PKEY* raw = nullptr;
@@ -109,7 +117,9 @@ Key make_key(KeyType type) {
       key.pkey.reset(raw);
       break;
     }
-    case KeyType::kEd25519: key.pkey.reset(EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519")); break;
+    case KeyType::kEd25519:
+      key.pkey.reset(EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519"));
+      break;
   }
   if (!key.pkey) die("keygen");
   return key;
@@ -126,8 +136,7 @@ ossl::X509NamePtr make_name(const std::string& text, bool utf8_country) {
     if (eq == std::string::npos) die("bad name part " + part);
     const std::string attr = part.substr(0, eq);
     const std::string value = part.substr(eq + 1);
-    const int type =
-        attr == "C" && !utf8_country ? V_ASN1_PRINTABLESTRING : V_ASN1_UTF8STRING;
+    const int type = attr == "C" && !utf8_country ? V_ASN1_PRINTABLESTRING : V_ASN1_UTF8STRING;
     ossl::X509NamePtr tmp;
     if (X509_NAME_add_entry_by_txt(name.get(), attr.c_str(), type,
                                    reinterpret_cast<const unsigned char*>(value.data()),
@@ -166,8 +175,8 @@ Issued make_cert(const CertSpec& spec, const Key& subject_key, const Issued* iss
   X509_set1_notAfter(x, make_time(na).get());
   auto subject = make_name(spec.subject, spec.utf8_country);
   X509_set_subject_name(x, subject.get());
-  X509_set_issuer_name(x, issuer != nullptr ? X509_get_subject_name(issuer->x509.get())
-                                            : subject.get());
+  X509_set_issuer_name(
+      x, issuer != nullptr ? X509_get_subject_name(issuer->x509.get()) : subject.get());
   X509_set_pubkey(x, subject_key.pkey.get());
 
   X509V3_CTX ctx;
@@ -237,8 +246,8 @@ Bytes make_crl(const CrlSpec& spec, const Issued& issuer, const Key& signing_key
   const UnixTime this_update = spec.this_update != 0 ? spec.this_update : now_utc() - 3600;
   X509_CRL_set1_lastUpdate(c, make_time(this_update).get());
   if (!spec.omit_next_update) {
-    X509_CRL_set1_nextUpdate(
-        c, make_time(spec.next_update.value_or(this_update + 7 * 86400)).get());
+    X509_CRL_set1_nextUpdate(c,
+                             make_time(spec.next_update.value_or(this_update + 7 * 86400)).get());
   }
   for (const auto& e : spec.entries) {
     X509_REVOKED* revoked = X509_REVOKED_new();

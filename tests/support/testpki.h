@@ -34,7 +34,7 @@ Bytes make_name_der(const std::string& text, bool utf8_country = false);
 struct CertSpec {
   std::string subject = "C=GB,O=Test,CN=Test";
   bool utf8_country = false;
-  std::string serial_hex;  // empty: random 16 bytes
+  std::string serial_hex;   // empty: random 16 bytes
   UnixTime not_before = 0;  // 0: now - 1 day
   UnixTime not_after = 0;   // 0: not_before + 365 days
   // basicConstraints: nullopt omits it.
@@ -73,15 +73,15 @@ Hierarchy make_hierarchy(KeyType key_type = KeyType::kEcP256);
 
 struct CrlEntry {
   std::string serial_hex;
-  UnixTime revoked_at = 0;            // 0: this_update - 1 hour
-  std::optional<int> reason;          // CRLReason; nullopt omits reasonCode
+  UnixTime revoked_at = 0;    // 0: this_update - 1 hour
+  std::optional<int> reason;  // CRLReason; nullopt omits reasonCode
   bool reason_critical = false;
   std::vector<std::pair<std::string, std::string>> extra_extensions;  // cnf syntax
 };
 
 struct CrlSpec {
-  UnixTime this_update = 0;                  // 0: now - 1 hour
-  std::optional<UnixTime> next_update;       // unset: this_update + 7 days; nullopt via omit_next_update
+  UnixTime this_update = 0;             // 0: now - 1 hour
+  std::optional<UnixTime> next_update;  // unset: this_update + 7 days; nullopt via omit_next_update
   bool omit_next_update = false;
   std::optional<std::string> crl_number = "01";  // hex; nullopt omits cRLNumber
   bool crl_number_critical = false;
@@ -91,7 +91,7 @@ struct CrlSpec {
                                    // "critical,@idp" is not supported; give the
                                    // full value "critical,fullname:URI:http://…"
   std::vector<std::pair<std::string, std::string>> extra_extensions;
-  long version = 1;  // 1 = v2
+  long version = 1;                            // 1 = v2
   std::optional<std::string> issuer_override;  // issuer Name text (else issuer's subject)
   bool issuer_override_utf8_country = false;
   const EVP_MD* digest = nullptr;

@@ -1,9 +1,10 @@
+#include "support/testpki.h"
+
 #include <catch2/catch.hpp>
 
 #include "pki/keys.h"
 #include "pki/name.h"
 #include "pki/serial.h"
-#include "support/testpki.h"
 
 using namespace preflight;
 

@@ -1,0 +1,87 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/result.h"
+#include "policy/policy.h"
+#include "util/bytes.h"
+#include "util/time.h"
+
+namespace preflight {
+
+// Who must have signed a CRL and what it must say (SPEC §4 roles subca.crl,
+// issued.crl, disclosure.crl).
+struct CrlExpectation {
+  std::string role;  // "subca.crl" | "issued.crl" | "disclosure.crl"
+  // The issuer's CRL (subca.crl): crl.ca_max_validity / crl.ca_max_age apply
+  // and the IDP scope must cover CA certificates. Otherwise the issued maxima.
+  bool ca_crl = false;
+
+  Bytes issuer_subject_der;  // expected CRL issuer Name, DER
+  Bytes issuer_spki_der;     // key that must verify the signature
+  // subjectKeyIdentifier of the issuer's certificate or tbs. nullopt: compare
+  // with the RFC 5280 §4.2.1.2 method-1 identifier; a mismatch is then a
+  // warning that shows the identifier the ceremony must use.
+  std::optional<Bytes> issuer_key_id;
+  // Identity known only from a typed subject string (SPEC §4 rule 6): a name
+  // that differs only in string encoding is a warning saying so.
+  bool issuer_subject_from_string = false;
+
+  // crl.idp: the URL as written in certificates (before redirects). Empty
+  // with idp_any_of set: the IDP must name one of those (inspect --cert).
+  std::string url;
+  std::vector<std::string> idp_any_of;
+  bool partitioned = false;  // listed in disclosure.partitioned_crls: IDP required
+
+  struct SerialExpectation {
+    Bytes serial;        // INTEGER contents
+    bool expect_listed;  // true: must be on the CRL (revoked probe)
+    std::string label;   // "SubCA serial", "probe certs/test-valid.pem", …
+  };
+  // crl.entries: one result per expectation. Empty → no crl.entries result.
+  std::vector<SerialExpectation> serials;
+};
+
+// What a parsed CRL said, for cross-path and cross-URL comparison.
+struct CrlFacts {
+  bool parsed = false;
+  std::optional<Bytes> crl_number;  // INTEGER contents
+  UnixTime this_update = 0;
+  std::optional<UnixTime> next_update;
+  std::uint64_t entry_count = 0;
+  Bytes sha256;  // of the whole DER body
+};
+
+// All crl.* checks on one body except crl.consistent. Raw results (no
+// policy severities yet), without role/url/path: the caller fills those in.
+// crl.parse failing yields skips for the other crl.* with that reason
+// (SPEC §4 rule 1). Never materialises the entry list: CRLs of millions of
+// entries are walked once.
+Results check_crl(ByteView body, const CrlExpectation& expectation, const Policy& policy,
+                  UnixTime at, CrlFacts* facts = nullptr);
+
+// Looks serials up on a CRL body; used for a serial-only probe judged on the
+// union of the SubCA's CRLs. nullopt entries: not listed. Returns nullopt if
+// the body is not a CRL.
+struct RevocationEntry {
+  UnixTime revoked_at = 0;
+  std::optional<int> reason;
+};
+std::optional<std::vector<std::optional<RevocationEntry>>> lookup_serials(
+    ByteView body, const std::vector<Bytes>& serials);
+
+// crl.consistent against the reference path's copy of the same URL: same
+// cRLNumber, or newer; older is a stale cache — fail when our copy is no
+// longer current at `at`, else warn.
+CheckResult check_crl_against_reference(const CrlFacts& ours, const CrlFacts& reference,
+                                        const std::string& reference_path, const Policy& policy,
+                                        UnixTime at);
+
+// crl.consistent across disclosure.full_crls (CCADB 6.2: every Full CRL URL
+// serves an identical CRL): one result for `url` given the others' facts.
+CheckResult check_full_crls_identical(const std::string& url, const CrlFacts& ours,
+                                      const std::vector<std::pair<std::string, CrlFacts>>& others);
+
+}  // namespace preflight

@@ -1,0 +1,26 @@
+#pragma once
+
+#include <optional>
+
+#include "model/result.h"
+#include "net/observation.h"
+#include "policy/policy.h"
+#include "util/time.h"
+
+namespace preflight {
+
+enum class BodyKind { kCrl, kOcspResponse, kCertificate };
+
+// http.reachable, http.status, http.redirect, http.content-type,
+// http.latency, http.caching for one observation (SPEC §4). Rule 1:
+// http.reachable failing skips the rest; a status other than 200 skips
+// http.content-type (http.caching still runs, a cached error shows there).
+// next_update: the body's nextUpdate when it parsed, for http.caching.
+// Raw results without role/url/path/method.
+Results check_http(const Observation& observation, BodyKind kind, const Policy& policy, UnixTime at,
+                   std::optional<UnixTime> next_update);
+
+// True when the body checks apply: a complete response with status 200.
+bool body_checks_apply(const Observation& observation);
+
+}  // namespace preflight

@@ -1,0 +1,47 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "net/observation.h"
+#include "profile/profile.h"
+
+namespace preflight {
+
+struct FetchRequest {
+  std::string url;
+  std::string method = "GET";      // "GET" | "POST"
+  Bytes body;                      // POST body
+  std::string content_type;        // POST Content-Type
+  const PathSpec* path = nullptr;  // must outlive fetch_all
+};
+
+struct FetchOptions {
+  std::int64_t timeout_ms = 10'000;  // whole transaction per attempt
+  std::uint64_t max_body = 256ull << 20;
+  std::uint64_t max_in_flight = 512ull << 20;      // body bytes held at once; more requests wait
+  int jobs = 16;                                   // concurrent requests
+  int per_host = 6;                                // concurrent requests per host
+  int retries = 0;                                 // transport failures only (SPEC §4 rule 9)
+  std::string user_agent;                          // default when a path sets none
+  std::function<void(std::string_view line)> log;  // -v: one line per request
+  bool progress = false;                           // progress line on stderr (TTY)
+};
+
+// Called once per request, on the calling thread, as soon as it completes.
+// The observation's body is released when the handler returns unless moved.
+using CompletionHandler = std::function<void(std::size_t request_index, Observation&& observation)>;
+
+// Runs all requests on libcurl's multi interface, concurrently and bounded.
+// Redirects per SPEC §4 http.redirect: http→http followed (at most 5 hops),
+// anything else not followed and recorded in refused_redirect.
+void fetch_all(const std::vector<FetchRequest>& requests, const FetchOptions& options,
+               const CompletionHandler& on_complete);
+
+// The effective settings of a path, one line, for -v output.
+std::string describe_path(const PathSpec& path);
+
+}  // namespace preflight

@@ -1,0 +1,184 @@
+#include "pki/der.h"
+
+#include <string>
+
+namespace preflight::der {
+
+bool ParseHeader(ByteView data, Header* out) {
+  if (data.size() < 2) return false;
+  const std::uint8_t tag = data[0];
+  if ((tag & 0x1f) == 0x1f) return false;  // high-tag-number form: not used here
+  const std::uint8_t first = data[1];
+  std::uint64_t length = 0;
+  std::size_t header = 2;
+  if (first < 0x80) {
+    length = first;
+  } else {
+    const std::size_t octets = first & 0x7f;
+    // 0x80 is BER indefinite length; more than 4 octets is beyond any input we accept.
+    if (octets == 0 || octets > 4 || data.size() < 2 + octets) return false;
+    if (data[2] == 0) return false;  // not minimal
+    for (std::size_t i = 0; i < octets; ++i) length = length << 8 | data[2 + i];
+    if (length < 0x80) return false;  // must have used the short form
+    header += octets;
+  }
+  out->tag = tag;
+  out->header_length = header;
+  out->content_length = length;
+  return true;
+}
+
+bool Parser::PeekTag(std::uint8_t* tag) const {
+  if (data_.empty()) return false;
+  *tag = data_[0];
+  return true;
+}
+
+bool Parser::ReadTlv(Tlv* out) {
+  Header h;
+  if (!ParseHeader(data_, &h)) return false;
+  if (h.content_length > data_.size() - h.header_length) return false;
+  const std::size_t total = h.header_length + static_cast<std::size_t>(h.content_length);
+  out->tag = h.tag;
+  out->whole = data_.first(total);
+  out->contents = data_.subspan(h.header_length, static_cast<std::size_t>(h.content_length));
+  data_ = data_.subspan(total);
+  return true;
+}
+
+bool Parser::Read(std::uint8_t tag, ByteView* contents) {
+  std::uint8_t next;
+  if (!PeekTag(&next) || next != tag) return false;
+  Tlv tlv;
+  if (!ReadTlv(&tlv)) return false;
+  *contents = tlv.contents;
+  return true;
+}
+
+bool Parser::ReadWhole(std::uint8_t tag, ByteView* whole) {
+  std::uint8_t next;
+  if (!PeekTag(&next) || next != tag) return false;
+  Tlv tlv;
+  if (!ReadTlv(&tlv)) return false;
+  *whole = tlv.whole;
+  return true;
+}
+
+bool Parser::ReadOptional(std::uint8_t tag, std::optional<ByteView>* contents) {
+  std::uint8_t next;
+  if (!PeekTag(&next) || next != tag) {
+    contents->reset();
+    return true;
+  }
+  ByteView value;
+  if (!Read(tag, &value)) return false;
+  *contents = value;
+  return true;
+}
+
+bool Parser::Skip(std::uint8_t tag) {
+  ByteView ignored;
+  return Read(tag, &ignored);
+}
+
+bool Parser::SkipOptional(std::uint8_t tag) {
+  std::optional<ByteView> ignored;
+  return ReadOptional(tag, &ignored);
+}
+
+bool IsValidInteger(ByteView c) {
+  if (c.empty()) return false;
+  if (c.size() >= 2 && ((c[0] == 0x00 && !(c[1] & 0x80)) || (c[0] == 0xff && (c[1] & 0x80)))) {
+    return false;
+  }
+  return true;
+}
+
+bool IsNonNegativeInteger(ByteView c) { return IsValidInteger(c) && !(c[0] & 0x80); }
+
+bool ParseBoolean(ByteView c, bool* out) {
+  if (c.size() != 1 || (c[0] != 0x00 && c[0] != 0xff)) return false;
+  *out = c[0] == 0xff;
+  return true;
+}
+
+namespace {
+
+bool digits(ByteView c, std::size_t pos, std::size_t count, int* out) {
+  int v = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::uint8_t d = c[pos + i];
+    if (d < '0' || d > '9') return false;
+    v = v * 10 + (d - '0');
+  }
+  *out = v;
+  return true;
+}
+
+std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+bool to_time(int year, ByteView c, std::size_t pos, std::int64_t* out) {
+  int month, day, hour, minute, second;
+  if (!digits(c, pos, 2, &month) || !digits(c, pos + 2, 2, &day) || !digits(c, pos + 4, 2, &hour) ||
+      !digits(c, pos + 6, 2, &minute) || !digits(c, pos + 8, 2, &second)) {
+    return false;
+  }
+  static constexpr int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (month < 1 || month > 12 || day < 1 || day > kDays[month - 1] || hour > 23 || minute > 59 ||
+      second > 59) {
+    return false;
+  }
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  if (month == 2 && day == 29 && !leap) return false;
+  *out = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * 86400 +
+         hour * 3600 + minute * 60 + second;
+  return true;
+}
+
+}  // namespace
+
+bool ParseUtcTime(ByteView c, std::int64_t* out) {
+  if (c.size() != 13 || c[12] != 'Z') return false;
+  int yy;
+  if (!digits(c, 0, 2, &yy)) return false;
+  // RFC 5280 §4.1.2.5.1: YY >= 50 is 19YY, otherwise 20YY.
+  return to_time(yy >= 50 ? 1900 + yy : 2000 + yy, c, 2, out);
+}
+
+bool ParseGeneralizedTime(ByteView c, std::int64_t* out) {
+  if (c.size() != 15 || c[14] != 'Z') return false;
+  int year;
+  if (!digits(c, 0, 4, &year)) return false;
+  return to_time(year, c, 4, out);
+}
+
+std::string OidToString(ByteView c) {
+  if (c.empty() || (c.back() & 0x80)) return {};
+  std::string out;
+  std::uint64_t value = 0;
+  bool first = true;
+  for (std::size_t i = 0; i < c.size(); ++i) {
+    if (value == 0 && c[i] == 0x80) return {};  // non-minimal subidentifier
+    if (value > (UINT64_MAX >> 7)) return {};
+    value = value << 7 | (c[i] & 0x7f);
+    if (c[i] & 0x80) continue;
+    if (first) {
+      const std::uint64_t arc0 = value < 40 ? 0 : value < 80 ? 1 : 2;
+      out = std::to_string(arc0) + "." + std::to_string(value - arc0 * 40);
+      first = false;
+    } else {
+      out += "." + std::to_string(value);
+    }
+    value = 0;
+  }
+  return out;
+}
+
+}  // namespace preflight::der

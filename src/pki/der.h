@@ -1,0 +1,80 @@
+#pragma once
+
+// A small strict-DER reader over non-owning views (X.690 §10): definite,
+// minimal lengths; single-octet tags (all this project reads). Nothing is
+// copied, so CRLs of millions of entries are walked in place.
+
+#include <cstdint>
+#include <optional>
+
+#include "util/bytes.h"
+
+namespace preflight::der {
+
+inline constexpr std::uint8_t kBoolean = 0x01;
+inline constexpr std::uint8_t kInteger = 0x02;
+inline constexpr std::uint8_t kBitString = 0x03;
+inline constexpr std::uint8_t kOctetString = 0x04;
+inline constexpr std::uint8_t kNull = 0x05;
+inline constexpr std::uint8_t kOid = 0x06;
+inline constexpr std::uint8_t kEnumerated = 0x0a;
+inline constexpr std::uint8_t kUtf8String = 0x0c;
+inline constexpr std::uint8_t kPrintableString = 0x13;
+inline constexpr std::uint8_t kIa5String = 0x16;
+inline constexpr std::uint8_t kUtcTime = 0x17;
+inline constexpr std::uint8_t kGeneralizedTime = 0x18;
+inline constexpr std::uint8_t kSequence = 0x30;
+inline constexpr std::uint8_t kSet = 0x31;
+constexpr std::uint8_t context_constructed(int n) { return static_cast<std::uint8_t>(0xa0 | n); }
+constexpr std::uint8_t context_primitive(int n) { return static_cast<std::uint8_t>(0x80 | n); }
+
+struct Tlv {
+  std::uint8_t tag = 0;
+  ByteView contents;
+  ByteView whole;  // tag, length and contents
+};
+
+// The header of the element at the start of `data`, even if its contents are
+// cut short: for saying "truncated DER (declares N bytes, M present)".
+struct Header {
+  std::uint8_t tag = 0;
+  std::size_t header_length = 0;
+  std::uint64_t content_length = 0;
+};
+bool ParseHeader(ByteView data, Header* out);
+
+class Parser {
+ public:
+  explicit Parser(ByteView data) : data_(data) {}
+
+  bool HasMore() const { return !data_.empty(); }
+  std::size_t Remaining() const { return data_.size(); }
+  bool PeekTag(std::uint8_t* tag) const;
+
+  // Reads the next element; false (and nothing consumed) on malformed DER.
+  bool ReadTlv(Tlv* out);
+  // Reads the next element if it has `tag`; false otherwise.
+  bool Read(std::uint8_t tag, ByteView* contents);
+  bool ReadWhole(std::uint8_t tag, ByteView* whole);
+  // Reads the element if the next tag is `tag`; *present says whether it was.
+  bool ReadOptional(std::uint8_t tag, std::optional<ByteView>* contents);
+  bool Skip(std::uint8_t tag);
+  bool SkipOptional(std::uint8_t tag);
+
+ private:
+  ByteView data_;
+};
+
+// INTEGER contents are minimal two's complement (X.690 §8.3.2).
+bool IsValidInteger(ByteView contents);
+bool IsNonNegativeInteger(ByteView contents);
+// BOOLEAN in DER is 0x00 or 0xff.
+bool ParseBoolean(ByteView contents, bool* out);
+// UTCTime "YYMMDDHHMMSSZ" (RFC 5280 §4.1.2.5.1) and GeneralizedTime
+// "YYYYMMDDHHMMSSZ" (§4.1.2.5.2) to Unix seconds.
+bool ParseUtcTime(ByteView contents, std::int64_t* out);
+bool ParseGeneralizedTime(ByteView contents, std::int64_t* out);
+// Dotted text of an OID's contents ("2.5.29.20"); empty if malformed.
+std::string OidToString(ByteView contents);
+
+}  // namespace preflight::der

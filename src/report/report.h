@@ -1,0 +1,45 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/result.h"
+#include "util/time.h"
+
+namespace preflight {
+
+// Everything a renderer needs. Results are final (apply_policy applied).
+struct Report {
+  std::vector<std::string> profiles;  // profile names; one → JSON "profile" is a string
+  std::string policy;
+  UnixTime at = 0;
+  Results results;
+  // inspect: the decoded artifact and the looked-up status (SPEC §6 inspect JSON).
+  std::optional<Json> artifact;
+  std::optional<std::string> cert_status;  // "good" | "revoked" | "unknown"; nullopt → null
+  bool is_inspect = false;
+};
+
+struct Summary {
+  int pass = 0, fail = 0, warn = 0, skip = 0;
+};
+
+Summary summarize(const Results& results);
+// Ready when no result failed at severity error (SPEC §5 exit 0).
+bool is_ready(const Results& results);
+
+enum class Format { kText, kJson, kJunit, kMarkdown, kPrometheus };
+std::optional<Format> parse_format(std::string_view name);
+std::string_view format_name(Format format);
+
+struct RenderOptions {
+  bool color = false;
+  bool quiet = false;  // text: verdict line and failures only
+  int verbose = 0;     // text: also passing results' evidence
+};
+
+std::string render(const Report& report, Format format, const RenderOptions& options = {});
+
+}  // namespace preflight
