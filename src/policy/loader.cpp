@@ -218,7 +218,7 @@ class PolicyReader {
 };
 
 Policy load_policy_file(const std::string& file, int depth) {
-  const YamlFile yaml(file, kMaxPolicyBytes);
+  const YamlFile yaml(file, kMaxPolicyBytes, "policy");
   Policy policy;
   const YAML::Node extends = yaml.root()["extends"];
   if (extends.IsDefined()) {

@@ -88,7 +88,7 @@ class Loader {
     const std::string file = y_.scalar(node, key);
     if (file.empty()) y_.fail(node, std::string(key) + ": empty file name");
     *file_out = file;
-    const Bytes data = read_named_file(resolve(file), kMaxArtifactBytes, y_.pos(node), key);
+    const Bytes data = read_named_file(resolve(file), file, kMaxArtifactBytes, y_.pos(node), key);
     const std::string_view text = as_chars(data);
     const std::string what = std::string(key) + ": \"" + file + "\"";
     *was_pem = false;
@@ -471,7 +471,7 @@ class Loader {
 }  // namespace
 
 Profile load_profile(const std::string& path) {
-  const YamlFile yaml(path, kMaxProfileBytes);
+  const YamlFile yaml(path, kMaxProfileBytes, "profile");
   Profile profile;
   profile.file = path;
   const auto parent = std::filesystem::path(path).parent_path();

@@ -40,10 +40,10 @@ std::string_view kind_name(const YAML::Node& node) {
 
 }  // namespace
 
-Bytes read_named_file(const std::string& file, std::uintmax_t max_bytes, const SourcePos& pos,
-                      std::string_view key) {
+Bytes read_named_file(const std::string& file, const std::string& shown, std::uintmax_t max_bytes,
+                      const SourcePos& pos, std::string_view key) {
   namespace fs = std::filesystem;
-  const std::string what = std::string(key) + ": \"" + file + "\"";
+  const std::string what = std::string(key) + ": \"" + shown + "\"";
   std::error_code ec;
   const auto status = fs::status(file, ec);
   if (ec || !fs::exists(status)) throw InputError(pos, what + ": no such file");
@@ -66,8 +66,9 @@ Bytes read_named_file(const std::string& file, std::uintmax_t max_bytes, const S
   return data;
 }
 
-YamlFile::YamlFile(std::string path, std::uintmax_t max_bytes) : path_(std::move(path)) {
-  const Bytes text = read_named_file(path_, max_bytes, SourcePos{}, "file");
+YamlFile::YamlFile(std::string path, std::uintmax_t max_bytes, std::string_view what)
+    : path_(std::move(path)) {
+  const Bytes text = read_named_file(path_, path_, max_bytes, SourcePos{}, what);
   try {
     root_ = YAML::Load(std::string(as_chars(text)));
   } catch (const YAML::Exception& e) {

@@ -16,9 +16,9 @@ namespace preflight {
 // the node's yaml-cpp mark (0-based, reported 1-based).
 class YamlFile {
  public:
-  // Reads and parses `path` (at most max_bytes); syntax errors carry the
-  // parser's position.
-  YamlFile(std::string path, std::uintmax_t max_bytes);
+  // Reads and parses `path` (at most max_bytes; `what` names the file in
+  // messages: "profile", "policy"); syntax errors carry the parser's position.
+  YamlFile(std::string path, std::uintmax_t max_bytes, std::string_view what);
 
   const YAML::Node& root() const { return root_; }
   const std::string& path() const { return path_; }
@@ -45,10 +45,10 @@ class YamlFile {
   YAML::Node root_;
 };
 
-// Contents of a file the YAML names, capped at max_bytes. Errors (missing,
-// a directory, empty, too large, unreadable) are InputError at `pos`,
-// naming `key`; file contents are never echoed.
-Bytes read_named_file(const std::string& file, std::uintmax_t max_bytes, const SourcePos& pos,
-                      std::string_view key);
+// Contents of `file`, capped at max_bytes. Errors (missing, a directory,
+// empty, too large, unreadable) are InputError at `pos`, naming `key` and the
+// file as the user wrote it (`shown`); file contents are never echoed.
+Bytes read_named_file(const std::string& file, const std::string& shown, std::uintmax_t max_bytes,
+                      const SourcePos& pos, std::string_view key);
 
 }  // namespace preflight
