@@ -43,11 +43,18 @@ std::string source_name(IdentitySource s) {
     case IdentitySource::kTbs:
       return "tbs";
     case IdentitySource::kCsr:
-      return "csr";
+      return "CSR";
     case IdentitySource::kSubjectAndKey:
       break;
   }
-  return "subject";
+  return "subject string";
+}
+
+// The profile key of the identity source.
+std::string source_key(IdentitySource s) {
+  return s == IdentitySource::kSubjectAndKey ? "subject"
+         : s == IdentitySource::kCsr         ? "csr"
+                                             : source_name(s);
 }
 
 // A byte difference between two names, explained as RFC 5280 §7.1 sees it.
@@ -150,7 +157,8 @@ void check_urls(const Profile& p, const Policy& policy, Results& out) {
 // --- profile.identity (SPEC §2 identity, BR 7.1.2.10.7) --------------------
 
 struct View {
-  std::string source;
+  std::string key;       // the profile key: certificate, tbs, csr, subject, public_key
+  std::string source;    // as messages name it
   const Bytes* subject;  // nullptr when the source has none
   const Bytes* spki;
 };
@@ -158,20 +166,25 @@ struct View {
 void compare_sources(const SubcaIdentity& id, Results& out, std::size_t* failures) {
   std::vector<View> views;
   if (id.certificate) {
-    views.push_back({"certificate", &id.certificate->subject_der(), &id.certificate->spki_der()});
+    views.push_back({"certificate", "certificate", &id.certificate->subject_der(),
+                     &id.certificate->spki_der()});
   }
-  if (id.tbs) views.push_back({"tbs", &id.tbs->subject_der(), &id.tbs->spki_der()});
-  if (id.csr_subject_der) views.push_back({"csr", &*id.csr_subject_der, &*id.csr_spki_der});
-  if (id.subject_string_der) views.push_back({"subject", &*id.subject_string_der, nullptr});
-  if (id.public_key_spki_der) views.push_back({"public_key", nullptr, &*id.public_key_spki_der});
+  if (id.tbs) views.push_back({"tbs", "tbs", &id.tbs->subject_der(), &id.tbs->spki_der()});
+  if (id.csr_subject_der) views.push_back({"csr", "CSR", &*id.csr_subject_der, &*id.csr_spki_der});
+  if (id.subject_string_der) {
+    views.push_back({"subject", "subject string", &*id.subject_string_der, nullptr});
+  }
+  if (id.public_key_spki_der) {
+    views.push_back({"public_key", "public_key file", nullptr, &*id.public_key_spki_der});
+  }
   const std::string primary = source_name(id.source);
   for (const View& v : views) {
     if (v.subject != nullptr && *v.subject != id.subject_der) {
       ++*failures;
       const bool encoding_only = pki::names_match_rfc5280(id.subject_der, *v.subject);
       Json evidence = Json::object();
-      evidence.set("source", v.source);
-      evidence.set("compared_with", primary);
+      evidence.set("source", v.key);
+      evidence.set("compared_with", source_key(id.source));
       evidence.set("subject_der", hex_encode(*v.subject));
       evidence.set("expected_subject_der", hex_encode(id.subject_der));
       evidence.set("encoding_only", encoding_only);
@@ -183,7 +196,7 @@ void compare_sources(const SubcaIdentity& id, Results& out, std::size_t* failure
               : "the " + v.source + " and the " + primary +
                     " name different subjects; fix the one "
                     "that is wrong before the ceremony";
-      if (v.source == "subject") {
+      if (v.source == "subject string") {
         hint += "; prefer csr or tbs over a subject string";
       }
       out.push_back(fail(kIdentity,
@@ -195,8 +208,8 @@ void compare_sources(const SubcaIdentity& id, Results& out, std::size_t* failure
     if (v.spki != nullptr && *v.spki != id.spki_der) {
       ++*failures;
       Json evidence = Json::object();
-      evidence.set("source", v.source);
-      evidence.set("compared_with", primary);
+      evidence.set("source", v.key);
+      evidence.set("compared_with", source_key(id.source));
       evidence.set("key_id", key_id_hex(*v.spki));
       evidence.set("expected_key_id", key_id_hex(id.spki_der));
       out.push_back(fail(kIdentity,
@@ -300,7 +313,7 @@ void check_identity(const Profile& p, const ProfileCheckContext& context, Result
   if (id.tbs) check_carrier(*id.tbs, "tbs", p, context, out, &failures);
   if (failures == 0) {
     Json evidence = Json::object();
-    evidence.set("source", source_name(id.source));
+    evidence.set("source", source_key(id.source));
     evidence.set("subject", pki::name_to_string(id.subject_der));
     evidence.set("key", describe_spki(id.spki_der));
     evidence.set("key_id", key_id_hex(id.spki_der));

@@ -1,5 +1,6 @@
 #include "profile/loader_yaml.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -72,7 +73,12 @@ YamlFile::YamlFile(std::string path, std::uintmax_t max_bytes, std::string_view 
   try {
     root_ = YAML::Load(std::string(as_chars(text)));
   } catch (const YAML::Exception& e) {
-    throw InputError(at_mark(path_, e.mark), "YAML syntax error: " + e.msg);
+    // The parser quotes offending bytes; keep the message printable.
+    std::string message = e.msg;
+    std::replace_if(
+        message.begin(), message.end(),
+        [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }, '?');
+    throw InputError(at_mark(path_, e.mark), "YAML syntax error: " + message);
   }
   if (!root_.IsMap()) {
     throw InputError(

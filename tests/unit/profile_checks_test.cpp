@@ -215,14 +215,14 @@ TEST_CASE("profile.identity: a different subject or key fails") {
   w.p.subca.csr_spki_der = w.h.subca_key.spki_der();
   w.p.subca.csr_der = Bytes{0x30};
   auto r = only(w.run(), "profile.identity", Status::kFail);
-  CHECK_THAT(r.message, Catch::Contains("subject from csr differs"));
+  CHECK_THAT(r.message, Catch::Contains("subject from CSR differs"));
   CHECK(r.evidence.find("encoding_only")->as_bool() != nullptr);
   CHECK_FALSE(*r.evidence.find("encoding_only")->as_bool());
 
   World k;
   k.p.subca.public_key_spki_der = testpki::make_key().spki_der();
   r = only(k.run(), "profile.identity", Status::kFail);
-  CHECK_THAT(r.message, Catch::Contains("public key from public_key"));
+  CHECK_THAT(r.message, Catch::Contains("public key from public_key file"));
   CHECK(evidence_string(r, "expected_key_id") ==
         hex_encode_colon(*pki::key_identifier_method1(k.h.subca_key.spki_der())));
 }
@@ -396,4 +396,24 @@ TEST_CASE("profile.disclosure: each issued CDP is disclosed") {
   w.p.partitioned_placeholder = true;
   r = only(w.run(), "profile.disclosure", Status::kPass);
   CHECK_THAT(r.message, Catch::Contains("placeholder"));
+}
+
+TEST_CASE("profile.identity judges a tbs's names and keyUsage, not its signature") {
+  World w;
+  testpki::CertSpec spec;
+  spec.subject = "C=GB,O=Example Ltd,CN=Example Asia DV CA R1";
+  spec.ca = true;
+  spec.key_usage = "critical,keyCertSign,cRLSign";
+  const auto throwaway = testpki::make_key();
+  w.p.subca = SubcaIdentity{};
+  w.p.subca.source = IdentitySource::kTbs;
+  w.p.subca.tbs = testpki::make_cert(spec, w.h.subca_key, &w.h.root, throwaway).cert();
+  w.p.subca.subject_der = w.p.subca.tbs->subject_der();
+  w.p.subca.spki_der = w.p.subca.tbs->spki_der();
+  only(w.run(), "profile.identity", Status::kPass);
+
+  spec.key_usage = "critical,cRLSign";
+  w.p.subca.tbs = testpki::make_cert(spec, w.h.subca_key, &w.h.root, throwaway).cert();
+  const auto r = only(w.run(), "profile.identity", Status::kFail);
+  CHECK_THAT(r.message, Catch::Contains("the tbs's keyUsage lacks keyCertSign"));
 }

@@ -347,3 +347,16 @@ TEST_CASE("relative paths resolve against the profile's folder") {
   CHECK(p.dir == f.dir + "/sub");
   CHECK(p.issuer.der() == f.h.root.der());
 }
+
+TEST_CASE("a tbs gives subject, key and URLs but no serial") {
+  Fixture f;
+  const Profile p =
+      load_profile(f.profile(replace(kBase, "  certificate: subca.pem\n", "  tbs: subca.der\n")));
+  CHECK(p.subca.source == IdentitySource::kTbs);
+  CHECK_FALSE(p.subca.serial.has_value());
+  CHECK(p.subca.tbs.has_value());
+  CHECK(p.subca.subject_der == f.h.subca.cert().subject_der());
+  REQUIRE(p.subca_ocsp_urls.size() == 1);
+  CHECK(p.subca_ocsp_urls[0].from_certificate);
+  CHECK(p.subca_ocsp_urls[0].pos.line == 6);
+}
