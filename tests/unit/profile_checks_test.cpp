@@ -24,6 +24,15 @@ std::vector<LocatedUrl> from_cert(const std::vector<std::string>& urls) {
   return out;
 }
 
+// The SubCA's certificate profile with the given keyUsage.
+testpki::CertSpec subca_spec(const std::string& key_usage) {
+  testpki::CertSpec spec;
+  spec.subject = "C=GB,O=Example Ltd,CN=Example Asia DV CA R1";
+  spec.ca = true;
+  spec.key_usage = key_usage;
+  return spec;
+}
+
 // A profile as the loader builds it for a signed SubCA, built here directly
 // so each test changes exactly one thing.
 struct World {
@@ -157,10 +166,7 @@ TEST_CASE("profile.urls fails a scheme the policy does not allow") {
 
 TEST_CASE("profile.urls fails a malformed or ldap URL read from the SubCA certificate") {
   World w;
-  testpki::CertSpec spec;
-  spec.subject = "C=GB,O=Example Ltd,CN=Example Asia DV CA R1";
-  spec.ca = true;
-  spec.key_usage = "critical,keyCertSign,cRLSign";
+  testpki::CertSpec spec = subca_spec("critical,keyCertSign,cRLSign");
   spec.crl_urls = {"crl.example.com/root-r46.crl", "ldap://ldap.example.com/cn=Root"};
   w.set_certificate(testpki::make_cert(spec, w.h.subca_key, &w.h.root, w.h.root_key).cert());
   const auto fails = of(w.run(), "profile.urls");
@@ -193,11 +199,8 @@ TEST_CASE("profile.identity: a subject string differing only in encoding says so
   World w;
   // The certificate encodes countryName as UTF8String; the string encodes it
   // PrintableString as the BRs require.
-  testpki::CertSpec spec;
-  spec.subject = "C=GB,O=Example Ltd,CN=Example Asia DV CA R1";
+  testpki::CertSpec spec = subca_spec("critical,keyCertSign,cRLSign");
   spec.utf8_country = true;
-  spec.ca = true;
-  spec.key_usage = "critical,keyCertSign,cRLSign";
   w.set_certificate(testpki::make_cert(spec, w.h.subca_key, &w.h.root, w.h.root_key).cert());
   std::string error;
   w.p.subca.subject_string_der =
@@ -240,10 +243,7 @@ TEST_CASE("profile.identity: a CSR whose self-signature fails is reported") {
 TEST_CASE("profile.identity: a SubCA certificate not signed by the issuer fails") {
   World w;
   const auto other_root_key = testpki::make_key();
-  testpki::CertSpec spec;
-  spec.subject = "C=GB,O=Example Ltd,CN=Example Asia DV CA R1";
-  spec.ca = true;
-  spec.key_usage = "critical,keyCertSign,cRLSign";
+  testpki::CertSpec spec = subca_spec("critical,keyCertSign,cRLSign");
   // Same issuer certificate (name, AKI), signed with another key.
   w.set_certificate(testpki::make_cert(spec, w.h.subca_key, &w.h.root, other_root_key).cert());
   const auto results = of(w.run(), "profile.identity");
@@ -277,10 +277,7 @@ TEST_CASE(
     "profile.identity: keyUsage needs keyCertSign, cRLSign and, when signing OCSP, "
     "digitalSignature") {
   World w;
-  testpki::CertSpec spec;
-  spec.subject = "C=GB,O=Example Ltd,CN=Example Asia DV CA R1";
-  spec.ca = true;
-  spec.key_usage = "critical,keyCertSign";
+  testpki::CertSpec spec = subca_spec("critical,keyCertSign");
   w.set_certificate(testpki::make_cert(spec, w.h.subca_key, &w.h.root, w.h.root_key).cert());
   auto r = only(w.run(), "profile.identity", Status::kFail);
   CHECK_THAT(r.message, Catch::Contains("keyUsage lacks cRLSign"));
@@ -400,10 +397,7 @@ TEST_CASE("profile.disclosure: each issued CDP is disclosed") {
 
 TEST_CASE("profile.identity judges a tbs's names and keyUsage, not its signature") {
   World w;
-  testpki::CertSpec spec;
-  spec.subject = "C=GB,O=Example Ltd,CN=Example Asia DV CA R1";
-  spec.ca = true;
-  spec.key_usage = "critical,keyCertSign,cRLSign";
+  testpki::CertSpec spec = subca_spec("critical,keyCertSign,cRLSign");
   const auto throwaway = testpki::make_key();
   w.p.subca = SubcaIdentity{};
   w.p.subca.source = IdentitySource::kTbs;
