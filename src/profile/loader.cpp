@@ -123,8 +123,11 @@ class Loader {
                                  std::string_view expected) const {
     const std::string what = std::string(key) + ": \"" + file + "\"";
     if (pem) y_.fail(node, what + ": its PEM block does not hold a valid " + std::string(expected));
+    // The sniffer quotes an HTML <title>; file contents stay out of messages.
+    std::string looks_like = pki::sniff(der).description;
+    looks_like = looks_like.substr(0, looks_like.find(" (<"));
     y_.fail(node, what + " is neither PEM nor a DER " + std::string(expected) + " (it looks like " +
-                      pki::sniff(der).description + ")");
+                      looks_like + ")");
   }
 
   pki::Certificate load_certificate(const YAML::Node& node, std::string_view key) {

@@ -277,7 +277,7 @@ TEST_CASE("unreadable or wrong files are input errors naming the key") {
   require_error(f, replace(kBase, "root.pem", "root.key"), 4, 16,
                 "PEM labelled \"PRIVATE KEY\", expected \"CERTIFICATE\"");
   require_error(f, replace(kBase, "root.pem", "garbage.bin"), 4, 16,
-                "neither PEM nor a DER certificate (it looks like an HTML page");
+                "neither PEM nor a DER certificate (it looks like an HTML page)");
   f.write("big.pem", std::string((1u << 20) + 1, 'A'));
   require_error(f, replace(kBase, "root.pem", "big.pem"), 4, 16, "at most 1 MiB are read");
   f.write("two.pem", f.h.root.pem() + f.h.subca.pem());
