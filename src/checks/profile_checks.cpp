@@ -137,6 +137,7 @@ void check_urls(const Profile& p, const Policy& policy, Results& out) {
     ++failures;
     Json evidence = Json::object();
     evidence.set("issued_ocsp", url_list(p.issued_ocsp_urls));
+    evidence.set("at", p.issued_pos.to_string());
     out.push_back(fail(kUrls, "neither issued nor disclosure names a CRL URL",
                        "add issued.crl_distribution_points: BR 4.9.7 makes CRLs mandatory for "
                        "every CA, and BR 7.1.2.11.2 requires a CDP in certificates without an "
@@ -511,6 +512,7 @@ void check_disclosure(const Profile& p, Results& out) {
   if (p.partitioned_placeholder) {
     Json evidence = Json::object();
     evidence.set("partitioned_crls", Json(Json::Array{Json("")}));
+    evidence.set("at", p.disclosure_pos.to_string());
     out.push_back(pass(kDisclosure,
                        "partitioned_crls is the CCADB pre-issuance placeholder [\"\"]; CCADB "
                        "Policy §6.2 wants the CRL URLs within 7 days of the SubCA's issuance",
