@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <cstdlib>
 #include <fstream>
 
 #include "model/catalog.h"
@@ -178,4 +179,17 @@ TEST_CASE("every shipped threshold carries a comment citing its source") {
     }
     CHECK(thresholds >= 16);
   }
+}
+
+TEST_CASE("SUBCA_PREFLIGHT_POLICY_DIR replaces the shipped folder") {
+  const std::string dir = testpki::temp_dir();
+  write_policy(dir, "local.yaml", "extends: " + load_policy("cabf-tls-br").source + "\n");
+  setenv("SUBCA_PREFLIGHT_POLICY_DIR", dir.c_str(), 1);
+  const auto names = shipped_policies();
+  const Policy local = load_policy("local");
+  unsetenv("SUBCA_PREFLIGHT_POLICY_DIR");
+  CHECK(names == std::vector<std::string>{"local"});
+  CHECK(local.name == "local");
+  CHECK(local.http_timeout == Duration{0, 10});
+  CHECK(shipped_policies().size() == 3);
 }
