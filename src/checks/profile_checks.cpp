@@ -132,6 +132,22 @@ void check_urls(const Profile& p, const Policy& policy, Results& out) {
       }
     }
   }
+  // BR 7.1.2.11.2: a CDP MUST be present in Subordinate CA certificates;
+  // without one the issuer's CRL for the SubCA is never fetched.
+  const auto& id = p.subca;
+  const pki::Certificate* carrier = id.certificate ? &*id.certificate : id.tbs ? &*id.tbs : nullptr;
+  if (carrier != nullptr && carrier->crl_urls().empty()) {
+    ++failures;
+    const std::string source = id.certificate ? "certificate" : "tbs";
+    Json evidence = Json::object();
+    evidence.set("source", source);
+    evidence.set("has_crl_distribution_points", carrier->has_crl_distribution_points());
+    out.push_back(fail(kUrls, "the SubCA " + source + " carries no CRL distribution point URL",
+                       "BR 7.1.2.11.2: crlDistributionPoints MUST be present in Subordinate CA "
+                       "certificates, naming the issuer's CRL by URI; add it to the SubCA "
+                       "certificate profile",
+                       std::move(evidence)));
+  }
   // BR 4.9.7 (since SC-063): CRLs are mandatory, OCSP optional.
   if (p.issued_crl_urls.empty() && p.full_crls.empty() && p.partitioned_crls.empty()) {
     ++failures;

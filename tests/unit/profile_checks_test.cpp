@@ -411,3 +411,13 @@ TEST_CASE("profile.identity judges a tbs's names and keyUsage, not its signature
   const auto r = only(w.run(), "profile.identity", Status::kFail);
   CHECK_THAT(r.message, Catch::Contains("the tbs's keyUsage lacks keyCertSign"));
 }
+
+TEST_CASE("profile.urls fails a SubCA certificate without a CDP (BR 7.1.2.11.2)") {
+  World w;
+  w.set_certificate(testpki::make_cert(subca_spec("critical,keyCertSign,cRLSign"), w.h.subca_key,
+                                       &w.h.root, w.h.root_key)
+                        .cert());
+  const auto r = only(w.run(), "profile.urls", Status::kFail);
+  CHECK_THAT(r.message, Catch::Contains("carries no http CRL distribution point"));
+  CHECK_THAT(r.hint, Catch::Contains("BR 7.1.2.11.2"));
+}
