@@ -418,6 +418,6 @@ TEST_CASE("profile.urls fails a SubCA certificate without a CDP (BR 7.1.2.11.2)"
                                        &w.h.root, w.h.root_key)
                         .cert());
   const auto r = only(w.run(), "profile.urls", Status::kFail);
-  CHECK_THAT(r.message, Catch::Contains("carries no http CRL distribution point"));
+  CHECK_THAT(r.message, Catch::Contains("carries no CRL distribution point URL"));
   CHECK_THAT(r.hint, Catch::Contains("BR 7.1.2.11.2"));
 }
