@@ -11,7 +11,7 @@
 #   subca.pub.pem                 SubCA SubjectPublicKeyInfo
 #   leaf-valid.pem                end-entity certificate issued by the SubCA
 #   leaf-revoked.pem              another one, revoked (keyCompromise) on subca.crl
-#   ocsp-responder.pem / .key     delegated OCSP responder of the SubCA (BR 7.1.2.8)
+#   responder.pem / .key          delegated OCSP responder of the SubCA (BR 7.1.2.8)
 #   root.crl / subca.crl          DER CRLs of the root and of the SubCA
 #
 # Usage: examples/make-example-pki.sh [OUTPUT_DIR]   (default: examples/generated)
@@ -114,11 +114,11 @@ for name in leaf-valid leaf-revoked; do
   sign "$name.csr" subca.pem subca.key v3_leaf 90 "$name.pem"
   rm -f "$name.csr"
 done
-key ocsp-responder.key P-256
-openssl req -config openssl.cnf -new -key ocsp-responder.key -sha256 \
-  -subj "/C=GB/O=Example Ltd/CN=Example Asia DV CA R1 OCSP Responder" -out ocsp-responder.csr
-sign ocsp-responder.csr subca.pem subca.key v3_ocsp 60 ocsp-responder.pem
-rm -f ocsp-responder.csr
+key responder.key P-256
+openssl req -config openssl.cnf -new -key responder.key -sha256 \
+  -subj "/C=GB/O=Example Ltd/CN=Example Asia DV CA R1 OCSP Responder" -out responder.csr
+sign responder.csr subca.pem subca.key v3_ocsp 60 responder.pem
+rm -f responder.csr
 
 # CRLs via `openssl ca -gencrl` from a hand-written index (openssl ca(1)
 # database format: status, expiry, revocation time[,reason], serial, file, subject).
@@ -140,7 +140,7 @@ gencrl root.pem root.key $((24 * 180)) root.crl
 {
   index_line V leaf-valid.pem
   index_line R leaf-revoked.pem "$(date -u -d '-1 hour' +%y%m%d%H%M%SZ),keyCompromise"
-  index_line V ocsp-responder.pem
+  index_line V responder.pem
 } > ca-db/index.txt
 gencrl subca.pem subca.key $((24 * 7)) subca.crl
 

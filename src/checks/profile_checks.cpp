@@ -338,7 +338,10 @@ void check_identity(const Profile& p, const ProfileCheckContext& context, Result
     if (id.subject_from_string()) evidence.set("identity", "from-string");
     std::string message = "SubCA identity from " + source_name(id.source) + ": " +
                           pki::name_to_string(id.subject_der) + ", " + describe_spki(id.spki_der);
-    if (id.certificate) message += "; signed by the issuer, keyUsage as BR 7.1.2.10.7 requires";
+    if (id.certificate) {
+      message += "; signed by the issuer; keyUsage has keyCertSign, cRLSign";
+      if (context.subca_signs_ocsp_directly.value_or(false)) message += ", digitalSignature";
+    }
     out.push_back(pass(kIdentity, std::move(message), std::move(evidence)));
   }
 }
