@@ -72,22 +72,48 @@ std::string name_difference(ByteView expected, ByteView seen) {
 struct NamedUrls {
   std::string field;
   const std::vector<LocatedUrl>* urls;
+  std::string carrier;  // certificate the URLs were read from ("" when typed)
 };
 
+// URLs read from each probe certificate, kept in `storage` (which must not
+// reallocate while `sets` points into it).
+void add_probe_urls(const Profile& p, std::vector<std::vector<LocatedUrl>>& storage,
+                    std::vector<NamedUrls>& sets) {
+  storage.reserve(p.probes.size() * 3);
+  for (std::size_t i = 0; i < p.probes.size(); ++i) {
+    const Probe& probe = p.probes[i];
+    if (!probe.certificate) continue;
+    const std::string prefix = "issued.probes[" + std::to_string(i) + "] ";
+    const std::pair<const char*, const std::vector<std::string>*> lists[] = {
+        {"CDP", &probe.certificate->crl_urls()},
+        {"OCSP", &probe.certificate->ocsp_urls()},
+        {"caIssuers", &probe.certificate->ca_issuers_urls()},
+    };
+    for (const auto& [what, urls] : lists) {
+      auto& located = storage.emplace_back();
+      for (const auto& url : *urls) located.push_back(LocatedUrl{url, probe.pos, true});
+      sets.push_back({prefix + what, &located, "probe certificate"});
+    }
+  }
+}
+
 void check_urls(const Profile& p, const Policy& policy, Results& out) {
-  const NamedUrls sets[] = {
-      {"subca.crl_distribution_points", &p.subca_crl_urls},
-      {"subca.ocsp", &p.subca_ocsp_urls},
-      {"subca.ca_issuers", &p.subca_ca_issuers_urls},
-      {"subca.crl_distribution_points", &p.listed_subca_crl_urls},
-      {"subca.ocsp", &p.listed_subca_ocsp_urls},
-      {"subca.ca_issuers", &p.listed_subca_ca_issuers_urls},
-      {"issued.crl_distribution_points", &p.issued_crl_urls},
-      {"issued.ocsp", &p.issued_ocsp_urls},
-      {"issued.ca_issuers", &p.issued_ca_issuers_urls},
-      {"disclosure.full_crls", &p.full_crls},
-      {"disclosure.partitioned_crls", &p.partitioned_crls},
+  const std::string subca_carrier = p.subca.certificate ? "SubCA certificate" : "SubCA tbs";
+  std::vector<NamedUrls> sets = {
+      {"subca.crl_distribution_points", &p.subca_crl_urls, subca_carrier},
+      {"subca.ocsp", &p.subca_ocsp_urls, subca_carrier},
+      {"subca.ca_issuers", &p.subca_ca_issuers_urls, subca_carrier},
+      {"subca.crl_distribution_points", &p.listed_subca_crl_urls, ""},
+      {"subca.ocsp", &p.listed_subca_ocsp_urls, ""},
+      {"subca.ca_issuers", &p.listed_subca_ca_issuers_urls, ""},
+      {"issued.crl_distribution_points", &p.issued_crl_urls, ""},
+      {"issued.ocsp", &p.issued_ocsp_urls, ""},
+      {"issued.ca_issuers", &p.issued_ca_issuers_urls, ""},
+      {"disclosure.full_crls", &p.full_crls, ""},
+      {"disclosure.partitioned_crls", &p.partitioned_crls, ""},
   };
+  std::vector<std::vector<LocatedUrl>> probe_urls;
+  add_probe_urls(p, probe_urls, sets);
   std::string allowed;
   for (const auto& s : policy.http_schemes) allowed += (allowed.empty() ? "" : ", ") + s;
   std::size_t failures = 0, checked = 0;
@@ -103,8 +129,9 @@ void check_urls(const Profile& p, const Policy& policy, Results& out) {
       evidence.set("source", u.from_certificate ? "certificate" : "profile");
       if (!u.pos.file.empty()) evidence.set("at", u.pos.to_string());
       const std::string fix_where =
-          u.from_certificate ? "the SubCA certificate carries it: correct the certificate profile "
-                               "(a signed certificate cannot be changed; reissue it)"
+          u.from_certificate ? "the " + set.carrier +
+                                   " carries it: correct the certificate profile (a signed "
+                                   "certificate cannot be changed; reissue it)"
                              : "correct it in the profile and in the certificate profile";
       if (auto problem = absolute_url_problem(u.url)) {
         ++failures;
@@ -534,7 +561,8 @@ void check_disclosure(const Profile& p, Results& out) {
     evidence.set("at", p.disclosure_pos.to_string());
     out.push_back(pass(kDisclosure,
                        "partitioned_crls is the CCADB pre-issuance placeholder [\"\"]; CCADB "
-                       "Policy §6.2 wants the CRL URLs within 7 days of the SubCA's issuance",
+                       "Policy §6.2 wants the real URL array within 7 days of the first "
+                       "issuance, or 4 hours of the first revocation, whichever is earlier",
                        std::move(evidence)));
     return;
   }

@@ -421,3 +421,13 @@ TEST_CASE("profile.urls fails a SubCA certificate without a CDP (BR 7.1.2.11.2)"
   CHECK_THAT(r.message, Catch::Contains("carries no CRL distribution point URL"));
   CHECK_THAT(r.hint, Catch::Contains("BR 7.1.2.11.2"));
 }
+
+TEST_CASE("profile.urls judges the URLs inside probe certificates") {
+  World w;
+  w.add_probe(w.leaf({"ldap://ldap.crlocsp.cn/cn=ExampleAsiaDVCAR1"}, w.h.subca_key));
+  const auto r = only(w.run(), "profile.urls", Status::kFail);
+  CHECK_THAT(r.message, Catch::Contains("issued.probes[0] CDP URL"));
+  CHECK_THAT(r.message, Catch::Contains("uses scheme ldap"));
+  CHECK_THAT(r.hint, Catch::Contains("the probe certificate carries it"));
+  CHECK(evidence_string(r, "at") == "p.yaml:20:7");
+}
