@@ -19,11 +19,6 @@ constexpr std::uintmax_t kMaxProfileBytes = 1u << 20;
 // (a CRL, a disk image) from being read whole.
 constexpr std::uintmax_t kMaxArtifactBytes = 1u << 20;
 
-struct PemBlock {
-  std::string label;
-  Bytes der;
-};
-
 std::size_t count_pem_blocks(std::string_view text) {
   std::size_t n = 0;
   for (auto at = text.find("-----BEGIN "); at != std::string_view::npos;
@@ -100,7 +95,15 @@ class Loader {
     }
     const auto label_start = begin + 11;
     const auto label_end = text.find("-----", label_start);
-    if (label_end == std::string_view::npos) y_.fail(node, what + " has a malformed PEM header");
+    // Labels are short upper-case words (RFC 7468 §2); anything else is not
+    // quoted back, so file contents stay out of messages.
+    const bool label_ok =
+        label_end != std::string_view::npos && label_end - label_start <= 64 &&
+        std::all_of(text.begin() + label_start, text.begin() + label_end, [](char c) {
+          return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == ' ' || c == '#' ||
+                 c == '-';
+        });
+    if (!label_ok) y_.fail(node, what + " has a malformed PEM header");
     const std::string label(text.substr(label_start, label_end - label_start));
     if (std::find(labels.begin(), labels.end(), label) == labels.end()) {
       std::string message = what + " is PEM labelled \"" + label + "\", expected \"" +

@@ -280,6 +280,8 @@ TEST_CASE("unreadable or wrong files are input errors naming the key") {
                 "neither PEM nor a DER certificate (it looks like an HTML page)");
   f.write("big.pem", std::string((1u << 20) + 1, 'A'));
   require_error(f, replace(kBase, "root.pem", "big.pem"), 4, 16, "at most 1 MiB are read");
+  f.write("odd.pem", "-----BEGIN <script>secret</script>-----\n");
+  require_error(f, replace(kBase, "root.pem", "odd.pem"), 4, 16, "malformed PEM header");
   f.write("two.pem", f.h.root.pem() + f.h.subca.pem());
   require_error(f, replace(kBase, "root.pem", "two.pem"), 4, 16, "several PEM blocks");
   require_error(f, replace(kBase, "certificate: subca.pem", "csr: subca.pem"), 6, 8,
