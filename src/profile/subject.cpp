@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstdint>
 #include <vector>
 
 #include "pki/ossl.h"
@@ -179,7 +180,44 @@ bool split_rdns(std::string_view text, std::vector<Rdn>* out, std::string* error
   return true;
 }
 
+// Well-formed UTF-8 (RFC 3629 §4): no overlongs, surrogates or code points
+// past U+10FFFF; `\XX` escapes can produce any bytes.
+bool is_utf8(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    std::size_t n = 0;
+    std::uint32_t cp = 0;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    if ((c & 0xe0) == 0xc0) {
+      n = 1, cp = c & 0x1f;
+    } else if ((c & 0xf0) == 0xe0) {
+      n = 2, cp = c & 0x0f;
+    } else if ((c & 0xf8) == 0xf0) {
+      n = 3, cp = c & 0x07;
+    } else {
+      return false;
+    }
+    for (std::size_t k = 1; k <= n; ++k) {
+      if (i + k >= s.size()) return false;
+      const auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xc0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3f);
+    }
+    static constexpr std::uint32_t kMin[] = {0, 0x80, 0x800, 0x10000};
+    if (cp < kMin[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
+    i += n + 1;
+  }
+  return true;
+}
+
 bool check_string_type(const AttributeType& type, const std::string& value, std::string* error) {
+  if (type.type == StringType::kUtf8 && !is_utf8(value)) {
+    *error = std::string(type.name) + " is not valid UTF-8";
+    return false;
+  }
   if (type.type == StringType::kPrintable) {
     if (!std::all_of(value.begin(), value.end(),
                      [](char c) { return is_printable_char(static_cast<unsigned char>(c)); })) {

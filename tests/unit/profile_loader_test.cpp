@@ -184,6 +184,12 @@ TEST_CASE("RFC 4514 subjects encode as the BRs expect") {
   CHECK_FALSE(encode_rfc4514_name("XX=1", &error));
   CHECK_THAT(error, Catch::Contains("unknown attribute type"));
   CHECK_FALSE(encode_rfc4514_name("CN=a\\", &error));
+  REQUIRE(encode_rfc4514_name("CN=Café,C=GB", &error));
+  CHECK(encode_rfc4514_name("CN=Caf\\C3\\A9,C=GB", &error) ==
+        encode_rfc4514_name("CN=Café,C=GB", &error));
+  CHECK_FALSE(encode_rfc4514_name("CN=\\C3\\28", &error));
+  CHECK_THAT(error, Catch::Contains("not valid UTF-8"));
+  CHECK_FALSE(encode_rfc4514_name("CN=\\ED\\A0\\80", &error));
   CHECK_FALSE(encode_rfc4514_name("CN", &error));
 }
 
