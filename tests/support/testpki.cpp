@@ -286,6 +286,20 @@ Bytes make_crl(const CrlSpec& spec, const Issued& issuer, const Key& signing_key
   return encode(c, i2d_X509_CRL);
 }
 
+Bytes make_csr(const std::string& subject, const Key& key, bool break_signature) {
+  ossl::X509ReqPtr req(X509_REQ_new());
+  if (!req || X509_REQ_set_version(req.get(), 0) != 1) die("X509_REQ_new");
+  auto name = make_name(subject);
+  if (X509_REQ_set_subject_name(req.get(), name.get()) != 1 ||
+      X509_REQ_set_pubkey(req.get(), key.pkey.get()) != 1 ||
+      X509_REQ_sign(req.get(), key.pkey.get(), digest_for(key, nullptr)) <= 0) {
+    die("X509_REQ_sign");
+  }
+  Bytes der = encode(req.get(), i2d_X509_REQ);
+  if (break_signature) der.back() ^= 0x01;
+  return der;
+}
+
 std::string to_pem(const std::string& label, ByteView der) {
   std::string b64 = base64_encode(der);
   std::string out = "-----BEGIN " + label + "-----\n";

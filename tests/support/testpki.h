@@ -100,6 +100,10 @@ struct CrlSpec {
 // A DER CRL signed by signing_key, naming issuer (for issuer name and AKI).
 Bytes make_crl(const CrlSpec& spec, const Issued& issuer, const Key& signing_key);
 
+// A DER PKCS#10 request (RFC 2986) for subject and key, self-signed; with
+// break_signature the last signature octet is flipped (still parses, fails to verify).
+Bytes make_csr(const std::string& subject, const Key& key, bool break_signature = false);
+
 std::string to_pem(const std::string& label, ByteView der);
 void write_file(const std::string& path, ByteView data);
 void write_file(const std::string& path, const std::string& text);
