@@ -83,6 +83,82 @@ bool read_default_false(der::Parser* p, std::uint8_t tag, bool* out) {
   return der::ParseBoolean(*value, out) && *out;
 }
 
+// UTF-8 as OpenSSL's name canonicalisation accepts it: no overlong forms,
+// no surrogates, nothing above U+10FFFF.
+bool is_valid_utf8(ByteView s) {
+  for (std::size_t i = 0; i < s.size();) {
+    const std::uint8_t c = s[i];
+    const std::size_t extra = c < 0x80             ? 0
+                              : (c & 0xe0) == 0xc0 ? 1
+                              : (c & 0xf0) == 0xe0 ? 2
+                              : (c & 0xf8) == 0xf0 ? 3
+                                                   : 4;
+    if (extra == 4 || s.size() - i <= extra) return false;
+    std::uint32_t value = extra == 0 ? c : c & (0x3f >> extra);
+    for (std::size_t k = 1; k <= extra; ++k) {
+      if ((s[i + k] & 0xc0) != 0x80) return false;
+      value = value << 6 | (s[i + k] & 0x3f);
+    }
+    static constexpr std::uint32_t kMinimum[] = {0, 0x80, 0x800, 0x10000};
+    if (value < kMinimum[extra] || value > 0x10ffff || (value >= 0xd800 && value <= 0xdfff)) {
+      return false;
+    }
+    i += extra + 1;
+  }
+  return true;
+}
+
+// An ANY value (AlgorithmIdentifier parameters, attribute values): the
+// universal primitive types whose contents DER constrains must obey them.
+bool validate_any(const der::Tlv& v) {
+  switch (v.tag) {
+    case der::kBoolean:
+      return v.contents.size() == 1;
+    case der::kNull:
+      return v.contents.empty();
+    case der::kInteger:
+    case der::kEnumerated:
+      return der::IsValidInteger(v.contents);
+    case der::kOid:
+      return !der::OidToString(v.contents).empty();
+    case der::kBitString:
+      return der::IsValidBitString(v.contents);
+    case der::kUtf8String:
+      return is_valid_utf8(v.contents);
+    case 0x1e:  // BMPString: UCS-2
+      return v.contents.size() % 2 == 0;
+    case 0x1c:  // UniversalString: UCS-4
+      return v.contents.size() % 4 == 0;
+    default:
+      return true;
+  }
+}
+
+// Attribute values are DirectoryString and kin (RFC 5280 §4.1.2.4, Appendix
+// A): the string types, BIT STRING (x500UniqueIdentifier) or a SEQUENCE.
+// OpenSSL refuses any other type in a Name, so neither do we accept one.
+bool is_attribute_value_tag(std::uint8_t tag) {
+  switch (tag) {
+    case der::kBitString:
+    case der::kUtf8String:
+    case 0x12:  // NumericString
+    case der::kPrintableString:
+    case 0x14:  // TeletexString
+    case der::kIa5String:
+    case 0x1c:  // UniversalString
+    case 0x1e:  // BMPString
+    case der::kSequence:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool read_oid(der::Parser* p) {
+  ByteView oid;
+  return p->Read(der::kOid, &oid) && !der::OidToString(oid).empty();
+}
+
 // Name ::= SEQUENCE OF RelativeDistinguishedName
 // RelativeDistinguishedName ::= SET SIZE (1..MAX) OF AttributeTypeAndValue
 // AttributeTypeAndValue ::= SEQUENCE { type OBJECT IDENTIFIER, value ANY }
@@ -97,7 +173,10 @@ bool validate_name(ByteView name_contents) {
       der::Tlv value;
       if (!atvs.Read(der::kSequence, &atv)) return false;
       der::Parser a(atv);
-      if (!a.Skip(der::kOid) || !a.ReadTlv(&value) || a.HasMore()) return false;
+      if (!read_oid(&a) || !a.ReadTlv(&value) || !is_attribute_value_tag(value.tag) ||
+          !validate_any(value) || a.HasMore()) {
+        return false;
+      }
     }
   }
   return true;
@@ -107,8 +186,8 @@ bool validate_name(ByteView name_contents) {
 bool validate_algorithm(ByteView contents) {
   der::Parser p(contents);
   der::Tlv params;
-  if (!p.Skip(der::kOid)) return false;
-  if (p.HasMore() && !p.ReadTlv(&params)) return false;
+  if (!read_oid(&p)) return false;
+  if (p.HasMore() && (!p.ReadTlv(&params) || !validate_any(params))) return false;
   return !p.HasMore();
 }
 
@@ -243,8 +322,9 @@ bool parse_tbs(ByteView tbs, Crl* out, std::string* error) {
   if (p.PeekTag(&tag) && tag == der::kInteger) {
     ByteView version;
     std::int64_t value = 0;
-    if (!p.Read(der::kInteger, &version) || !small_value(version, 1000, &value)) {
-      *error = "malformed version";
+    // Version ::= INTEGER { v1(0), v2(1) } for CRLs (RFC 5280 §5.1.2.1).
+    if (!p.Read(der::kInteger, &version) || !small_value(version, 1, &value)) {
+      *error = "malformed or unknown version";
       return false;
     }
     out->version = value;
@@ -317,8 +397,8 @@ bool ParseCrl(ByteView der, Crl* out, std::string* error) {
     *error = "malformed signatureAlgorithm";
     return false;
   }
-  if (!p.Read(der::kBitString, &out->signature_value) || out->signature_value.empty() ||
-      p.HasMore()) {
+  if (!p.Read(der::kBitString, &out->signature_value) ||
+      !der::IsValidBitString(out->signature_value) || p.HasMore()) {
     *error = "malformed signatureValue or data after it";
     return false;
   }

@@ -96,6 +96,12 @@ bool IsValidInteger(ByteView c) {
 
 bool IsNonNegativeInteger(ByteView c) { return IsValidInteger(c) && !(c[0] & 0x80); }
 
+bool IsValidBitString(ByteView c) {
+  if (c.empty() || c[0] > 7) return false;
+  if (c.size() == 1) return c[0] == 0;
+  return (c.back() & ((1u << c[0]) - 1)) == 0;
+}
+
 bool ParseBoolean(ByteView c, bool* out) {
   if (c.size() != 1 || (c[0] != 0x00 && c[0] != 0xff)) return false;
   *out = c[0] == 0xff;

@@ -68,6 +68,9 @@ class Parser {
 // INTEGER contents are minimal two's complement (X.690 §8.3.2).
 bool IsValidInteger(ByteView contents);
 bool IsNonNegativeInteger(ByteView contents);
+// BIT STRING contents: an unused-bits octet 0..7 (0 when there are no
+// bits), the unused bits zero (X.690 §8.6.2, §11.2.1).
+bool IsValidBitString(ByteView contents);
 // BOOLEAN in DER is 0x00 or 0xff.
 bool ParseBoolean(ByteView contents, bool* out);
 // UTCTime "YYMMDDHHMMSSZ" (RFC 5280 §4.1.2.5.1) and GeneralizedTime
