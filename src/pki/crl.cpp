@@ -55,7 +55,7 @@ bool read_extension(der::Parser* p, CrlExtension* out) {
   ByteView contents;
   if (!p->Read(der::kSequence, &contents)) return false;
   der::Parser e(contents);
-  if (!e.Read(der::kOid, &out->oid) || der::OidToString(out->oid).empty()) return false;
+  if (!e.Read(der::kOid, &out->oid) || !der::IsValidOid(out->oid)) return false;
   out->critical = false;
   std::optional<ByteView> critical;
   if (!e.ReadOptional(der::kBoolean, &critical)) return false;
@@ -120,7 +120,7 @@ bool validate_any(const der::Tlv& v) {
     case der::kEnumerated:
       return der::IsValidInteger(v.contents);
     case der::kOid:
-      return !der::OidToString(v.contents).empty();
+      return der::IsValidOid(v.contents);
     case der::kBitString:
       return der::IsValidBitString(v.contents);
     case der::kUtf8String:
@@ -156,7 +156,7 @@ bool is_attribute_value_tag(std::uint8_t tag) {
 
 bool read_oid(der::Parser* p) {
   ByteView oid;
-  return p->Read(der::kOid, &oid) && !der::OidToString(oid).empty();
+  return p->Read(der::kOid, &oid) && der::IsValidOid(oid);
 }
 
 // Name ::= SEQUENCE OF RelativeDistinguishedName

@@ -165,6 +165,16 @@ bool ParseGeneralizedTime(ByteView c, std::int64_t* out) {
   return to_time(year, c, 4, out);
 }
 
+bool IsValidOid(ByteView c) {
+  if (c.empty() || (c.back() & 0x80)) return false;
+  bool start = true;
+  for (std::uint8_t b : c) {
+    if (start && b == 0x80) return false;  // non-minimal subidentifier
+    start = !(b & 0x80);
+  }
+  return true;
+}
+
 std::string OidToString(ByteView c) {
   if (c.empty() || (c.back() & 0x80)) return {};
   std::string out;

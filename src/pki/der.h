@@ -77,6 +77,9 @@ bool ParseBoolean(ByteView contents, bool* out);
 // "YYYYMMDDHHMMSSZ" (§4.1.2.5.2) to Unix seconds.
 bool ParseUtcTime(ByteView contents, std::int64_t* out);
 bool ParseGeneralizedTime(ByteView contents, std::int64_t* out);
+// OBJECT IDENTIFIER contents are well-formed (X.690 §8.19: minimal
+// subidentifiers, the last one complete). No allocation.
+bool IsValidOid(ByteView contents);
 // Dotted text of an OID's contents ("2.5.29.20"); empty if malformed.
 std::string OidToString(ByteView contents);
 
