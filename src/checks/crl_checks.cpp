@@ -100,24 +100,19 @@ EntryScan scan_entries(const pki::Crl& crl, const std::vector<Bytes>& serials) {
   return scan;
 }
 
-Json crl_number_evidence(ByteView number) {
-  Json out = Json::object();
-  out.set("hex", hex_encode(number));
+// Decimal text of a non-negative INTEGER that fits 64 bits.
+std::optional<std::string> crl_number_decimal(ByteView number) {
   ByteView magnitude = number;
   while (magnitude.size() > 1 && magnitude[0] == 0) magnitude = magnitude.subspan(1);
-  if (!(number[0] & 0x80) && magnitude.size() <= 8) {
-    std::uint64_t v = 0;
-    for (std::uint8_t b : magnitude) v = v << 8 | b;
-    out.set("decimal", std::to_string(v));
-  }
-  return out;
+  if (number.empty() || (number[0] & 0x80) || magnitude.size() > 8) return std::nullopt;
+  std::uint64_t v = 0;
+  for (std::uint8_t b : magnitude) v = v << 8 | b;
+  return std::to_string(v);
 }
 
 std::string crl_number_text(const std::optional<Bytes>& number) {
   if (!number) return "none";
-  const Json ev = crl_number_evidence(*number);
-  const Json* dec = ev.find("decimal");
-  return dec != nullptr ? *dec->as_string() : "0x" + hex_encode(*number);
+  return crl_number_decimal(*number).value_or("0x" + hex_encode(*number));
 }
 
 // Compares non-negative INTEGER contents by value.
@@ -357,7 +352,8 @@ CheckResult check_number(const pki::Crl& crl) {
   }
   const ByteView n = *crl.crl_number;
   Json ev = Json::object();
-  ev.set("crl_number", crl_number_evidence(n));
+  ev.set("crl_number", hex_encode(n));
+  if (auto decimal = crl_number_decimal(n)) ev.set("crl_number_decimal", *decimal);
   ev.set("octets", static_cast<std::uint64_t>(n.size()));
   std::vector<std::string> faults;
   if (crl.crl_number_critical) faults.push_back("marked critical");
