@@ -484,7 +484,48 @@ struct ProfileFindings {
   }
 };
 
-CheckResult check_profile(const pki::Crl& crl, const EntryScan& scan) {
+// BR 7.1.3.2 admits only fixed AlgorithmIdentifier encodings: RSA PKCS#1 v1.5
+// with NULL parameters, RSASSA-PSS with MGF1 over the same hash and a salt
+// of the hash length, ECDSA with the hash that matches the curve. Unusable
+// algorithms are crl.signature's to report.
+std::string signature_algorithm_fault(const pki::SignatureAlgorithm& alg, EVP_PKEY* key) {
+  if (alg.digest == pki::DigestAlgorithm::kSha1) {
+    return alg.name + " (SHA-1 is banned on CRLs: MRSP 5.1.3, BR 7.1.3.2)";
+  }
+  const auto hash_length = [](pki::DigestAlgorithm d) {
+    return d == pki::DigestAlgorithm::kSha256 ? 32 : d == pki::DigestAlgorithm::kSha384 ? 48 : 64;
+  };
+  switch (alg.scheme) {
+    case pki::SignatureScheme::kRsaPkcs1:
+      if (!alg.null_parameters) {
+        return alg.name + " without NULL parameters (BR 7.1.3.2 fixes the encoding)";
+      }
+      break;
+    case pki::SignatureScheme::kRsaPss:
+      if (alg.mgf1_digest != alg.digest || alg.salt_length != hash_length(alg.digest)) {
+        return alg.name + ": BR 7.1.3.2 requires MGF1 with the same hash and a salt of the " +
+               "hash length";
+      }
+      break;
+    case pki::SignatureScheme::kEcdsa: {
+      if (key == nullptr || EVP_PKEY_get_base_id(key) != EVP_PKEY_EC) break;
+      const int bits = EVP_PKEY_get_bits(key);
+      const auto want = bits <= 256   ? pki::DigestAlgorithm::kSha256
+                        : bits <= 384 ? pki::DigestAlgorithm::kSha384
+                                      : pki::DigestAlgorithm::kSha512;
+      if (alg.digest != want) {
+        return alg.name + " with a " + pki::describe_key(key) + " key (BR 7.1.3.2 pairs it with " +
+               std::string(pki::digest_name(want)) + ")";
+      }
+      break;
+    }
+    case pki::SignatureScheme::kEd25519:
+      break;
+  }
+  return {};
+}
+
+CheckResult check_profile(const pki::Crl& crl, const EntryScan& scan, EVP_PKEY* key) {
   ProfileFindings f;
   auto& v = f.violations;
   if (crl.version != 1) {
@@ -496,9 +537,10 @@ CheckResult check_profile(const pki::Crl& crl, const EntryScan& scan) {
   }
   pki::SignatureAlgorithm alg;
   std::string alg_error;
-  if (pki::ParseSignatureAlgorithm(crl.signature_algorithm_der, &alg, &alg_error) &&
-      alg.digest == pki::DigestAlgorithm::kSha1) {
-    v.push_back(alg.name + " (SHA-1 is banned on CRLs: MRSP 5.1.3, BR 7.1.3.2)");
+  if (pki::ParseSignatureAlgorithm(crl.signature_algorithm_der, &alg, &alg_error)) {
+    if (const std::string fault = signature_algorithm_fault(alg, key); !fault.empty()) {
+      v.push_back(fault);
+    }
   }
   if (!pki::IsTimeEncodingCorrect(crl.this_update)) {
     v.push_back(
@@ -644,7 +686,8 @@ Results check_crl(ByteView body, const CrlExpectation& expectation, const Policy
   out.push_back(check_number(crl));
   out.push_back(check_idp(crl, expectation));
   for (auto& r : check_entries(scan, expectation)) out.push_back(std::move(r));
-  out.push_back(check_profile(crl, scan));
+  const ossl::EvpPkeyPtr key = pki::public_key_from_spki(expectation.issuer_spki_der);
+  out.push_back(check_profile(crl, scan, key.get()));
   if (facts != nullptr) {
     facts->parsed = true;
     if (crl.crl_number) facts->crl_number = Bytes(crl.crl_number->begin(), crl.crl_number->end());
@@ -725,10 +768,15 @@ CheckResult check_crl_against_reference(const CrlFacts& ours, const CrlFacts& re
 CheckResult check_full_crls_identical(const std::string& url, const CrlFacts& ours,
                                       const std::vector<std::pair<std::string, CrlFacts>>& others) {
   if (!ours.parsed) return skip(kConsistent, "crl.parse failed");
-  std::vector<std::string> same, differing, compared;
+  const auto describe = [](const std::string& where, const CrlFacts& f) {
+    return where + ": cRLNumber " + crl_number_text(f.crl_number) + ", thisUpdate " +
+           format_rfc3339(f.this_update) + ", sha256 " + hex_encode(f.sha256);
+  };
+  std::vector<std::string> same, differing, compared, copies{describe(url, ours)};
   for (const auto& [other_url, facts] : others) {
     if (!facts.parsed || other_url == url) continue;
     compared.push_back(other_url);
+    copies.push_back(describe(other_url, facts));
     if (facts.sha256 == ours.sha256) {
       same.push_back(other_url);
       continue;
@@ -751,6 +799,8 @@ CheckResult check_full_crls_identical(const std::string& url, const CrlFacts& ou
   Json ev = Json::object();
   ev.set("sha256", hex_encode(ours.sha256));
   ev.set("crl_number", crl_number_text(ours.crl_number));
+  ev.set("this_update", format_rfc3339(ours.this_update));
+  ev.set("copies", string_array(copies));
   ev.set("identical", string_array(same));
   ev.set("different", string_array(differing));
   if (!differing.empty()) {

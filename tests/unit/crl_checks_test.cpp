@@ -116,7 +116,12 @@ TEST_CASE("every key type signs a CRL that verifies") {
   for (KeyType type : {KeyType::kRsa2048, KeyType::kRsaPss2048, KeyType::kEcP256, KeyType::kEcP384,
                        KeyType::kEcP521, KeyType::kEd25519}) {
     const auto h = testpki::make_hierarchy(type);
-    const Bytes crl = testpki::make_crl({}, h.subca, h.subca_key);
+    // The hash BR 7.1.3.2 pairs with each key (ECDSA by curve; PSS salt = hash length).
+    CrlSpec spec;
+    if (type == KeyType::kEcP384) spec.digest = EVP_sha384();
+    if (type == KeyType::kEcP521) spec.digest = EVP_sha512();
+    if (type == KeyType::kRsaPss2048) spec.pss_salt_length = 32;
+    const Bytes crl = testpki::make_crl(spec, h.subca, h.subca_key);
     const Results results = judge(crl, issued_expectation(h));
     INFO("key type " << static_cast<int>(type));
     const CheckResult& sig = only(results, "crl.signature");
@@ -540,6 +545,33 @@ TEST_CASE("crl.profile") {
     CHECK(p.status == Status::kFail);
     CHECK(contains(p.message, "RFC 5280 §5.1.1.2"));
   }
+  SECTION("ECDSA hash not paired with the curve (BR 7.1.3.2)") {
+    CrlSpec sha384;
+    sha384.digest = EVP_sha384();
+    const CheckResult p = profile(subca_crl(sha384));
+    CHECK(p.status == Status::kFail);
+    CHECK(contains(p.message, "ecdsa-with-SHA384 with a EC P-256 key"));
+  }
+  SECTION("RSA-PSS with a salt other than the hash length (BR 7.1.3.2)") {
+    const auto pss = testpki::make_hierarchy(testpki::KeyType::kRsaPss2048);
+    const Bytes crl = testpki::make_crl({}, pss.subca, pss.subca_key);  // OpenSSL's maximum salt
+    const CheckResult p = only(judge(crl, issued_expectation(pss)), "crl.profile");
+    CHECK(p.status == Status::kFail);
+    CHECK(contains(p.message, "salt of the hash length"));
+    CrlSpec salt32;
+    salt32.pss_salt_length = 32;
+    const Bytes good = testpki::make_crl(salt32, pss.subca, pss.subca_key);
+    CHECK(only(judge(good, issued_expectation(pss)), "crl.profile").status == Status::kPass);
+  }
+  SECTION("SHA-1") {
+    const auto rsa = testpki::make_hierarchy(testpki::KeyType::kRsa2048);
+    CrlSpec sha1;
+    sha1.digest = EVP_sha1();
+    const Bytes crl = testpki::make_crl(sha1, rsa.subca, rsa.subca_key);
+    const CheckResult p = only(judge(crl, issued_expectation(rsa)), "crl.profile");
+    CHECK(p.status == Status::kFail);
+    CHECK(contains(p.message, "SHA-1 is banned"));
+  }
   SECTION("GeneralizedTime before 2050") {
     testpki::RawCrl raw = testpki::raw_crl_for(h.subca, h.subca_key);
     raw.this_update = testpki::der_generalized_time(now_utc() - 3600);
@@ -618,5 +650,9 @@ TEST_CASE("crl.consistent against the reference path") {
     CHECK(contains(r.message, "http://b/x.crl"));
     CHECK(contains(r.message, "cRLNumber 6 vs 5 here"));
     CHECK(contains(r.hint, "CCADB 6.2"));
+    const Json* copies = r.evidence.find("copies");
+    REQUIRE(copies != nullptr);
+    REQUIRE(copies->as_array()->size() == 2);
+    CHECK(contains(*(*copies->as_array())[1].as_string(), "http://b/x.crl: cRLNumber 6"));
   }
 }
