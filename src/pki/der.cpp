@@ -187,10 +187,14 @@ std::string OidToString(ByteView c) {
     if (c[i] & 0x80) continue;
     if (first) {
       const std::uint64_t arc0 = value < 40 ? 0 : value < 80 ? 1 : 2;
-      out = std::to_string(arc0) + "." + std::to_string(value - arc0 * 40);
+      // Appended piecewise: GCC 12 at -O3 warns (-Wrestrict) on the chained form.
+      out = std::to_string(arc0);
+      out += '.';
+      out += std::to_string(value - arc0 * 40);
       first = false;
     } else {
-      out += "." + std::to_string(value);
+      out += '.';
+      out += std::to_string(value);
     }
     value = 0;
   }
