@@ -195,7 +195,13 @@ CheckResult check_signature(const pki::Crl& crl, const CrlExpectation& x) {
           "sign CRLs with an algorithm BR 7.1.3.2 allows (RSA PKCS#1 v1.5 or RSASSA-PSS with "
           "SHA-256/384/512, ECDSA with the curve's hash)";
       break;
-    default:
+    case pki::SignatureStatus::kMalformedSignature:
+      hint =
+          "the signatureValue is malformed (a corrupted body or a broken encoder): re-issue "
+          "and republish the CRL";
+      break;
+    case pki::SignatureStatus::kKeyMismatch:
+    case pki::SignatureStatus::kValid:
       hint =
           "the CRL's signature algorithm does not fit the issuer's key: it was signed by a "
           "different key; publish the CRL signed by the issuer's key";
