@@ -109,6 +109,11 @@ struct Crl {
 // Strict DER: definite minimal lengths, no trailing bytes (after the
 // CertificateList or inside any SEQUENCE), DEFAULT values omitted, BOOLEAN
 // 0x00/0xff, minimal INTEGERs. Entries are checked by RevokedIterator.
+// Everything d2i_X509_CRL rejects is rejected here too (tested by mutation);
+// beyond it this also rejects BER that OpenSSL tolerates (explicit DEFAULT
+// FALSE, BOOLEAN other than 0x00/0xff), malformed Time strings, an empty
+// Extensions, and malformed AKI / cRLNumber / IDP values, which OpenSSL only
+// flags as invalid after decoding.
 bool ParseCrl(ByteView der, Crl* out, std::string* error);
 
 // revokedCertificates entry:

@@ -522,6 +522,38 @@ TEST_CASE("crl.profile") {
     CHECK(contains(p.message, "not critical"));
     CHECK(contains(p.message, "indirectCRL"));
   }
+  SECTION("IDP: both only-user and only-CA, attribute certs") {
+    spec.idp =
+        std::string("critical,fullname:URI:") + kUrl + ",onlyuser:TRUE,onlyCA:TRUE,onlyAA:TRUE";
+    const CheckResult p = profile(subca_crl(spec));
+    CHECK(p.status == Status::kFail);
+    CHECK(contains(p.message, "both onlyContainsUserCerts and onlyContainsCACerts"));
+    CHECK(contains(p.message, "onlyContainsAttributeCerts"));
+  }
+  SECTION("IDP: an empty SEQUENCE, built raw") {
+    testpki::RawCrl raw = testpki::raw_crl_for(h.subca, h.subca_key);
+    const std::uint8_t idp_oid[] = {0x55, 0x1d, 0x1c};
+    raw.extensions.push_back(testpki::der_extension(idp_oid, true, Bytes{0x30, 0x00}));
+    const Results r = judge(testpki::sign_raw_crl(raw, h.subca_key), x);
+    CHECK(contains(only(r, "crl.profile").message, "empty SEQUENCE"));
+    CHECK(only(r, "crl.idp").status == Status::kFail);  // names no URL
+  }
+  SECTION("certificateIssuer entry extension: an indirect CRL, built raw") {
+    testpki::RawCrl raw = testpki::raw_crl_for(h.subca, h.subca_key);
+    const std::uint8_t issuer_oid[] = {0x55, 0x1d, 0x1d};
+    // GeneralNames { directoryName [4] issuer Name }
+    const Bytes names = testpki::der_tlv(0x30, testpki::der_tlv(0xa4, raw.issuer));
+    raw.revoked = testpki::der_tlv(
+        0x30, testpki::der_crl_entry(
+                  Bytes{0x0a}, testpki::der_utc_time(now_utc() - 60),
+                  {testpki::der_reason_code(1), testpki::der_extension(issuer_oid, true, names)}));
+    const CheckResult p = profile(testpki::sign_raw_crl(raw, h.subca_key));
+    CHECK(p.status == Status::kFail);
+    CHECK(contains(p.message,
+                   "certificateIssuer entry extension: an indirect CRL (BR 7.2) on entry 0"));
+    // certificateIssuer is a recognised critical extension (RFC 5280 §5.3.3).
+    CHECK_FALSE(contains(p.message, "unrecognised critical entry extension"));
+  }
   SECTION("empty revokedCertificates, built raw") {
     testpki::RawCrl raw = testpki::raw_crl_for(h.subca, h.subca_key);
     raw.revoked = Bytes{0x30, 0x00};
