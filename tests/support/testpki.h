@@ -95,6 +95,9 @@ struct CrlSpec {
   std::optional<std::string> issuer_override;  // issuer Name text (else issuer's subject)
   bool issuer_override_utf8_country = false;
   const EVP_MD* digest = nullptr;
+  // RSA-PSS keys: saltLength to sign with (MGF1 uses `digest`); unset keeps
+  // OpenSSL's default (the maximum, e.g. 222 for RSA 2048 with SHA-256).
+  std::optional<int> pss_salt_length;
 };
 
 // A DER CRL signed by signing_key, naming issuer (for issuer name and AKI).
