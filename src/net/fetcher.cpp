@@ -4,10 +4,12 @@
 #include <strings.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <deque>
 #include <map>
 #include <memory>
@@ -277,6 +279,8 @@ TransportError classify(Transfer& t, CURLcode code, std::int64_t timeout_ms) {
   const std::uint64_t got = t.obs.body.size();
   const std::string length =
       t.has_declared_length ? std::to_string(t.declared_length) : std::string("unknown");
+  long os_errno = 0;
+  curl_easy_getinfo(t.easy.get(), CURLINFO_OS_ERRNO, &os_errno);
   long connect_code = 0;
   curl_easy_getinfo(t.easy.get(), CURLINFO_HTTP_CONNECTCODE, &connect_code);
   if (connect_code >= 300)
@@ -291,9 +295,12 @@ TransportError classify(Transfer& t, CURLcode code, std::int64_t timeout_ms) {
       return {TransportStage::kProxy, "proxy " + proxy + " failed: " + detail};
     case CURLE_COULDNT_CONNECT:
       if (!proxy.empty()) return {TransportStage::kProxy, "proxy " + proxy + " unreachable"};
-      if (detail.find("refused") != std::string::npos)
+      if (os_errno == ECONNREFUSED)
         return {TransportStage::kConnect, "connection refused by " + host_port(t)};
-      return {TransportStage::kConnect, "could not connect to " + host_port(t) + ": " + detail};
+      return {TransportStage::kConnect,
+              "could not connect to " + host_port(t) +
+                  (os_errno != 0 ? ": " + std::string(std::strerror(static_cast<int>(os_errno)))
+                                 : ": " + detail)};
     case CURLE_OPERATION_TIMEDOUT:
       return {TransportStage::kTimeout, "timed out after " + format_seconds(timeout_ms) +
                                             " (received " + std::to_string(got) + " bytes)"};
