@@ -173,9 +173,11 @@ struct Transfer {
   std::size_t header_bytes = 0;
   bool headers_too_large = false;
   bool body_too_large = false;
+  bool callback_failed = false;  // e.g. out of memory
   std::uint64_t declared_length = 0;
   bool has_declared_length = false;
   std::uint64_t max_body = 0;
+  std::uint64_t max_in_flight = 0;
   std::uint64_t* held = nullptr;  // shared count of body bytes held
 
   void reset_response() {
@@ -193,10 +195,8 @@ struct Transfer {
   }
 };
 
-std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
-  auto* t = static_cast<Transfer*>(user);
-  const std::size_t n = size * count;
-  const std::string_view line(data, n);
+std::size_t header_line(Transfer* t, std::string_view line) {
+  const std::size_t n = line.size();
   if (line.size() >= 5 && line.substr(0, 5) == "HTTP/") {
     // A new response starts (after 1xx, or the only one): forget the old.
     t->reset_response();
@@ -230,9 +230,13 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
         t->body_too_large = true;
         return 0;
       }
-      const std::size_t before = t->obs.body.capacity();
-      t->obs.body.reserve(static_cast<std::size_t>(t->declared_length));
-      *t->held += t->obs.body.capacity() - before;
+      // Reserving is an optimisation; it must not push the shared total
+      // past max_in_flight on a length a server merely claims.
+      if (*t->held + length <= t->max_in_flight) {
+        const std::size_t before = t->obs.body.capacity();
+        t->obs.body.reserve(static_cast<std::size_t>(length));
+        *t->held += t->obs.body.capacity() - before;
+      }
     }
     return n;
   }
@@ -248,9 +252,9 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
   return n;
 }
 
-std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
-  auto* t = static_cast<Transfer*>(user);
-  const std::size_t n = size * count;
+std::size_t body_chunk(Transfer* t, std::string_view chunk) {
+  const std::size_t n = chunk.size();
+  const char* data = chunk.data();
   if (t->obs.body.size() + n > t->max_body) {
     t->body_too_large = true;
     return 0;
@@ -260,6 +264,18 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
   t->obs.body.insert(t->obs.body.end(), bytes, bytes + n);
   *t->held += t->obs.body.capacity() - before;
   return n;
+}
+
+// libcurl callbacks must not throw: a failed allocation aborts the transfer.
+template <std::size_t (*Handle)(Transfer*, std::string_view)>
+std::size_t guarded(char* data, std::size_t size, std::size_t count, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  try {
+    return Handle(t, std::string_view(data, size * count));
+  } catch (const std::exception&) {
+    t->callback_failed = true;
+    return 0;
+  }
 }
 
 std::string host_port(Transfer& t) {
@@ -328,6 +344,7 @@ TransportError classify(Transfer& t, CURLcode code, std::int64_t timeout_ms) {
       if (t.headers_too_large)
         return {TransportStage::kProtocol,
                 "headers too large (over " + format_bytes(kMaxHeaderBytes) + ")"};
+      if (t.callback_failed) return {TransportStage::kOther, "out of memory holding the response"};
       return {TransportStage::kOther, detail};
     case CURLE_SEND_ERROR:
       return {TransportStage::kReceive, "connection failed while sending: " + detail};
@@ -385,6 +402,7 @@ class Fetcher {
       t.request = &requests_[*it];
       t.held = &held_;
       t.max_body = options_.max_body;
+      t.max_in_flight = options_.max_in_flight;
       t.obs.url = t.request->url;
       t.obs.method = t.request->method;
       t.obs.path = t.request->path != nullptr ? t.request->path->name : "";
@@ -412,6 +430,7 @@ class Fetcher {
     t.reset_response();
     t.headers_too_large = false;
     t.body_too_large = false;
+    t.callback_failed = false;
     t.errbuf[0] = '\0';
     const auto elapsed =
         std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t.attempt_start)
@@ -441,9 +460,9 @@ class Fetcher {
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
                      static_cast<long>(std::max<std::int64_t>(1, t.remaining_ms)));
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, guarded<header_line>);
     curl_easy_setopt(h, CURLOPT_HEADERDATA, &t);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, guarded<body_chunk>);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, &t);
     // The CONNECT reply of a tunnelling proxy is not the response judged.
     curl_easy_setopt(h, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);

@@ -60,6 +60,12 @@ TEST_CASE("a clean 200 passes every http check and yields all six ids") {
     CHECK(find(results, id).url.empty());
   }
   CHECK(find(results, "http.status").message == "HTTP 200 OK");
+  const Json& ev = find(results, "http.status").evidence;
+  CHECK(*ev.find("bytes")->as_int() == 2);
+  CHECK(*ev.find("content_type")->as_string() == "application/pkix-crl");
+  // SHA-256 of the two body bytes 30 00.
+  CHECK(*ev.find("sha256")->as_string() ==
+        "e4f60d0aa6d7f3d3b6a6494b1c861b99f649c6f9ec51abaf201b20f297327c95");
   CHECK(body_checks_apply(ok_observation()));
 }
 
