@@ -340,6 +340,8 @@ HOSTILE_MODES = {
     "http09": "the body alone, no status line (HTTP/0.9)",
     "silent": "accept and never answer",
     "close": "accept and close without a byte",
+    "flaky": "the first --count requests get the connection closed without a byte, later ones "
+             "an answer like fixed",
 }
 
 REASONS = {200: "OK", 301: "Moved Permanently", 302: "Found", 303: "See Other",
@@ -390,7 +392,18 @@ def fixed_reply(opts, status: int | None = None, extra: list[tuple[str, str]] | 
     return response_head(status or opts.status, headers) + body
 
 
-def hostile_connection(conn: socket.socket, opts, log: RequestLog) -> None:
+class Counter:
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._n = 0
+
+    def next(self) -> int:
+        with self._lock:
+            self._n += 1
+            return self._n
+
+
+def hostile_connection(conn: socket.socket, opts, log: RequestLog, requests_seen: Counter) -> None:
     mode = opts.mode
     if mode == "silent":
         time.sleep(3600)
@@ -403,9 +416,12 @@ def hostile_connection(conn: socket.socket, opts, log: RequestLog) -> None:
         if request is None:
             return
         method, target, headers, body = request
+        if mode == "flaky" and requests_seen.next() <= opts.count:
+            log.write({"mode": mode, "target": target, "closed": True, "time": time.time()})
+            return
         log.write({"mode": mode, "method": method, "target": target, "headers": headers,
                    "body_bytes": len(body), "time": time.time()})
-        if mode == "fixed":
+        if mode in ("fixed", "flaky"):
             conn.sendall(fixed_reply(opts))
         elif mode == "delay":
             time.sleep(opts.ms / 1000.0)
@@ -458,10 +474,12 @@ def serve_hostile(opts, log: RequestLog) -> None:
     listener.bind((HOST, opts.port))
     listener.listen(128)
 
+    requests_seen = Counter()
+
     def run(conn: socket.socket) -> None:
         with conn:
             try:
-                hostile_connection(conn, opts, log)
+                hostile_connection(conn, opts, log, requests_seen)
             except OSError:
                 pass
 

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -32,8 +33,10 @@ namespace {
 
 std::string harness_script() {
   const char* src = std::getenv("PREFLIGHT_SOURCE_DIR");
-  std::string root = src != nullptr ? src : std::string(__FILE__) + "/../../..";
-  return root + "/tests/harness/servers.py";
+  const std::filesystem::path root =
+      src != nullptr ? std::filesystem::path(src)
+                     : std::filesystem::path(__FILE__).parent_path().parent_path().parent_path();
+  return (root / "tests" / "harness" / "servers.py").string();
 }
 
 // One harness server process; SIGTERM (then SIGKILL) by PID on scope exit.
@@ -421,6 +424,17 @@ TEST_CASE("retries repeat transport failures and record every attempt") {
     REQUIRE(a.error);
     CHECK(a.error->stage == TransportStage::kConnect);
   }
+  // A server that drops the first connection answers the retry.
+  HarnessServer flaky({"hostile", "flaky", "--count", "1", "--body", "second time"});
+  const Observation recovered = fetch_one(flaky.url(), nullptr, options);
+  CHECK_FALSE(recovered.error);
+  CHECK(body_text(recovered) == "second time");
+  REQUIRE(recovered.attempts.size() == 2);
+  REQUIRE(recovered.attempts[0].error);
+  CHECK(recovered.attempts[0].error->message == "connection closed without a response");
+  CHECK_FALSE(recovered.attempts[1].error);
+  CHECK(recovered.attempts[1].http_status == 200);
+
   // An HTTP error is an answer, never retried.
   HarnessServer server({"hostile", "fixed", "--status", "503"});
   const Observation answered = fetch_one(server.url(), nullptr, options);
@@ -445,6 +459,12 @@ TEST_CASE("a proxy path goes through tinyproxy; its filter answers 403") {
   CHECK_FALSE(filtered.error);
   CHECK(filtered.http_status == 403);
   CHECK(filtered.reason == "Filtered");
+
+  // https through the proxy needs CONNECT, which the filter refuses.
+  const Observation tunnel = fetch_one("https://blocked.test/x.crl", &path);
+  REQUIRE(tunnel.error);
+  CHECK(tunnel.error->stage == TransportStage::kProxy);
+  CHECK(tunnel.error->message == "proxy refused CONNECT (403)");
 
   PathSpec dead = named("dead-proxy");
   dead.proxy = "http://127.0.0.1:" + std::to_string(unused_port());
