@@ -147,7 +147,28 @@ std::string status_line(const Observation& o) {
   return line;
 }
 
-std::string status_hint(const Observation& o) {
+std::optional<std::int64_t> parse_seconds(std::string_view text) {
+  text = trim(text);
+  if (!text.empty() && text.front() == '"' && text.size() >= 2 && text.back() == '"')
+    text = text.substr(1, text.size() - 2);
+  std::int64_t value = 0;
+  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || ptr != text.data() + text.size() || value < 0) return std::nullopt;
+  return value;
+}
+
+bool contains_hit(const std::string* x_cache) {
+  return x_cache != nullptr && lower(*x_cache).find("hit") != std::string::npos;
+}
+
+// A front end's cache served this reply (Age > 0 or X-Cache: HIT).
+bool served_from_cache(const Observation& o) {
+  const std::string* age_text = o.header("Age");
+  const std::optional<std::int64_t> age = age_text ? parse_seconds(*age_text) : std::nullopt;
+  return (age && *age > 0) || contains_hit(o.header("X-Cache"));
+}
+
+std::string status_hint_for(const Observation& o) {
   const long s = o.http_status;
   if (s >= 300 && s < 400) return "the redirect was not followed (see http.redirect)";
   if (s == 404 || s == 410)
@@ -159,6 +180,13 @@ std::string status_hint(const Observation& o) {
   if (s == 304) return "a conditional reply to an unconditional request: check the front end";
   if (s >= 500) return "the server or a front end failed: check the origin and the front end logs";
   return "serve the object with status 200 at this URL (BR 4.9.7)";
+}
+
+std::string status_hint(const Observation& o) {
+  std::string hint = status_hint_for(o);
+  if (served_from_cache(o))
+    hint += "; this error came from a cache, so purge it there once the origin is fixed";
+  return hint;
 }
 
 std::string media_type(std::string_view content_type) {
@@ -208,16 +236,6 @@ std::string format_ms(double ms) {
   return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + " s";
 }
 
-std::optional<std::int64_t> parse_seconds(std::string_view text) {
-  text = trim(text);
-  if (!text.empty() && text.front() == '"' && text.size() >= 2 && text.back() == '"')
-    text = text.substr(1, text.size() - 2);
-  std::int64_t value = 0;
-  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || ptr != text.data() + text.size() || value < 0) return std::nullopt;
-  return value;
-}
-
 std::optional<UnixTime> parse_http_date(const std::string& text) {
   // curl_getdate reads the three HTTP-date forms (RFC 9110 §5.6.7).
   const time_t t = curl_getdate(text.c_str(), nullptr);
@@ -252,10 +270,6 @@ CacheControl parse_cache_control(const Observation& o) {
     }
   }
   return cc;
-}
-
-bool contains_hit(const std::string* x_cache) {
-  return x_cache != nullptr && lower(*x_cache).find("hit") != std::string::npos;
 }
 
 CheckResult check_reachable(const Observation& o) {
@@ -389,7 +403,7 @@ CheckResult check_cached_error(const Observation& o, const CacheControl& cc, Jso
   const std::optional<std::int64_t> age = age_text ? parse_seconds(*age_text) : std::nullopt;
   const std::string* x_cache = o.header("X-Cache");
   const std::string seen = status_line(o);
-  if ((age && *age > 0) || contains_hit(x_cache)) {
+  if (served_from_cache(o)) {
     std::string signs;
     if (age && *age > 0) signs += "Age: " + std::to_string(*age);
     if (contains_hit(x_cache)) signs += (signs.empty() ? "" : ", ") + ("X-Cache: " + *x_cache);

@@ -163,15 +163,23 @@ class Lab:
 
     def nginx(self, locations: str, root: str | None = None, http_extra: str = "",
               port: int | None = None) -> Server:
-        """nginx with one server block `listen 127.0.0.1:PORT` holding `locations`."""
+        """nginx with one server block `listen 127.0.0.1:PORT` holding `locations`;
+        `http_extra` goes in the http block (e.g. proxy_cache_path). "@DIR@" in either
+        stands for this server's own folder (caches, static files)."""
         d = self._dir("nginx")
+        locations = locations.replace("@DIR@", d)
+        http_extra = http_extra.replace("@DIR@", d)
         port = port or free_port()
         for sub in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi", "cache"):
             os.makedirs(os.path.join(d, sub), exist_ok=True)
         conf = os.path.join(d, "nginx.conf")
         error_log = os.path.join(d, "error.log")
+        # Started as root, nginx workers would drop to "nobody" and could not
+        # use the private run folder (temp files, caches) or the caller's files.
+        user = "user root;" if os.geteuid() == 0 else ""
         with open(conf, "w") as f:
             f.write(f"""daemon off;
+{user}
 worker_processes 1;
 pid {d}/nginx.pid;
 error_log {error_log} info;
@@ -527,6 +535,7 @@ def main(argv: list[str]) -> int:
     tp.add_argument("--default-deny", action="store_true")
     ng = sub.add_parser("nginx", help="nginx on 127.0.0.1")
     ng.add_argument("--conf-file", required=True, help="file with the server block's locations")
+    ng.add_argument("--http-conf-file", help="file with directives for the http block")
     ng.add_argument("--root")
 
     opts = parser.parse_args(argv)
@@ -547,7 +556,12 @@ def main(argv: list[str]) -> int:
             server = lab.tinyproxy(opts.filter, opts.default_deny)
         else:
             with open(opts.conf_file) as f:
-                server = lab.nginx(f.read(), root=opts.root)
+                locations = f.read()
+            http_extra = ""
+            if opts.http_conf_file:
+                with open(opts.http_conf_file) as f:
+                    http_extra = f.read()
+            server = lab.nginx(locations, root=opts.root, http_extra=http_extra)
         print(json.dumps({"port": server.port, "pid": server.pid, "logs": server.logs,
                           "run_dir": lab.run_dir}), flush=True)
         while True:

@@ -257,6 +257,7 @@ TEST_CASE("caching: a cached error is called out in the hint") {
   CHECK(r.status == Status::kFail);
   CHECK(r.message.find("HTTP 404 Not Found served from a cache (Age: 120)") != std::string::npos);
   CHECK(r.hint.find("keep serving it after the origin is fixed") != std::string::npos);
+  CHECK(find(run(o), "http.status").hint.find("came from a cache") != std::string::npos);
   CHECK(*r.evidence.find("via")->as_string() == "1.1 edge");
 
   Observation hit = ok_observation("text/html");
@@ -271,6 +272,7 @@ TEST_CASE("caching: a cached error is called out in the hint") {
   miss.headers.emplace_back("X-Cache", "MISS");
   miss.headers.emplace_back("Age", "0");
   CHECK(find(run(miss), "http.caching").status == Status::kPass);
+  CHECK(find(run(miss), "http.status").hint.find("cache") == std::string::npos);
 
   Observation cacheable = ok_observation("text/html");
   cacheable.http_status = 404;

@@ -23,6 +23,7 @@
 #include <thread>
 #include <vector>
 
+#include "checks/http_checks.h"
 #include "net/fetcher.h"
 
 extern char** environ;
@@ -189,6 +190,22 @@ Observation fetch_one(const std::string& url, const PathSpec* path = nullptr,
   r.path = path;
   return fetch({r}, options).front();
 }
+
+// A scratch folder removed on scope exit.
+struct TempDir {
+  std::filesystem::path path;
+  TempDir() {
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "preflight-net-XXXXXX").string();
+    REQUIRE(mkdtemp(pattern.data()) != nullptr);
+    path = pattern;
+  }
+  ~TempDir() { std::filesystem::remove_all(path); }
+  std::string write(const std::string& name, const std::string& text) const {
+    std::ofstream(path / name) << text;
+    return (path / name).string();
+  }
+};
 
 std::string body_text(const Observation& o) { return std::string(o.body.begin(), o.body.end()); }
 
@@ -597,4 +614,45 @@ TEST_CASE("describe_path prints the effective settings") {
   env.set("all_proxy", std::nullopt);
   env.set("ALL_PROXY", std::nullopt);
   CHECK(describe_path(kPlain).find("direct") != std::string::npos);
+}
+
+TEST_CASE("an nginx edge that cached an origin 404 shows up in http.status and http.caching") {
+  HarnessServer origin({"hostile", "fixed", "--status", "404", "--body", "<html>404</html>",
+                        "--header", "Content-Type: text/html"});
+  TempDir dir;
+  const std::string locations =
+      dir.write("locations.conf",
+                "location / { proxy_pass http://127.0.0.1:" + std::to_string(origin.port()) +
+                    "; proxy_cache edge; proxy_cache_valid 404 10m; "
+                    "add_header X-Cache $upstream_cache_status always; }");
+  const std::string http =
+      dir.write("http.conf", "proxy_cache_path @DIR@/cache keys_zone=edge:1m;");
+  HarnessServer edge({"nginx", "--conf-file", locations, "--http-conf-file", http});
+
+  const Observation first = fetch_one(edge.url("/sub1.crl"));
+  REQUIRE(first.header("X-Cache") != nullptr);
+  CHECK(*first.header("X-Cache") == "MISS");
+  const Observation second = fetch_one(edge.url("/sub1.crl"));
+  CHECK(second.http_status == 404);
+  REQUIRE(second.header("X-Cache") != nullptr);
+  CHECK(*second.header("X-Cache") == "HIT");
+  // The origin saw only the first request: the edge answered the second.
+  const std::string origin_log = origin.log_text(1);
+  CHECK(origin_log.find("/sub1.crl") == origin_log.rfind("/sub1.crl"));
+
+  const Results results = check_http(second, BodyKind::kCrl, Policy{}, now_utc(), std::nullopt);
+  for (const CheckResult& r : results) {
+    INFO(r.check << ": " << r.message);
+    if (r.check == "http.status") {
+      CHECK(r.status == Status::kFail);
+      CHECK(r.message == "HTTP 404 Not Found");
+      CHECK(r.hint.find("came from a cache") != std::string::npos);
+    }
+    if (r.check == "http.caching") {
+      CHECK(r.status == Status::kFail);
+      CHECK(r.message.find("X-Cache: HIT") != std::string::npos);
+      CHECK(r.hint.find("after the origin is fixed") != std::string::npos);
+    }
+    if (r.check == "http.content-type") CHECK(r.status == Status::kSkip);
+  }
 }
