@@ -12,6 +12,8 @@ Lab prints their paths and tails.
         odd = lab.hostile("delay", ms=500)
         ocsp = lab.ocsp_front(index=..., ca=..., rsigner=..., rkey=...)
 
+Set PREFLIGHT_KEEP_LAB=1 to keep the run folder (configs, logs) after a run.
+
 Command line (one server, prints one JSON line with its port, then runs until
 SIGTERM; children die with it):
 
@@ -129,7 +131,8 @@ class Lab:
     def __init__(self, run_dir: str | None = None, keep: bool = False):
         self.run_dir = run_dir or tempfile.mkdtemp(prefix="preflight-lab-")
         os.makedirs(self.run_dir, exist_ok=True)
-        self.keep = keep
+        # PREFLIGHT_KEEP_LAB=1 keeps configs and logs for a look after the run.
+        self.keep = keep or os.environ.get("PREFLIGHT_KEEP_LAB") == "1"
         self.servers: list[Server] = []
         atexit.register(self.stop)
 

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cmath>
@@ -16,6 +17,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <sstream>
@@ -655,4 +657,29 @@ TEST_CASE("an nginx edge that cached an origin 404 shows up in http.status and h
     }
     if (r.check == "http.content-type") CHECK(r.status == Status::kSkip);
   }
+}
+
+TEST_CASE("progress is one updating stderr line ending with the total") {
+  HarnessServer server({"hostile", "fixed"});
+  std::vector<FetchRequest> requests(3);
+  for (auto& r : requests) r.url = server.url();
+  FetchOptions options = quick_options();
+  options.progress = true;
+  TempDir dir;
+  const std::string capture = (dir.path / "stderr").string();
+  std::fflush(stderr);
+  const int saved = dup(2);
+  FILE* sink = std::fopen(capture.c_str(), "w");
+  REQUIRE(sink != nullptr);
+  dup2(fileno(sink), 2);
+  fetch(requests, options);
+  std::fflush(stderr);
+  dup2(saved, 2);
+  close(saved);
+  std::fclose(sink);
+  std::ifstream in(capture);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK(text.find("3/3 requests") != std::string::npos);
+  CHECK(text.back() == '\n');
+  CHECK(std::count(text.begin(), text.end(), '\n') == 1);
 }
