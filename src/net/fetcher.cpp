@@ -369,19 +369,38 @@ class Fetcher {
   }
 
   void run() {
-    if (!multi_) return;
+    if (!multi_) {
+      fail_all("libcurl could not be initialised");
+      return;
+    }
     while (!pending_.empty() || !active_.empty()) {
       start_ready();
       int running = 0;
       curl_multi_perform(multi_.get(), &running);
-      drain_messages();
+      const bool progressed = drain_messages();
       show_progress(false);
-      if (!active_.empty()) curl_multi_poll(multi_.get(), nullptr, 0, kPollMs, nullptr);
+      // After a completion, free slots are filled at once instead of after
+      // the next socket event.
+      if (!active_.empty() && !progressed)
+        curl_multi_poll(multi_.get(), nullptr, 0, kPollMs, nullptr);
     }
     show_progress(true);
   }
 
  private:
+  void fail_all(const std::string& message) {
+    for (const std::size_t index : pending_) {
+      Observation o;
+      o.url = o.final_url = requests_[index].url;
+      o.method = requests_[index].method;
+      o.path = requests_[index].path != nullptr ? requests_[index].path->name : "";
+      o.error = TransportError{TransportStage::kOther, message};
+      o.attempts.push_back(Attempt{o.error, 0, 0});
+      on_complete_(index, std::move(o));
+    }
+    pending_.clear();
+  }
+
   bool can_start(std::size_t index) const {
     if (active_.empty()) return true;  // a body larger than max_in_flight still proceeds alone
     if (held_ >= options_.max_in_flight) return false;
@@ -513,16 +532,20 @@ class Fetcher {
     }
   }
 
-  void drain_messages() {
+  // Returns true when some transfer finished (or moved on to a hop or retry).
+  bool drain_messages() {
+    bool any = false;
     int left = 0;
     while (CURLMsg* msg = curl_multi_info_read(multi_.get(), &left)) {
       if (msg->msg != CURLMSG_DONE) continue;
+      any = true;
       Transfer* t = nullptr;
       curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &t);
       const CURLcode code = msg->data.result;
       curl_multi_remove_handle(multi_.get(), msg->easy_handle);
       if (t != nullptr) finish_attempt(*t, code, true);
     }
+    return any;
   }
 
   double attempt_ms(const Transfer& t) const {
