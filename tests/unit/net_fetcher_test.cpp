@@ -683,3 +683,43 @@ TEST_CASE("progress is one updating stderr line ending with the total") {
   CHECK(text.back() == '\n');
   CHECK(std::count(text.begin(), text.end(), '\n') == 1);
 }
+
+TEST_CASE("307 repeats a POST at the new location; 302 turns it into a GET") {
+  HarnessServer target({"hostile", "fixed", "--body", "answer"});
+  HarnessServer keep({"hostile", "redirect", "--status", "307", "--location", target.url("/kept")});
+  HarnessServer change(
+      {"hostile", "redirect", "--status", "302", "--location", target.url("/changed")});
+  std::vector<FetchRequest> requests(2);
+  for (FetchRequest& r : requests) {
+    r.method = "POST";
+    r.body = Bytes(10, 0x30);
+    r.content_type = "application/ocsp-request";
+  }
+  requests[0].url = keep.url("/ocsp");
+  requests[1].url = change.url("/ocsp");
+  const auto results = fetch(requests);
+  for (const auto& o : results) {
+    CHECK(o.http_status == 200);
+    CHECK(o.redirects.size() == 1);
+    CHECK(o.method == "POST");  // the request as asked
+  }
+  const std::string log = target.log_text(1);
+  CHECK(log.find("\"method\": \"POST\", \"target\": \"/kept\"") != std::string::npos);
+  CHECK(log.find("\"method\": \"GET\", \"target\": \"/changed\"") != std::string::npos);
+}
+
+TEST_CASE("ip v4 / v6 choose the address family") {
+  HarnessServer server({"hostile", "fixed", "--body", "v4 only"});
+  const std::string url = "http://localhost:" + std::to_string(server.port()) + "/";
+  PathSpec v4 = named("v4");
+  v4.ip = IpFamily::kV4;
+  const Observation a = fetch_one(url, &v4);
+  CHECK_FALSE(a.error);
+  CHECK(a.primary_ip == "127.0.0.1");
+  PathSpec v6 = named("v6");
+  v6.ip = IpFamily::kV6;
+  // The server listens on 127.0.0.1 only, so IPv6 cannot reach it.
+  const Observation b = fetch_one(url, &v6);
+  REQUIRE(b.error);
+  CHECK((b.error->stage == TransportStage::kConnect || b.error->stage == TransportStage::kResolve));
+}
