@@ -398,11 +398,14 @@ Json cache_evidence(const Observation& o) {
   return ev;
 }
 
-CheckResult check_cached_error(const Observation& o, const CacheControl& cc, Json ev) {
+// An error reply (seen: what it is) must not come from, or be kept by, a
+// cache: a front end can keep serving it after the origin is fixed.
+// Nothing cached: pass, or skip when `clean` says why nothing is judged.
+CheckResult check_cached_error(const Observation& o, const CacheControl& cc, Json ev,
+                               const std::string& seen, std::optional<std::string> clean) {
   const std::string* age_text = o.header("Age");
   const std::optional<std::int64_t> age = age_text ? parse_seconds(*age_text) : std::nullopt;
   const std::string* x_cache = o.header("X-Cache");
-  const std::string seen = status_line(o);
   if (served_from_cache(o)) {
     std::string signs;
     if (age && *age > 0) signs += "Age: " + std::to_string(*age);
@@ -421,14 +424,18 @@ CheckResult check_cached_error(const Observation& o, const CacheControl& cc, Jso
                 "a front end may keep serving this error after the origin is fixed: send "
                 "Cache-Control: no-store on error replies",
                 std::move(ev));
-  return pass(kCaching, seen + " not served from a cache", std::move(ev));
+  if (!clean) return pass(kCaching, seen + " not served from a cache", std::move(ev));
+  CheckResult r = skip(kCaching, *clean);
+  r.evidence = std::move(ev);
+  return r;
 }
 
 CheckResult check_caching(const Observation& o, BodyKind kind, UnixTime at,
                           std::optional<UnixTime> next_update) {
   Json ev = cache_evidence(o);
   const CacheControl cc = parse_cache_control(o);
-  if (o.http_status != 200) return check_cached_error(o, cc, std::move(ev));
+  if (o.http_status != 200)
+    return check_cached_error(o, cc, std::move(ev), status_line(o), std::nullopt);
 
   const std::string* pragma = o.header("Pragma");
   const bool pragma_no_cache =
@@ -446,13 +453,22 @@ CheckResult check_caching(const Observation& o, BodyKind kind, UnixTime at,
                 "send max-age up to nextUpdate instead (often added by a CDN or proxy rule)",
                 std::move(ev));
   }
-  if (!next_update) {
-    CheckResult r =
-        skip(kCaching, kind == BodyKind::kCertificate
-                           ? "a certificate has no nextUpdate to bound its cache lifetime"
-                           : "no nextUpdate in the body to compare cache lifetimes with");
+  if (!next_update && kind == BodyKind::kCertificate) {
+    CheckResult r = skip(kCaching, "a certificate has no nextUpdate to bound its cache lifetime");
     r.evidence = std::move(ev);
     return r;
+  }
+  if (!next_update) {
+    // OCSP error statuses (e.g. unauthorized) travel with HTTP 200, so a
+    // "cache every 200" rule keeps them (RFC 5019 §6.2 asks for no-cache on
+    // non-authoritative answers); the same goes for a 200 that is no CRL.
+    return check_cached_error(o, cc, std::move(ev),
+                              "HTTP 200 reply without a usable nextUpdate (" +
+                                  std::string(kind == BodyKind::kOcspResponse
+                                                  ? "an OCSP error status or unparsable response"
+                                                  : "the body is no usable CRL") +
+                                  ")",
+                              "no nextUpdate in the body to compare cache lifetimes with");
   }
   ev.set("next_update", format_rfc3339(*next_update));
 

@@ -307,3 +307,26 @@ TEST_CASE("caching skips without a nextUpdate and keeps the evidence") {
   CHECK(*r.evidence.find("etag")->as_string() == "\"abc\"");
   CHECK(find(run(ok_observation()), "http.caching").status == Status::kSkip);
 }
+
+TEST_CASE("caching: a cached OCSP error answer at HTTP 200 is called out") {
+  // e.g. "unauthorized" (no nextUpdate) kept by a front end that caches every 200.
+  Observation o = ok_observation("application/ocsp-response");
+  o.headers.emplace_back("X-Cache", "HIT");
+  CheckResult r = find(run(o, BodyKind::kOcspResponse), "http.caching");
+  CHECK(r.status == Status::kFail);
+  CHECK(r.message.find("an OCSP error status") != std::string::npos);
+  CHECK(r.message.find("served from a cache (X-Cache: HIT)") != std::string::npos);
+  CHECK(r.hint.find("after the origin is fixed") != std::string::npos);
+
+  Observation cacheable = ok_observation("application/ocsp-response");
+  cacheable.headers.emplace_back("Cache-Control", "public, max-age=86400");
+  r = find(run(cacheable, BodyKind::kOcspResponse), "http.caching");
+  CHECK(r.status == Status::kFail);
+  CHECK(r.message.find("cacheable for 86400 s") != std::string::npos);
+
+  Observation uncached = ok_observation("application/ocsp-response");
+  uncached.headers.emplace_back("Cache-Control", "no-store");
+  r = find(run(uncached, BodyKind::kOcspResponse), "http.caching");
+  CHECK(r.status == Status::kSkip);
+  CHECK(*r.evidence.find("cache-control")->as_string() == "no-store");
+}
