@@ -4,6 +4,7 @@
 #include <strings.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <chrono>
@@ -70,7 +71,8 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-// Lower-cased host of a URL, or "" when it does not parse.
+// One part of a URL (scheme, host, port), lower-cased; "" when absent or the
+// URL does not parse.
 std::string url_part(const std::string& url, CURLUPart part) {
   UrlPtr u(curl_url());
   if (!u || curl_url_set(u.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) return {};
@@ -586,7 +588,14 @@ class Fetcher {
   bool follow_redirect(Transfer& t) {
     char* target = nullptr;
     curl_easy_getinfo(t.easy.get(), CURLINFO_REDIRECT_URL, &target);
-    if (target == nullptr) return false;  // 3xx without Location: the reply is judged as is
+    const std::string* location = t.obs.header("Location");
+    if (target == nullptr) {
+      // A Location libcurl cannot resolve is refused as written; without
+      // one (e.g. 304) the reply is judged as it is.
+      if (location != nullptr)
+        t.obs.refused_redirect = RedirectHop{t.current_url, t.obs.http_status, *location};
+      return false;
+    }
     RedirectHop hop{t.current_url, t.obs.http_status, target};
     const std::string scheme = url_part(hop.location, CURLUPART_SCHEME);
     if (scheme != "http" || static_cast<int>(t.obs.redirects.size()) >= kMaxRedirects) {

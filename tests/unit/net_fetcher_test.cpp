@@ -723,3 +723,18 @@ TEST_CASE("ip v4 / v6 choose the address family") {
   REQUIRE(b.error);
   CHECK((b.error->stage == TransportStage::kConnect || b.error->stage == TransportStage::kResolve));
 }
+
+TEST_CASE("redirects to other schemes or to unparsable targets are refused as written") {
+  HarnessServer ftp({"hostile", "redirect", "--location", "ftp://crl.example.test/ca.crl"});
+  const Observation a = fetch_one(ftp.url("/ca.crl"));
+  CHECK(a.http_status == 302);
+  REQUIRE(a.refused_redirect);
+  CHECK(a.refused_redirect->location == "ftp://crl.example.test/ca.crl");
+
+  HarnessServer odd({"hostile", "redirect", "--location", "http://[not-a-host/x"});
+  const Observation b = fetch_one(odd.url("/ca.crl"));
+  CHECK_FALSE(b.error);
+  CHECK(b.http_status == 302);
+  REQUIRE(b.refused_redirect);
+  CHECK(b.refused_redirect->location.find("not-a-host") != std::string::npos);
+}
