@@ -19,7 +19,7 @@ SIGTERM; children die with it):
 
     python3 servers.py hostile MODE [--ms N] [--status N] [--body TEXT] ...
     python3 servers.py tinyproxy [--filter HOST ...] [--default-deny]
-    python3 servers.py nginx --conf-file LOCATIONS.conf [--root DIR]
+    python3 servers.py nginx --conf-file LOCATIONS.conf [--http-conf-file HTTP.conf] [--root DIR]
     python3 servers.py ocsp --index I --ca CA --rsigner R --rkey K [--rother O] [--ndays N]
 """
 
@@ -330,11 +330,11 @@ def make_ocsp_handler(opts, log: RequestLog):
 
 
 def serve_ocsp(opts, log: RequestLog) -> None:
-    class Server_(socketserver.ThreadingMixIn, http.server.HTTPServer):
+    class ThreadingServer(socketserver.ThreadingMixIn, http.server.HTTPServer):
         daemon_threads = True
         allow_reuse_address = True
 
-    server = Server_((HOST, opts.port), make_ocsp_handler(opts, log))
+    server = ThreadingServer((HOST, opts.port), make_ocsp_handler(opts, log))
     server.serve_forever()
 
 
@@ -534,7 +534,10 @@ def main(argv: list[str]) -> int:
         p.add_argument("--log")
         add(p)
 
-    add_hostile_args(sub.add_parser("hostile", help="an odd or hostile HTTP server"))
+    add_hostile_args(sub.add_parser(
+        "hostile", help="an odd or hostile HTTP server",
+        epilog="modes:\n" + "\n".join(f"  {k:13} {v}" for k, v in sorted(HOSTILE_MODES.items())),
+        formatter_class=argparse.RawDescriptionHelpFormatter))
     add_ocsp_args(sub.add_parser("ocsp", help="OCSP responder front (openssl ocsp per request)"))
     tp = sub.add_parser("tinyproxy", help="tinyproxy on 127.0.0.1")
     tp.add_argument("--filter", action="append")
