@@ -35,9 +35,10 @@ std::optional<Format> parse_format(std::string_view name);
 std::string_view format_name(Format format);
 
 struct RenderOptions {
-  bool color = false;
-  bool quiet = false;  // text: verdict line and failures only
-  int verbose = 0;     // text: also passing results' evidence
+  bool color = false;  // text: ANSI colours
+  bool quiet = false;  // text: verdict line, failures and warnings only
+  int verbose = 0;     // text: 1 evidence under each result (long values cut), 2 in full
+  bool ascii = false;  // text: ASCII status words instead of ✔ ✘ ! – (non-UTF-8 terminals)
 };
 
 std::string render(const Report& report, Format format, const RenderOptions& options = {});
