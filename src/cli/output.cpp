@@ -110,9 +110,11 @@ bool utf8_terminal() {
 }  // namespace
 
 void add_output_options(CLI::App& command, OutputOptions& options) {
-  command.add_option("--format", options.format,
-                     "Report on standard output: text, json, junit, markdown or prometheus "
-                     "(default text)");
+  command
+      .add_option("--format", options.format,
+                  "Report on standard output: text, json, junit, markdown or prometheus "
+                  "(default text)")
+      ->type_name("FORMAT");
   command
       .add_option("--report", options.reports,
                   "Also write the report in FORMAT to FILE (repeatable), e.g. junit=preflight.xml")
@@ -120,9 +122,11 @@ void add_output_options(CLI::App& command, OutputOptions& options) {
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
       ->allow_extra_args(false);
-  command.add_option("--color", options.color,
-                     "Colour the text report: auto (on a terminal, unless NO_COLOR is set), "
-                     "always or never");
+  command
+      .add_option("--color", options.color,
+                  "Colour the text report: auto (on a terminal, unless NO_COLOR is set), "
+                  "always or never")
+      ->type_name("WHEN");
   command.add_flag("-q,--quiet", options.quiet, "Text: only failures, warnings and the verdict");
   command.add_flag("-v,--verbose", options.verbose,
                    "Text: evidence under each result; -vv without shortening long values");
@@ -133,7 +137,7 @@ void validate_output_options(const OutputOptions& options) {
   if (options.color != "auto" && options.color != "always" && options.color != "never") {
     input_error("--color: unknown value '" + options.color + "' (use auto, always or never)");
   }
-  if (options.quiet && options.verbose > 0) input_error("-q and -v contradict each other");
+  if (options.quiet && options.verbose > 0) input_error("-q and -v: choose one");
   std::set<std::string> files;
   for (const std::string& spec : options.reports) {
     const ReportTarget target = parse_target(spec);
