@@ -141,7 +141,9 @@ void validate_output_options(const OutputOptions& options) {
   std::set<std::string> files;
   for (const std::string& spec : options.reports) {
     const ReportTarget target = parse_target(spec);
-    const std::string normal = std::filesystem::absolute(target.file).lexically_normal().string();
+    std::error_code ec;
+    const std::string normal =
+        std::filesystem::absolute(target.file, ec).lexically_normal().string();
     if (!files.insert(normal).second) {
       input_error("--report '" + spec + "': '" + target.file + "' is named by another --report");
     }

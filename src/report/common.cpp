@@ -120,6 +120,14 @@ const std::string& profile_of(const Report& report, const CheckResult& result) {
   return result.profile;
 }
 
+Results results_of(const Report& report, const std::string& profile) {
+  Results own;
+  for (const CheckResult& r : report.results) {
+    if (profile_of(report, r) == profile) own.push_back(r);
+  }
+  return own;
+}
+
 std::vector<const CheckResult*> ordered_results(const Report& report) {
   std::vector<std::string_view> profiles(report.profiles.begin(), report.profiles.end());
   std::vector<std::string_view> other_roles, urls, paths;

@@ -111,11 +111,8 @@ std::string render_prometheus(const Report& report) {
     sample(out, "subca_preflight_ready", {}, is_ready(report.results) ? 1 : 0);
   }
   for (const std::string& name : report.profiles) {
-    Results own;
-    for (const CheckResult& r : report.results) {
-      if (profile_of(report, r) == name) own.push_back(r);
-    }
-    sample(out, "subca_preflight_ready", {{"profile", name}}, is_ready(own) ? 1 : 0);
+    sample(out, "subca_preflight_ready", {{"profile", name}},
+           is_ready(results_of(report, name)) ? 1 : 0);
   }
 
   family(out, "subca_preflight_results", "Number of check results of the run by status.");

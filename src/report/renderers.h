@@ -38,6 +38,9 @@ std::string_view html_entity(char c);
 // The profile a result belongs to: its own field, or the report's only profile.
 const std::string& profile_of(const Report& report, const CheckResult& result);
 
+// The results of one profile.
+Results results_of(const Report& report, const std::string& profile);
+
 // Results in display order: by profile (report order), profile-level results
 // first, then roles in SPEC §4 table order, then URLs and paths in the order
 // they first appear. Results of one group keep their order.

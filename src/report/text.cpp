@@ -146,13 +146,24 @@ class TextWriter {
     line(indent, paint(printable(key) + ":", "2") + " " + shorten(printable(text)));
   }
 
+  std::string verdict_text(const Results& results) const {
+    const Summary s = summarize(results);
+    const bool ready = is_ready(results);
+    return paint(ready ? "READY" : "NOT READY", ready ? "1;32" : "1;31") + "  pass " +
+           std::to_string(s.pass) + "  fail " + std::to_string(s.fail) + "  warn " +
+           std::to_string(s.warn) + "  skip " + std::to_string(s.skip);
+  }
+
+  // One gate for several SubCAs (SPEC §4 rule 10): each profile's own verdict
+  // first, so the operator sees which one holds the ceremony up.
   void verdict() {
-    const Summary s = summarize(report_.results);
-    const bool ready = is_ready(report_.results);
     if (!out_.empty()) out_ += '\n';
-    line(0, paint(ready ? "READY" : "NOT READY", ready ? "1;32" : "1;31") + "  pass " +
-                std::to_string(s.pass) + "  fail " + std::to_string(s.fail) + "  warn " +
-                std::to_string(s.warn) + "  skip " + std::to_string(s.skip));
+    if (report_.profiles.size() > 1) {
+      for (const std::string& name : report_.profiles) {
+        line(0, printable(name) + ": " + verdict_text(results_of(report_, name)));
+      }
+    }
+    line(0, verdict_text(report_.results));
   }
 
   const Report& report_;

@@ -203,6 +203,36 @@ TEST_CASE("text: ready verdict, colour, ASCII marks") {
   CHECK(ascii.find("✔") == std::string::npos);
 }
 
+TEST_CASE("text with several profiles gives each profile's verdict before the overall one") {
+  const std::string text = render(two_profiles(), Format::kText);
+  const size_t dv = position(text, "\nExample Asia DV CA R1\n");
+  position(text, "\nExample Asia OV CA R1\n  ✔ profile.identity", dv);
+  CHECK(
+      text.ends_with("\n\nExample Asia DV CA R1: NOT READY  pass 2  fail 1  warn 1  skip 1\n"
+                     "Example Asia OV CA R1: READY  pass 1  fail 0  warn 0  skip 0\n"
+                     "NOT READY  pass 3  fail 1  warn 1  skip 1\n"));
+}
+
+TEST_CASE("text for inspect shows the artifact and cert status; no verdict without checks") {
+  Report report;
+  report.is_inspect = true;
+  report.at = *parse_rfc3339("2026-11-27T10:00:00Z");
+  report.artifact = Json::object();
+  report.artifact->set("kind", "crl");
+  report.artifact->set("issuer", Json::object()).set("cn", "Example Root R46");
+  report.cert_status = "good";
+  CHECK(render(report, Format::kText) ==
+        std::string("subca-preflight ") + kVersion +
+            "  inspect  at 2026-11-27T10:00:00Z\n  kind: crl\n  issuer.cn: Example Root R46\n"
+            "  cert status: good\n");
+  CheckResult signature = make("crl.signature", Status::kPass, {}, {}, {}, "verifies");
+  signature.profile.clear();
+  report.results.push_back(signature);
+  CHECK(render(report, Format::kText)
+            .ends_with("  cert status: good\n\n  ✔ crl.signature  verifies\n\n"
+                       "READY  pass 1  fail 0  warn 0  skip 0\n"));
+}
+
 TEST_CASE("text quiet shows failures and warnings with their headings, and the verdict") {
   const std::string text = render(sample_report(), Format::kText, {.quiet = true});
   CHECK(text.find("http.status") != std::string::npos);
