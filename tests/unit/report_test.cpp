@@ -91,6 +91,15 @@ Report two_profiles() {
   return report;
 }
 
+Report inspect_report() {
+  Report report;
+  report.is_inspect = true;
+  report.at = *parse_rfc3339("2026-11-27T10:00:00Z");
+  report.artifact = Json::object();
+  report.artifact->set("kind", "crl");
+  return report;
+}
+
 CheckResult unused_serial(Status status) {
   CheckResult r = make("ocsp.unused-serial", status, "issued.ocsp", kOcsp, "origin");
   r.request = std::string(request_kind::kUnusedSerial);
@@ -214,11 +223,7 @@ TEST_CASE("text with several profiles gives each profile's verdict before the ov
 }
 
 TEST_CASE("text for inspect shows the artifact and cert status; no verdict without checks") {
-  Report report;
-  report.is_inspect = true;
-  report.at = *parse_rfc3339("2026-11-27T10:00:00Z");
-  report.artifact = Json::object();
-  report.artifact->set("kind", "crl");
+  Report report = inspect_report();
   report.artifact->set("issuer", Json::object()).set("cn", "Example Root R46");
   report.cert_status = "good";
   CHECK(render(report, Format::kText) ==
@@ -360,11 +365,7 @@ TEST_CASE("JSON escapes hostile strings and stays valid UTF-8 without raw contro
 }
 
 TEST_CASE("inspect JSON carries the artifact and cert_status, results without url and path") {
-  Report report;
-  report.is_inspect = true;
-  report.at = *parse_rfc3339("2026-11-27T10:00:00Z");
-  report.artifact = Json::object();
-  report.artifact->set("kind", "crl");
+  Report report = inspect_report();
   report.artifact->set("crl_number", "0a");
   CheckResult r = make("crl.idp", Status::kFail, "issued.crl", kIssuedCrl, "", "no IDP");
   r.method.clear();
