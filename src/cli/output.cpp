@@ -129,7 +129,7 @@ void add_output_options(CLI::App& command, OutputOptions& options) {
       ->type_name("WHEN");
   command.add_flag("-q,--quiet", options.quiet, "Text: only failures, warnings and the verdict");
   command.add_flag("-v,--verbose", options.verbose,
-                   "Text: evidence under each result; -vv without shortening long values");
+                   "Text: evidence of passing results too; -vv without shortening long values");
 }
 
 void validate_output_options(const OutputOptions& options) {

@@ -105,21 +105,27 @@ std::string render_prometheus(const Report& report) {
          "subca-preflight version and policy of the last run; always 1.");
   sample(out, "subca_preflight_info", {{"version", kVersion}, {"policy", report.policy}}, 1);
 
+  // Readiness and counts per profile (one gate may cover several SubCAs);
+  // an inspect report has no profile.
+  std::vector<std::pair<Labels, Results>> scopes;
+  if (report.profiles.empty()) scopes.emplace_back(Labels{}, report.results);
+  for (const std::string& name : report.profiles) {
+    scopes.emplace_back(Labels{{"profile", name}}, results_of(report, name));
+  }
   family(out, "subca_preflight_ready",
          "1 when no check of the profile failed at severity error (exit 0), else 0.");
-  if (report.profiles.empty()) {
-    sample(out, "subca_preflight_ready", {}, is_ready(report.results) ? 1 : 0);
+  for (const auto& [where, results] : scopes) {
+    sample(out, "subca_preflight_ready", where, is_ready(results) ? 1 : 0);
   }
-  for (const std::string& name : report.profiles) {
-    sample(out, "subca_preflight_ready", {{"profile", name}},
-           is_ready(results_of(report, name)) ? 1 : 0);
-  }
-
-  family(out, "subca_preflight_results", "Number of check results of the run by status.");
-  const Summary s = summarize(report.results);
-  for (const auto& [status, count] :
-       {std::pair{"pass", s.pass}, {"fail", s.fail}, {"warn", s.warn}, {"skip", s.skip}}) {
-    sample(out, "subca_preflight_results", {{"status", status}}, count);
+  family(out, "subca_preflight_results", "Number of check results of the profile by status.");
+  for (const auto& [where, results] : scopes) {
+    const Summary s = summarize(results);
+    for (const auto& [status, count] :
+         {std::pair{"pass", s.pass}, {"fail", s.fail}, {"warn", s.warn}, {"skip", s.skip}}) {
+      Labels labels = where;
+      labels.emplace_back("status", status);
+      sample(out, "subca_preflight_results", labels, count);
+    }
   }
 
   family(out, "subca_preflight_check",

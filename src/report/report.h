@@ -36,8 +36,10 @@ std::string_view format_name(Format format);
 
 struct RenderOptions {
   bool color = false;  // text: ANSI colours
-  bool quiet = false;  // text: verdict line, failures and warnings only
-  int verbose = 0;     // text: 1 evidence under each result (long values cut), 2 in full
+  bool quiet = false;  // text: verdict line, failures and warnings only, no evidence
+  // text: evidence shows under failures and warnings, long values cut;
+  // 1 also under passing and skipped results; 2 also long values in full.
+  int verbose = 0;
   bool ascii = false;  // text: ASCII status words instead of ✔ ✘ ! – (non-UTF-8 terminals)
 };
 

@@ -11,7 +11,7 @@ namespace {
 // Check ids are padded to this width at most so messages line up without
 // pushing them far right for a long advisory id.
 constexpr size_t kMaxIdWidth = 24;
-// -v cuts evidence values (base64 requests, curl commands) to this many
+// Evidence values (base64 requests, curl commands) are cut to this many
 // bytes; -vv shows them whole.
 constexpr size_t kShortValue = 160;
 
@@ -119,7 +119,11 @@ class TextWriter {
     if (!r.hint.empty() && (r.status == Status::kFail || r.status == Status::kWarn)) {
       line(indent + 4, paint("hint:", "1") + " " + printable(r.hint));
     }
-    if (options_.verbose > 0) evidence_lines(indent + 4, r.evidence, "");
+    // What was seen backs every failure and warning; passes show it on -v.
+    const bool failed = r.status == Status::kFail || r.status == Status::kWarn;
+    if ((failed && !options_.quiet) || options_.verbose > 0) {
+      evidence_lines(indent + 4, r.evidence, "");
+    }
   }
 
   std::string shorten(std::string value) const {

@@ -188,7 +188,7 @@ TEST_CASE("text groups results under profile, endpoint and path, and ends with t
   const size_t origin = position(text, "    via origin\n", reachable);
   position(text, "      – crl.parse      [GET fetch]  HTTP status 404", origin);
   CHECK(text.find("hint: fix http.reachable") == std::string::npos);  // no hint on a pass
-  CHECK(text.find("x_cache") == std::string::npos);                   // evidence needs -v
+  position(text, "          headers.x_cache: HIT\n", status);  // what was seen backs a failure
   CHECK(text.ends_with("\nNOT READY  pass 2  fail 1  warn 1  skip 1\n"));
   CHECK(text.find('\x1b') == std::string::npos);
   CHECK(text.starts_with(std::string("subca-preflight ") + kVersion +
@@ -255,16 +255,30 @@ TEST_CASE("text quiet shows failures and warnings with their headings, and the v
   CHECK(render(clean, Format::kText, {.quiet = true}) == "READY  pass 1  fail 0  warn 0  skip 0\n");
 }
 
-TEST_CASE("text verbose prints evidence, flattened; -v shortens long values, -vv does not") {
+TEST_CASE("text evidence: under failures and warnings, under passes with -v, whole with -vv") {
   Report report = sample_report();
   const std::string long_value(400, 'A');
   report.results[0].evidence.set("request_base64", long_value);
+  report.results[1].evidence.set("elapsed_ms", 41);  // http.reachable, a pass
+  report.results[3].evidence.set("max_age", 86400);  // http.caching, a warning
+
+  const std::string plain = render(report, Format::kText);
+  const size_t status = position(plain, "✘ http.status");
+  const size_t hint = position(plain, "          hint: origin serves this CRL", status);
+  const size_t evidence = position(plain, "          http_status: 404\n", hint);
+  position(plain, "          headers.x_cache: HIT\n", evidence);
+  position(plain, "request_base64: " + std::string(160, 'A') + "… (400 bytes; -vv shows all)\n",
+           evidence);
+  position(plain, "          max_age: 86400\n", position(plain, "! http.caching"));
+  CHECK(plain.find("elapsed_ms") == std::string::npos);
+
+  const std::string quiet = render(report, Format::kText, {.quiet = true});
+  CHECK(quiet.find("http_status: 404") == std::string::npos);
+
   const std::string v1 = render(report, Format::kText, {.verbose = 1});
-  const size_t status = position(v1, "✘ http.status");
-  position(v1, "          http_status: 404\n", status);
-  position(v1, "          headers.x_cache: HIT\n", status);
-  position(v1, "request_base64: " + std::string(160, 'A') + "… (400 bytes; -vv shows all)\n",
-           status);
+  position(v1, "          elapsed_ms: 41\n", position(v1, "✔ http.reachable"));
+  CHECK(v1.find(long_value) == std::string::npos);
+
   const std::string v2 = render(report, Format::kText, {.verbose = 2});
   position(v2, "request_base64: " + long_value + "\n");
 }
@@ -519,8 +533,8 @@ TEST_CASE("Prometheus: families, escaped labels, one series per label set") {
 
   position(prom, "# TYPE subca_preflight_check gauge\n");
   position(prom, "subca_preflight_ready{profile=\"Example Asia DV CA R1\"} 0\n");
-  position(prom, "subca_preflight_results{status=\"fail\"} 3\n");
-  position(prom, "subca_preflight_results{status=\"skip\"} 1\n");
+  position(prom, "subca_preflight_results{profile=\"Example Asia DV CA R1\",status=\"fail\"} 3\n");
+  position(prom, "subca_preflight_results{profile=\"Example Asia DV CA R1\",status=\"skip\"} 1\n");
   position(prom, "subca_preflight_run_timestamp_seconds 1795773600\n");
   position(prom, R"(url="http://x.test/\"q\"\\\n")");
   position(prom,
@@ -560,6 +574,8 @@ TEST_CASE("Prometheus readiness per profile when several") {
   const std::string prom = render(two_profiles(), Format::kPrometheus);
   position(prom, "subca_preflight_ready{profile=\"Example Asia DV CA R1\"} 0\n");
   position(prom, "subca_preflight_ready{profile=\"Example Asia OV CA R1\"} 1\n");
+  position(prom, "subca_preflight_results{profile=\"Example Asia OV CA R1\",status=\"pass\"} 1\n");
+  position(prom, "subca_preflight_results{profile=\"Example Asia DV CA R1\",status=\"pass\"} 2\n");
   position(prom,
            "subca_preflight_check{profile=\"Example Asia OV CA R1\",check=\"profile.identity\"");
 }
