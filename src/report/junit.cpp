@@ -35,9 +35,12 @@ std::string suite_name(const Report& report, const CheckResult& r) {
     name += part;
   };
   if (report.profiles.size() > 1) add(profile_of(report, r));
-  add(r.role);
-  add(r.path);
-  if (r.role.empty() && r.path.empty()) add(report.is_inspect ? "inspect" : "profile");
+  if (r.role.empty() && r.path.empty()) {
+    add(report.is_inspect ? "inspect" : "profile");
+  } else {
+    add(r.role);
+    add(r.path);
+  }
   return name;
 }
 

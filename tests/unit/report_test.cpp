@@ -456,6 +456,14 @@ TEST_CASE("JUnit: one suite per role and path, counts, failure, skipped and warn
   CHECK(xml.ends_with("</testsuites>\n"));
 }
 
+TEST_CASE("JUnit with several profiles keeps each profile's suites apart") {
+  const std::string xml = render(two_profiles(), Format::kJunit);
+  position(xml, R"(<testsuite name="Example Asia DV CA R1/profile" tests="1")");
+  position(xml, R"(<testsuite name="Example Asia DV CA R1/issued.crl/relying-party" tests="2")");
+  position(xml, R"(<testsuite name="Example Asia OV CA R1/profile" tests="1")");
+  position(xml, R"(<testcase name="profile.identity" classname="Example Asia OV CA R1/profile"/>)");
+}
+
 TEST_CASE("JUnit names stay unique and leave out the random unused serial") {
   Report report = sample_report();
   const CheckResult unused = unused_serial(Status::kPass);
