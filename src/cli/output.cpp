@@ -158,8 +158,9 @@ void emit_report(const Report& report, const OutputOptions& options) {
                              .ascii = !utf8_terminal()};
   std::cout << render(report, format_or_throw(options.format, "--format"), screen);
   std::cout.flush();
-  // Files are read later, elsewhere: no colour, always UTF-8.
-  const RenderOptions file{.quiet = options.quiet, .verbose = options.verbose};
+  // Files are a record read later, elsewhere: complete (-q trims the
+  // terminal only), no colour, always UTF-8.
+  const RenderOptions file{.verbose = options.verbose};
   for (const std::string& spec : options.reports) {
     const ReportTarget target = parse_target(spec);
     write_file(spec, target.file, render(report, target.format, file));

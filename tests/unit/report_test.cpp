@@ -693,6 +693,14 @@ TEST_CASE("emit_report prints the main format and writes every --report file") {
   CHECK(read_file(dir / "r.txt") == render(report, Format::kText));
   CHECK(read_file(dir / "r.prom") == render(report, Format::kPrometheus));
 
+  options.format = "text";
+  options.quiet = true;
+  options.reports = {"text=" + (dir / "r.txt").string()};
+  std::cout.rdbuf(captured.rdbuf());
+  cli::emit_report(report, options);
+  std::cout.rdbuf(saved);
+  CHECK(read_file(dir / "r.txt") == render(report, Format::kText));  // -q trims the terminal only
+
   options.reports = {"json=" + (dir / "gone" / "r.json").string()};
   std::cout.rdbuf(captured.rdbuf());
   CHECK_THROWS_AS(cli::emit_report(report, options), InputError);
