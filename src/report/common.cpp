@@ -172,8 +172,4 @@ std::string_view stable_serial(const CheckResult& result) {
   return result.serial;
 }
 
-std::string verdict_word(const Report& report) {
-  return is_ready(report.results) ? "READY" : "NOT READY";
-}
-
 }  // namespace preflight::report_detail

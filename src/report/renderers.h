@@ -55,6 +55,4 @@ std::string request_label(const CheckResult& result);
 // name or a Prometheus label it would make a new test or series each run.
 std::string_view stable_serial(const CheckResult& result);
 
-std::string verdict_word(const Report& report);  // "READY" | "NOT READY"
-
 }  // namespace preflight::report_detail
