@@ -40,6 +40,13 @@ constexpr std::array<std::string_view, 5> kKnownExtensions = {
 
 bool is_issued_role(const OcspExpectation& e) { return e.role != "subca.ocsp"; }
 
+// Json::set returns the value it set, so one-key objects are built here.
+Json one(std::string_view key, Json value) {
+  Json out = Json::object();
+  out.set(key, std::move(value));
+  return out;
+}
+
 std::string quoted(std::string_view s) { return "`" + std::string(s) + "`"; }
 
 std::string serial_label(const OcspExpectation& e) {
@@ -572,7 +579,7 @@ bool judge_response_status(ByteView body, Analysis& a, const OcspExpectation& e,
                        "not an OCSP response: the body is " + pki::sniff(body).description,
                        "the URL must answer a DER OCSPResponse (RFC 6960 A.2); check what the "
                        "front end returns for OCSP requests on this path",
-                       Json::object().set("bytes", body.size())));
+                       one("bytes", body.size())));
     skip_dependents(out, e, "the body is not an OCSP response (see ocsp.response-status)");
     return false;
   }
@@ -595,7 +602,7 @@ bool judge_response_status(ByteView body, Analysis& a, const OcspExpectation& e,
         if (check != id::kUnusedSerial) out.push_back(skip(check, reason));
       }
       out.push_back(pass(id::kUnusedSerial, "a never-issued serial is answered `unauthorized`",
-                         Json::object().set("cert_status", "unauthorized")));
+                         one("cert_status", "unauthorized")));
       return false;
     }
     std::string hint;
