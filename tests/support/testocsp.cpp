@@ -94,6 +94,67 @@ std::size_t signature_last_octet(ByteView response) {
   return static_cast<std::size_t>(&bits.back() - response.data());
 }
 
+Bytes tlv(std::uint8_t tag, ByteView contents) {
+  Bytes out{tag};
+  if (contents.size() < 0x80) {
+    out.push_back(static_cast<std::uint8_t>(contents.size()));
+  } else if (contents.size() < 0x100) {
+    out.insert(out.end(), {0x81, static_cast<std::uint8_t>(contents.size())});
+  } else {
+    out.insert(out.end(), {0x82, static_cast<std::uint8_t>(contents.size() >> 8),
+                           static_cast<std::uint8_t>(contents.size() & 0xff)});
+  }
+  out.insert(out.end(), contents.begin(), contents.end());
+  return out;
+}
+
+Bytes concat(std::initializer_list<ByteView> parts) {
+  Bytes out;
+  for (ByteView p : parts) out.insert(out.end(), p.begin(), p.end());
+  return out;
+}
+
+// The BasicOCSPResponse rebuilt with an explicit version and signed again
+// with SHA-256 under the signer's key (the algorithm OCSP_basic_sign used).
+Bytes with_version(const OCSP_BASICRESP* basic, long version, const testpki::Key& key) {
+  unsigned char* raw = nullptr;
+  const int n = i2d_OCSP_BASICRESP(basic, &raw);
+  const Bytes der(raw, raw + n);
+  OPENSSL_free(raw);
+  der::Parser outer(der);
+  ByteView seq, tbs, algorithm, bits;
+  outer.Read(der::kSequence, &seq);
+  der::Parser p(seq);
+  p.Read(der::kSequence, &tbs);
+  p.ReadWhole(der::kSequence, &algorithm);
+  p.Read(der::kBitString, &bits);
+  der::Tlv certs;
+  const bool has_certs = p.ReadTlv(&certs);
+  const Bytes version_der = tlv(0xa0, tlv(0x02, Bytes{static_cast<std::uint8_t>(version)}));
+  const Bytes new_tbs = tlv(0x30, concat({version_der, tbs}));
+  ossl::EvpMdCtxPtr ctx(EVP_MD_CTX_new());
+  size_t sig_length = 0;
+  if (EVP_DigestSignInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key.pkey.get()) != 1 ||
+      EVP_DigestSign(ctx.get(), nullptr, &sig_length, new_tbs.data(), new_tbs.size()) != 1) {
+    die("EVP_DigestSign");
+  }
+  Bytes signature(sig_length + 1, 0);
+  if (EVP_DigestSign(ctx.get(), signature.data() + 1, &sig_length, new_tbs.data(),
+                     new_tbs.size()) != 1) {
+    die("EVP_DigestSign");
+  }
+  signature.resize(sig_length + 1);
+  return tlv(0x30, concat({new_tbs, algorithm, tlv(0x03, signature),
+                           has_certs ? certs.whole : ByteView{}}));
+}
+
+// OCSPResponse { successful, [0] { id-pkix-ocsp-basic, OCTET STRING basic } }
+Bytes wrap_basic(ByteView basic) {
+  const Bytes oid = {0x06, 0x09, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x01, 0x01};
+  const Bytes status = {0x0a, 0x01, 0x00};
+  return tlv(0x30, concat({status, tlv(0xa0, tlv(0x30, concat({oid, tlv(0x04, basic)})))}));
+}
+
 Bytes encode(const OCSP_RESPONSE* response) {
   unsigned char* der = nullptr;
   const int n = i2d_OCSP_RESPONSE(response, &der);
@@ -116,10 +177,15 @@ Bytes make_response(const ResponseSpec& spec) {
   }
   // certs lies outside tbsResponseData: adding after signing keeps the signature.
   for (const auto* c : spec.extra_certs) OCSP_basic_add1_cert(basic.get(), c->x509.get());
-  ossl::OcspResponsePtr response(
-      OCSP_response_create(OCSP_RESPONSE_STATUS_SUCCESSFUL, basic.get()));
-  if (!response) die("OCSP_response_create");
-  Bytes out = encode(response.get());
+  Bytes out;
+  if (spec.version != 0) {
+    out = wrap_basic(with_version(basic.get(), spec.version, *spec.signer_key));
+  } else {
+    ossl::OcspResponsePtr response(
+        OCSP_response_create(OCSP_RESPONSE_STATUS_SUCCESSFUL, basic.get()));
+    if (!response) die("OCSP_response_create");
+    out = encode(response.get());
+  }
   if (spec.flip_signature_byte) out[signature_last_octet(out)] ^= 0x01;
   return out;
 }

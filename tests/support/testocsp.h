@@ -37,6 +37,9 @@ struct ResponseSpec {
   bool include_signer = true;  // signer certificate in certs
   std::vector<const testpki::Issued*> extra_certs;
   bool flip_signature_byte = false;
+  // tbsResponseData version (0 = v1, omitted as DER requires); others are
+  // encoded explicitly and the response re-signed (RFC 6960 only knows v1).
+  long version = 0;
 };
 
 // A successful OCSPResponse (DER).

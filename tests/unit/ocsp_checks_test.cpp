@@ -439,6 +439,14 @@ TEST_CASE("a body that is not an OCSP response says what it looks like") {
 
 TEST_CASE("ocsp.profile: nextUpdate, reasonCode and critical extensions") {
   Fixture f;
+  SECTION("version v2") {
+    auto spec = f.delegated({f.single()});
+    spec.version = 1;
+    const Results results = judge(testocsp::make_response(spec), f.expect());
+    CHECK(status_of(results, "ocsp.signature") == Status::kPass);
+    CHECK(status_of(results, "ocsp.profile") == Status::kFail);
+    CHECK(contains(find(results, "ocsp.profile").message, "version v2"));
+  }
   SECTION("nextUpdate missing") {
     auto s = f.single();
     s.omit_next_update = true;
@@ -628,4 +636,89 @@ TEST_CASE("ocsp.consistent compares with the reference path") {
   revoked.cert_status = "revoked";
   CHECK(check_ocsp_against_reference(revoked, good, "origin").status == Status::kFail);
   CHECK(check_ocsp_against_reference(OcspFacts{}, good, "origin").status == Status::kSkip);
+}
+
+namespace {
+
+struct OpensslVerdict {
+  bool verified = false;
+  std::optional<std::string> status;
+  std::string output;
+};
+
+// `openssl ocsp -respin` as the oracle: it verifies signature and signer
+// (chain to root.pem, OCSPSigning EKU, issued by the CertID's issuer) and
+// prints the status of the serial asked about.
+OpensslVerdict openssl_judge(const Fixture& f, const Bytes& response) {
+  const std::string dir = testpki::temp_dir();
+  testpki::write_file(dir + "/root.pem", f.h.root.pem());
+  testpki::write_file(dir + "/sub.pem", f.h.subca.pem());
+  testpki::write_file(dir + "/r.der", response);
+  OpensslVerdict v;
+  v.output = testocsp::run("openssl ocsp -respin " + dir + "/r.der -issuer " + dir +
+                           "/sub.pem -verify_other " + dir + "/sub.pem -CAfile " + dir +
+                           "/root.pem -no_nonce -serial 0x" + f.serial_hex);
+  v.verified = contains(v.output, "Response verify OK");
+  for (std::string status : {"good", "revoked", "unknown"}) {
+    if (contains(v.output, "0x" + f.serial_hex + ": " + status)) v.status = status;
+  }
+  return v;
+}
+
+}  // namespace
+
+TEST_CASE("differential: signer validity and status agree with openssl ocsp") {
+  Fixture f;
+  auto other_ca_responder = [&]() {
+    testpki::CertSpec ca;
+    ca.subject = "C=GB,O=Other Ltd,CN=Other CA";
+    ca.ca = true;
+    ca.key_usage = "critical,keyCertSign,cRLSign";
+    const testpki::Key key = testpki::make_key();
+    const testpki::Issued other = testpki::make_cert(ca, key, nullptr, key);
+    return testpki::make_cert(testocsp::responder_spec(), f.responder_key, &other, key);
+  };
+  auto no_eku = testocsp::responder_spec();
+  no_eku.extended_key_usage.clear();
+  auto expired = testocsp::responder_spec();
+  expired.not_before = kNow - 100 * 86400;
+  expired.not_after = kNow - 10 * 86400;
+  const testpki::Issued no_eku_cert = f.issue_responder(no_eku);
+  const testpki::Issued expired_cert = f.issue_responder(expired);
+  const testpki::Issued foreign_cert = other_ca_responder();
+
+  auto other_serial = f.single();
+  other_serial.serial_hex = "0badc0ffee";
+  std::vector<std::pair<std::string, testocsp::ResponseSpec>> cases = {
+      {"delegated good", f.delegated({f.single()})},
+      {"delegated revoked", f.delegated({f.single(CertStatus::kRevoked)})},
+      {"delegated unknown", f.delegated({f.single(CertStatus::kUnknown)})},
+      {"issuer-signed", f.issuer_signed({f.single()})},
+      {"issuer-signed by name", f.issuer_signed({f.single()})},
+      {"another serial", f.delegated({other_serial})},
+      {"no EKU", f.delegated({f.single()})},
+      {"expired responder", f.delegated({f.single()})},
+      {"responder from another CA", f.delegated({f.single()})},
+      {"flipped signature", f.delegated({f.single()})},
+  };
+  cases[4].second.by_key = false;
+  cases[6].second.signer = &no_eku_cert;
+  cases[7].second.signer = &expired_cert;
+  cases[8].second.signer = &foreign_cert;
+  cases[9].second.flip_signature_byte = true;
+
+  int rejected = 0;
+  for (const auto& [name, spec] : cases) {
+    const Bytes body = testocsp::make_response(spec);
+    OcspFacts facts;
+    const Results results = judge(body, f.expect(), &facts);
+    const OpensslVerdict oracle = openssl_judge(f, body);
+    INFO(name << "\n" << oracle.output);
+    const bool ours = status_of(results, "ocsp.signature") == Status::kPass &&
+                      status_of(results, "ocsp.signer") == Status::kPass;
+    CHECK(ours == oracle.verified);
+    CHECK(facts.cert_status == oracle.status);
+    if (!ours) ++rejected;
+  }
+  CHECK(rejected == 4);  // the oracle is not vacuous
 }
