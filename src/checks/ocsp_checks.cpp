@@ -76,6 +76,9 @@ struct Analysis {
   pki::OcspSignatureStatus signature = pki::OcspSignatureStatus::kInvalid;
   std::optional<std::string> signer_fault;  // set when ocsp.signer fails
   const pki::OcspSingleResponse* match = nullptr;
+  // SPEC §4 rule 6: the match differs only in issuerNameHash while the
+  // issuer subject came from a typed string.
+  bool name_hash_only = false;
 };
 
 std::string_view responder_id_form(const pki::BasicOcspResponse& b) {
@@ -205,13 +208,20 @@ std::string join(const std::vector<std::string>& parts, std::string_view sep = "
 }
 
 // BR 7.1.2.8 profile of a delegated responder certificate; every fault.
+// `notes` gets what is only a warning: an issuer DN that differs from a
+// subject typed as a string only in string encoding (SPEC §4 rule 6).
 std::vector<std::string> delegated_faults(const pki::Certificate& c, const Analysis& a,
-                                          const OcspExpectation& e, UnixTime at) {
+                                          const OcspExpectation& e, UnixTime at,
+                                          std::vector<std::string>* notes) {
   std::vector<std::string> faults;
   if (!c.verify_signed_by(a.issuer_key.get())) {
     faults.push_back("not signed by the issuer's key (BR 7.1.2.8, RFC 6960 §4.2.2.2)");
   }
-  if (c.issuer_der() != e.issuer_subject_der) {
+  if (c.issuer_der() != e.issuer_subject_der && e.issuer_subject_from_string &&
+      pki::names_match_rfc5280(c.issuer_der(), e.issuer_subject_der)) {
+    notes->push_back("issuer DN differs from the typed subject string only in string encoding (" +
+                     pki::describe_name_difference(e.issuer_subject_der, c.issuer_der()) + ")");
+  } else if (c.issuer_der() != e.issuer_subject_der) {
     const std::string diff = pki::describe_name_difference(e.issuer_subject_der, c.issuer_der());
     faults.push_back("issuer " + c.issuer_string() + " is not byte-identical to the issuer's " +
                      "subject " + pki::name_to_string(e.issuer_subject_der) +
@@ -291,7 +301,15 @@ CheckResult check_signer(Analysis& a, const OcspExpectation& e, UnixTime at) {
   ev.set("signer_serial", c.serial_hex());
   ev.set("signer_not_before", format_rfc3339(c.not_before()));
   ev.set("signer_not_after", format_rfc3339(c.not_after()));
-  const auto faults = delegated_faults(c, a, e, at);
+  std::vector<std::string> notes;
+  const auto faults = delegated_faults(c, a, e, at, &notes);
+  if (faults.empty() && !notes.empty()) {
+    ev.set("note", join(notes));
+    return warn(id::kSigner, "delegated responder " + c.subject_string() + ": " + join(notes),
+                "give the SubCA's certificate, tbs or CSR instead of a subject string, so names "
+                "are compared byte for byte",
+                std::move(ev));
+  }
   if (faults.empty()) {
     return pass(id::kSigner,
                 "signed by delegated responder " + c.subject_string() + " (BR 7.1.2.8 profile met)",
@@ -388,12 +406,48 @@ std::string describe_certid(const pki::ParsedCertId& got, const pki::CertId& wan
   return s + ")";
 }
 
+// Which DN in the answer hashes to the received issuerNameHash, and how it
+// differs from the typed subject.
+std::string explain_name_hash(const Analysis& a, const OcspExpectation& e) {
+  std::vector<Bytes> candidates;
+  if (a.basic.responder_id_kind == pki::ResponderIdKind::kByName) {
+    candidates.emplace_back(a.basic.responder_id.begin(), a.basic.responder_id.end());
+  }
+  for (ByteView der : a.basic.certs) {
+    if (auto cert = pki::Certificate::parse_der(der)) {
+      candidates.push_back(cert->subject_der());
+      candidates.push_back(cert->issuer_der());
+    }
+  }
+  const ByteView got = a.match->cert_id.issuer_name_hash;
+  for (const Bytes& dn : candidates) {
+    const Bytes hash = e.cert_id.hash == pki::CertIdHash::kSha1 ? sha1(dn) : sha256(dn);
+    if (std::ranges::equal(hash, got) && pki::names_match_rfc5280(dn, e.issuer_subject_der)) {
+      return " (it hashes " + pki::name_to_string(dn) +
+             " encoded differently: " + pki::describe_name_difference(e.issuer_subject_der, dn) +
+             ")";
+    }
+  }
+  return "";
+}
+
 CheckResult check_certid(const Analysis& a, const OcspExpectation& e) {
   Json ev = Json::object();
   ev.set("requested_serial", pki::serial_to_hex(e.cert_id.serial));
   ev.set("requested_hash",
          e.cert_id.hash == pki::CertIdHash::kSha1 ? std::string("SHA-1") : "SHA-256");
   ev.set("single_responses", a.basic.responses.size());
+  if (a.match != nullptr && a.name_hash_only) {
+    ev.set("received_name_hash", hex_encode(a.match->cert_id.issuer_name_hash));
+    return warn(id::kCertId,
+                "the answer's CertID differs from the request only in issuerNameHash" +
+                    explain_name_hash(a, e) +
+                    "; the issuer subject was typed as a string, whose DER may differ from the "
+                    "CA's real DN (SPEC §4 rule 6)",
+                "give the issuer's certificate, tbs or CSR instead of a subject string, so the "
+                "name hash is computed over the exact DER (RFC 6960 §4.1.1)",
+                std::move(ev));
+  }
   if (a.match != nullptr) {
     ev.set("hash_params", a.match->cert_id.hash_params ? "NULL" : "absent");
     return pass(id::kCertId,
@@ -672,6 +726,18 @@ Results judge(ByteView body, const OcspExpectation& e, const Policy& policy, Uni
     if (certid_matches(s.cert_id, e.cert_id)) {
       a.match = &s;
       break;
+    }
+  }
+  if (a.match == nullptr && e.issuer_subject_from_string) {
+    pki::CertId loose = e.cert_id;
+    for (const auto& s : a.basic.responses) {
+      loose.issuer_name_hash.assign(s.cert_id.issuer_name_hash.begin(),
+                                    s.cert_id.issuer_name_hash.end());
+      if (certid_matches(s.cert_id, loose)) {
+        a.match = &s;
+        a.name_hash_only = true;
+        break;
+      }
     }
   }
   out.push_back(check_signature(a));

@@ -722,3 +722,33 @@ TEST_CASE("differential: signer validity and status agree with openssl ocsp") {
   }
   CHECK(rejected == 4);  // the oracle is not vacuous
 }
+
+TEST_CASE("subject typed as a string: encoding-only differences are warnings that say so") {
+  Fixture f;
+  // The typed string encodes countryName as UTF8String; the CA's DN uses PrintableString.
+  const Bytes typed = testpki::make_name_der("C=GB,O=Example Ltd,CN=Example Asia DV CA R1", true);
+  REQUIRE(typed != f.sub.subject_der());
+  auto e = f.expect();
+  e.issuer_subject_der = typed;
+  e.issuer_subject_from_string = true;
+  e.issuer_certificate = nullptr;
+  e.cert_id = pki::make_cert_id(pki::CertIdHash::kSha1, typed, f.sub.spki_der(),
+                                *pki::serial_from_hex(f.serial_hex));
+  const Bytes body = testocsp::make_response(f.delegated({f.single()}));
+  const Results results = judge(body, e);
+  const CheckResult& certid = find(results, "ocsp.certid");
+  CHECK(certid.status == Status::kWarn);
+  CHECK(contains(certid.message, "only in issuerNameHash"));
+  CHECK(contains(certid.message, "countryName"));
+  const CheckResult& signer = find(results, "ocsp.signer");
+  CHECK(signer.status == Status::kWarn);
+  CHECK(contains(signer.message, "only in string encoding"));
+  CHECK(status_of(results, "ocsp.probe-status") == Status::kPass);
+  for (const auto& r : results) CHECK(evidence(r, "identity") == "from-string");
+
+  // Without the string origin the same bytes are a plain mismatch.
+  e.issuer_subject_from_string = false;
+  const Results strict = judge(body, e);
+  CHECK(status_of(strict, "ocsp.certid") == Status::kFail);
+  CHECK(status_of(strict, "ocsp.signer") == Status::kFail);
+}
