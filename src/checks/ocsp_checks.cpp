@@ -47,6 +47,10 @@ Json one(std::string_view key, Json value) {
   return out;
 }
 
+constexpr std::string_view kFromStringHint =
+    "give the SubCA's certificate, tbs or CSR instead of a subject string, so names and name "
+    "hashes are computed over the exact DER (RFC 6960 §4.1.1)";
+
 std::string quoted(std::string_view s) { return "`" + std::string(s) + "`"; }
 
 std::string serial_label(const OcspExpectation& e) {
@@ -293,6 +297,10 @@ CheckResult check_signer(Analysis& a, const OcspExpectation& e, UnixTime at) {
                     std::move(ev));
       }
     }
+    if (!a.signer.note.empty()) {
+      return warn(id::kSigner, "signed by the issuer itself; " + a.signer.note,
+                  std::string(kFromStringHint), std::move(ev));
+    }
     return pass(id::kSigner, "signed by the issuer itself (" + a.signer.subject + ")",
                 std::move(ev));
   }
@@ -303,12 +311,10 @@ CheckResult check_signer(Analysis& a, const OcspExpectation& e, UnixTime at) {
   ev.set("signer_not_after", format_rfc3339(c.not_after()));
   std::vector<std::string> notes;
   const auto faults = delegated_faults(c, a, e, at, &notes);
+  if (!notes.empty()) ev.set("note", join(notes));
   if (faults.empty() && !notes.empty()) {
-    ev.set("note", join(notes));
     return warn(id::kSigner, "delegated responder " + c.subject_string() + ": " + join(notes),
-                "give the SubCA's certificate, tbs or CSR instead of a subject string, so names "
-                "are compared byte for byte",
-                std::move(ev));
+                std::string(kFromStringHint), std::move(ev));
   }
   if (faults.empty()) {
     return pass(id::kSigner,
@@ -444,9 +450,7 @@ CheckResult check_certid(const Analysis& a, const OcspExpectation& e) {
                     explain_name_hash(a, e) +
                     "; the issuer subject was typed as a string, whose DER may differ from the "
                     "CA's real DN (SPEC §4 rule 6)",
-                "give the issuer's certificate, tbs or CSR instead of a subject string, so the "
-                "name hash is computed over the exact DER (RFC 6960 §4.1.1)",
-                std::move(ev));
+                std::string(kFromStringHint), std::move(ev));
   }
   if (a.match != nullptr) {
     ev.set("hash_params", a.match->cert_id.hash_params ? "NULL" : "absent");
@@ -457,9 +461,15 @@ CheckResult check_certid(const Analysis& a, const OcspExpectation& e) {
                                     : ""),
                 std::move(ev));
   }
+  // A hostile answer may carry many SingleResponses: name the first few.
+  constexpr std::size_t kListed = 8;
   Json seen = Json::array();
   std::vector<std::string> parts;
   for (const auto& s : a.basic.responses) {
+    if (parts.size() == kListed) {
+      parts.push_back(std::to_string(a.basic.responses.size() - kListed) + " more");
+      break;
+    }
     parts.push_back(describe_certid(s.cert_id, e.cert_id));
     seen.push(parts.back());
   }

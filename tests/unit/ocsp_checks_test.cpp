@@ -746,8 +746,17 @@ TEST_CASE("subject typed as a string: encoding-only differences are warnings tha
   CHECK(status_of(results, "ocsp.probe-status") == Status::kPass);
   for (const auto& r : results) CHECK(evidence(r, "identity") == "from-string");
 
+  auto by_name = f.issuer_signed({f.single()});
+  by_name.by_key = false;
+  const Bytes issuer_body = testocsp::make_response(by_name);
+  const CheckResult& issuer_signer = find(judge(issuer_body, e), "ocsp.signer");
+  CHECK(issuer_signer.status == Status::kWarn);
+  CHECK(contains(issuer_signer.message, "RFC 5280 §7.1"));
+  CHECK(status_of(judge(issuer_body, e), "ocsp.signature") == Status::kPass);
+
   // Without the string origin the same bytes are a plain mismatch.
   e.issuer_subject_from_string = false;
+  CHECK(status_of(judge(issuer_body, e), "ocsp.signer") == Status::kFail);
   const Results strict = judge(body, e);
   CHECK(status_of(strict, "ocsp.certid") == Status::kFail);
   CHECK(status_of(strict, "ocsp.signer") == Status::kFail);
