@@ -384,6 +384,8 @@ CheckResult check_profile(const Analysis& a) {
               std::move(ev));
 }
 
+constexpr std::array<std::uint8_t, 2> kNullParams = {0x05, 0x00};
+
 std::string_view hash_name(std::string_view oid) {
   if (oid == pki::kOidSha1) return "SHA-1";
   if (oid == pki::kOidSha256) return "SHA-256";
@@ -393,9 +395,8 @@ std::string_view hash_name(std::string_view oid) {
 bool certid_matches(const pki::ParsedCertId& got, const pki::CertId& want) {
   const std::string_view want_oid =
       want.hash == pki::CertIdHash::kSha1 ? pki::kOidSha1 : pki::kOidSha256;
-  static const Bytes kNull = {0x05, 0x00};
   // Absent or NULL parameters both denote the hash (RFC 5754 §2).
-  const bool params_ok = !got.hash_params || std::ranges::equal(*got.hash_params, kNull);
+  const bool params_ok = !got.hash_params || std::ranges::equal(*got.hash_params, kNullParams);
   return got.hash_oid == want_oid && params_ok &&
          std::ranges::equal(got.issuer_name_hash, want.issuer_name_hash) &&
          std::ranges::equal(got.issuer_key_hash, want.issuer_key_hash) &&
@@ -409,6 +410,9 @@ std::string describe_certid(const pki::ParsedCertId& got, const pki::CertId& wan
                                                                        : ", another name hash";
   s += std::ranges::equal(got.issuer_key_hash, want.issuer_key_hash) ? ", our key hash"
                                                                      : ", another key hash";
+  if (got.hash_params && !std::ranges::equal(*got.hash_params, kNullParams)) {
+    s += ", hash parameters " + hex_encode(*got.hash_params) + " instead of NULL";
+  }
   return s + ")";
 }
 

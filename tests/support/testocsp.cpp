@@ -114,9 +114,44 @@ Bytes concat(std::initializer_list<ByteView> parts) {
   return out;
 }
 
-// The BasicOCSPResponse rebuilt with an explicit version and signed again
-// with SHA-256 under the signer's key (the algorithm OCSP_basic_sign used).
-Bytes with_version(const OCSP_BASICRESP* basic, long version, const testpki::Key& key) {
+// Every CertID's hashAlgorithm parameters in tbsResponseData contents
+// replaced by `params` (a whole TLV, or empty to omit them).
+Bytes replace_hash_params(ByteView tbs, ByteView params) {
+  Bytes out;
+  der::Parser top(tbs);
+  der::Tlv element;
+  while (top.ReadTlv(&element)) {
+    if (element.tag != der::kSequence) {  // responses is tbs's only universal SEQUENCE
+      out.insert(out.end(), element.whole.begin(), element.whole.end());
+      continue;
+    }
+    Bytes responses;
+    der::Parser list(element.contents);
+    der::Tlv single, cert_id, algorithm, oid;
+    while (list.ReadTlv(&single)) {
+      der::Parser sp(single.contents);
+      sp.ReadTlv(&cert_id);
+      der::Parser cp(cert_id.contents);
+      cp.ReadTlv(&algorithm);
+      der::Parser ap(algorithm.contents);
+      ap.ReadTlv(&oid);
+      const Bytes new_algorithm = tlv(0x30, concat({oid.whole, params}));
+      const Bytes new_cert_id =
+          tlv(0x30, concat({new_algorithm, cert_id.contents.subspan(algorithm.whole.size())}));
+      const Bytes new_single =
+          tlv(0x30, concat({new_cert_id, single.contents.subspan(cert_id.whole.size())}));
+      responses.insert(responses.end(), new_single.begin(), new_single.end());
+    }
+    const Bytes rebuilt = tlv(0x30, responses);
+    out.insert(out.end(), rebuilt.begin(), rebuilt.end());
+  }
+  return out;
+}
+
+// The BasicOCSPResponse with its tbsResponseData rewritten as the spec asks
+// (explicit version, CertID parameters) and signed again with SHA-256 under
+// the signer's key (the algorithm OCSP_basic_sign used).
+Bytes rewritten(const OCSP_BASICRESP* basic, const ResponseSpec& spec) {
   unsigned char* raw = nullptr;
   const int n = i2d_OCSP_BASICRESP(basic, &raw);
   const Bytes der(raw, raw + n);
@@ -130,11 +165,17 @@ Bytes with_version(const OCSP_BASICRESP* basic, long version, const testpki::Key
   p.Read(der::kBitString, &bits);
   der::Tlv certs;
   const bool has_certs = p.ReadTlv(&certs);
-  const Bytes version_der = tlv(0xa0, tlv(0x02, Bytes{static_cast<std::uint8_t>(version)}));
-  const Bytes new_tbs = tlv(0x30, concat({version_der, tbs}));
+  Bytes contents(tbs.begin(), tbs.end());
+  if (spec.certid_hash_params) contents = replace_hash_params(contents, *spec.certid_hash_params);
+  if (spec.version != 0) {
+    contents =
+        concat({tlv(0xa0, tlv(0x02, Bytes{static_cast<std::uint8_t>(spec.version)})), contents});
+  }
+  const Bytes new_tbs = tlv(0x30, contents);
   ossl::EvpMdCtxPtr ctx(EVP_MD_CTX_new());
   size_t sig_length = 0;
-  if (EVP_DigestSignInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key.pkey.get()) != 1 ||
+  if (EVP_DigestSignInit(ctx.get(), nullptr, EVP_sha256(), nullptr, spec.signer_key->pkey.get()) !=
+          1 ||
       EVP_DigestSign(ctx.get(), nullptr, &sig_length, new_tbs.data(), new_tbs.size()) != 1) {
     die("EVP_DigestSign");
   }
@@ -178,8 +219,8 @@ Bytes make_response(const ResponseSpec& spec) {
   // certs lies outside tbsResponseData: adding after signing keeps the signature.
   for (const auto* c : spec.extra_certs) OCSP_basic_add1_cert(basic.get(), c->x509.get());
   Bytes out;
-  if (spec.version != 0) {
-    out = wrap_basic(with_version(basic.get(), spec.version, *spec.signer_key));
+  if (spec.version != 0 || spec.certid_hash_params) {
+    out = wrap_basic(rewritten(basic.get(), spec));
   } else {
     ossl::OcspResponsePtr response(
         OCSP_response_create(OCSP_RESPONSE_STATUS_SUCCESSFUL, basic.get()));

@@ -40,6 +40,9 @@ struct ResponseSpec {
   // tbsResponseData version (0 = v1, omitted as DER requires); others are
   // encoded explicitly and the response re-signed (RFC 6960 only knows v1).
   long version = 0;
+  // Every CertID's hashAlgorithm parameters replaced by this DER (empty:
+  // omitted); the response is re-signed. Unset: OpenSSL's explicit NULL.
+  std::optional<Bytes> certid_hash_params;
 };
 
 // A successful OCSPResponse (DER).

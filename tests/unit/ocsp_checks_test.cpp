@@ -297,6 +297,21 @@ TEST_CASE("CertID must match the request field by field") {
     CHECK(status_of(results, "ocsp.certid") == Status::kFail);
     CHECK(contains(find(results, "ocsp.certid").message, "SHA-256"));
   }
+  SECTION("hashAlgorithm parameters: absent is tolerated, anything but NULL is not") {
+    auto spec = f.delegated({f.single()});
+    spec.certid_hash_params = Bytes{};
+    const Results absent = judge(testocsp::make_response(spec), f.expect());
+    require_all_pass(absent);
+    CHECK(evidence(find(absent, "ocsp.certid"), "hash_params") == "absent");
+    spec.certid_hash_params = Bytes{0x05, 0x00};
+    CHECK(evidence(find(judge(testocsp::make_response(spec), f.expect()), "ocsp.certid"),
+                   "hash_params") == "NULL");
+    spec.certid_hash_params = Bytes{0x02, 0x01, 0x00};
+    const Results other = judge(testocsp::make_response(spec), f.expect());
+    CHECK(status_of(other, "ocsp.signature") == Status::kPass);
+    CHECK(status_of(other, "ocsp.certid") == Status::kFail);
+    CHECK(contains(find(other, "ocsp.certid").message, "hash parameters 020100 instead of NULL"));
+  }
   SECTION("with several SingleResponses the matching one is judged") {
     auto first = f.single(CertStatus::kRevoked);
     first.serial_hex = "0badc0ffee";
