@@ -95,6 +95,14 @@ std::string describe_responder_id(const pki::BasicOcspResponse& b) {
              : "byName " + pki::name_to_string(b.responder_id);
 }
 
+// Responses carry one to three certificates; a hostile one may carry
+// thousands, each costing a decode and maybe a signature verification.
+constexpr std::size_t kMaxCertsConsidered = 64;
+
+std::span<const ByteView> considered_certs(const pki::BasicOcspResponse& b) {
+  return std::span<const ByteView>(b.certs).first(std::min(b.certs.size(), kMaxCertsConsidered));
+}
+
 Bytes key_hash_of(ByteView spki_der) {
   auto bits = pki::subject_public_key_bits(spki_der);
   return bits ? sha1(*bits) : Bytes{};
@@ -127,7 +135,7 @@ Signer find_signer(Analysis& a, const OcspExpectation& e) {
     s.subject = pki::name_to_string(e.issuer_subject_der);
     return s;
   }
-  for (ByteView der : b.certs) {
+  for (ByteView der : considered_certs(b)) {
     auto cert = pki::Certificate::parse_der(der);
     if (!cert) continue;
     const bool named = b.responder_id_kind == pki::ResponderIdKind::kByKey
@@ -150,7 +158,7 @@ std::string who_really_signed(const Analysis& a) {
     return "; the signature verifies with the issuer's key, so responderID is wrong "
            "(RFC 6960 §4.2.2.3)";
   }
-  for (ByteView der : a.basic.certs) {
+  for (ByteView der : considered_certs(a.basic)) {
     auto cert = pki::Certificate::parse_der(der);
     if (cert && pki::CheckOcspSignature(a.basic_der, cert->public_key()) ==
                     pki::OcspSignatureStatus::kValid) {
@@ -176,6 +184,9 @@ CheckResult check_signature(const Analysis& a) {
                 "no signer: responderID " + describe_responder_id(a.basic) +
                     " matches neither the issuer's key nor any of the " +
                     std::to_string(a.basic.certs.size()) + " certificates in certs" +
+                    (a.basic.certs.size() > kMaxCertsConsidered
+                         ? " (the first " + std::to_string(kMaxCertsConsidered) + " considered)"
+                         : "") +
                     who_really_signed(a),
                 "sign with the issuer's key, or with a delegated responder certificate that is "
                 "included in BasicOCSPResponse.certs and named by responderID (RFC 5019 §2.2.2, "
@@ -423,7 +434,7 @@ std::string explain_name_hash(const Analysis& a, const OcspExpectation& e) {
   if (a.basic.responder_id_kind == pki::ResponderIdKind::kByName) {
     candidates.emplace_back(a.basic.responder_id.begin(), a.basic.responder_id.end());
   }
-  for (ByteView der : a.basic.certs) {
+  for (ByteView der : considered_certs(a.basic)) {
     if (auto cert = pki::Certificate::parse_der(der)) {
       candidates.push_back(cert->subject_der());
       candidates.push_back(cert->issuer_der());

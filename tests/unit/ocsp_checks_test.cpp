@@ -255,6 +255,18 @@ TEST_CASE("no signer found when the delegated certificate is missing from certs"
   CHECK(status_of(results, "ocsp.probe-status") == Status::kPass);
 }
 
+TEST_CASE("a response with hundreds of certs is judged on the first 64") {
+  Fixture f;
+  auto spec = f.delegated({f.single()});
+  spec.include_signer = false;
+  spec.extra_certs = std::vector<const testpki::Issued*>(300, &f.h.root);
+  const Results results = judge(testocsp::make_response(spec), f.expect());
+  const CheckResult signature = find(results, "ocsp.signature");
+  CHECK(signature.status == Status::kFail);
+  CHECK(contains(signature.message,
+                 "any of the 300 certificates in certs (the first 64 considered)"));
+}
+
 TEST_CASE("a flipped signature byte fails ocsp.signature only") {
   Fixture f;
   auto spec = f.delegated({f.single()});
