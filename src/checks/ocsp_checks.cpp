@@ -639,6 +639,27 @@ std::string unauthorized_hint(const OcspExpectation& e) {
   return hint;
 }
 
+// RFC 6960 §4.2.1 error statuses: what an operator should look at.
+std::string error_status_hint(const OcspExpectation& e, int status) {
+  switch (status) {
+    case 1:
+      return "the responder rejects a plain RFC 5019 §2.1 request (one unsigned Request, no "
+             "extensions); it, or a front end rewriting the request, must accept it";
+    case 2:
+    case 3:
+      return "the responder is failing (" + pki::ocsp_response_status_name(status) +
+             "); check its health and its backend";
+    case 5:
+      return "relying parties send unsigned requests (RFC 5019 §2.1); the responder must answer "
+             "them";
+    case pki::kOcspUnauthorized:
+      return unauthorized_hint(e);
+    default:
+      return "responseStatus " + pki::ocsp_response_status_name(status) +
+             " is not defined by RFC 6960 §4.2.1; the front end may be returning another body";
+  }
+}
+
 std::vector<std::string_view> dependent_checks(const OcspExpectation& e) {
   std::vector<std::string_view> ids = {id::kSignature, id::kProfile, id::kSigner,
                                        id::kCertId,    id::kCurrent, id::kValidity};
@@ -684,29 +705,13 @@ bool judge_response_status(ByteView body, Analysis& a, const OcspExpectation& e,
                          one("cert_status", "unauthorized")));
       return false;
     }
-    std::string hint;
-    if (unauthorized) {
-      hint = unauthorized_hint(e);
-    } else if (a.outer.response_status == 3 || a.outer.response_status == 2) {
-      hint = "the responder is failing (" + name + "); check its health and its backend";
-    } else if (a.outer.response_status == 1) {
-      hint =
-          "the responder rejects a plain RFC 5019 request (SHA-1 CertID, no nonce); it, or a "
-          "front end rewriting the request, must accept it";
-    } else if (a.outer.response_status == 5) {
-      hint = "BR 4.9.9 relying parties send unsigned requests; the responder must answer them";
-    } else {
-      hint = "responseStatus " + name + " is not defined by RFC 6960 §4.2.1";
-    }
+    const bool unproven = unauthorized && e.request == request_kind::kUnusedSerial;
     out.push_back(fail(id::kResponseStatus,
                        serial_label(e) + ": responseStatus " + quoted(name) +
-                           (e.request == request_kind::kUnusedSerial
-                                ? std::string(unauthorized ? "; no signed answer on this path "
-                                                             "proves the responder serves "
-                                                             "this issuer"
-                                                           : "")
-                                : ""),
-                       std::move(hint), std::move(ev)));
+                           (unproven ? "; no signed answer on this path proves the responder "
+                                       "serves this issuer"
+                                     : ""),
+                       error_status_hint(e, a.outer.response_status), std::move(ev)));
     skip_dependents(out, e, reason);
     return false;
   }
