@@ -212,8 +212,12 @@ Bytes make_response(const ResponseSpec& spec) {
   for (const auto& s : spec.singles) add_single(basic.get(), s);
   unsigned long flags = spec.by_key ? OCSP_RESPID_KEY : 0;
   if (!spec.include_signer) flags |= OCSP_NOCERTS;
-  if (OCSP_basic_sign(basic.get(), spec.signer->x509.get(), spec.signer_key->pkey.get(),
-                      EVP_sha256(), nullptr, flags) != 1) {
+  // Ed25519 signs the message itself: no separate digest.
+  const EVP_MD* md = EVP_PKEY_get_base_id(spec.signer_key->pkey.get()) == EVP_PKEY_ED25519
+                         ? nullptr
+                         : EVP_sha256();
+  if (OCSP_basic_sign(basic.get(), spec.signer->x509.get(), spec.signer_key->pkey.get(), md,
+                      nullptr, flags) != 1) {
     die("OCSP_basic_sign");
   }
   // certs lies outside tbsResponseData: adding after signing keeps the signature.

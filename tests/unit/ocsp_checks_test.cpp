@@ -131,6 +131,33 @@ TEST_CASE("a correct delegated answer passes every ocsp check") {
   CHECK(describe_ocsp_answer(facts) == "a signed `good`");
 }
 
+TEST_CASE("signatures verify for every key type the BR allows and Ed25519") {
+  for (auto type : {testpki::KeyType::kRsa2048, testpki::KeyType::kRsaPss2048,
+                    testpki::KeyType::kEcP384, testpki::KeyType::kEd25519}) {
+    testpki::Hierarchy h = testpki::make_hierarchy(type);
+    const pki::Certificate sub = h.subca.cert();
+    OcspExpectation e;
+    e.role = "issued.ocsp";
+    e.request = std::string(request_kind::kProbe);
+    e.cert_id = pki::make_cert_id(pki::CertIdHash::kSha1, sub.subject_der(), sub.spki_der(),
+                                  *pki::serial_from_hex("01"));
+    e.issuer_subject_der = sub.subject_der();
+    e.issuer_spki_der = sub.spki_der();
+    e.issuer_certificate = &sub;
+    testocsp::SingleSpec single;
+    single.serial_hex = "01";
+    single.issuer = &h.subca;
+    testocsp::ResponseSpec spec;
+    spec.singles = {single};
+    spec.signer = &h.subca;
+    spec.signer_key = &h.subca_key;
+    INFO("key type " << static_cast<int>(type));
+    require_all_pass(judge(testocsp::make_response(spec), e));
+    spec.flip_signature_byte = true;
+    CHECK(status_of(judge(testocsp::make_response(spec), e), "ocsp.signature") == Status::kFail);
+  }
+}
+
 TEST_CASE("responderID by name and by key both identify the signer") {
   Fixture f;
   auto spec = f.delegated({f.single()});
