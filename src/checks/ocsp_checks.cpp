@@ -671,7 +671,8 @@ void skip_dependents(Results& out, const OcspExpectation& e, const std::string& 
   for (auto check : dependent_checks(e)) out.push_back(skip(check, reason));
 }
 
-// The responseStatus step; returns false when the rest cannot be judged.
+// The responseStatus step, and decoding the BasicOCSPResponse; returns
+// false when the rest cannot be judged.
 bool judge_response_status(ByteView body, Analysis& a, const OcspExpectation& e, Results& out,
                            OcspFacts* facts) {
   if (!pki::ParseOcspResponse(body, &a.outer)) {
@@ -715,25 +716,32 @@ bool judge_response_status(ByteView body, Analysis& a, const OcspExpectation& e,
     skip_dependents(out, e, reason);
     return false;
   }
+  out.push_back(pass(id::kResponseStatus, "responseStatus `successful`", std::move(ev)));
+  // RFC 5019 §2.2.1: a successful answer carries a DER BasicOCSPResponse.
+  // Without one nothing else can be judged; ocsp.profile is the root then.
   std::string problem;
   std::string parse_error;
   if (!a.outer.has_response_bytes) {
     problem = "successful but without responseBytes";
   } else if (a.outer.response_type != pki::kOidPkixOcspBasic) {
-    problem = "successful but responseType is " + a.outer.response_type +
-              ", not id-pkix-ocsp-basic (RFC 6960 §4.2.1)";
+    problem = "responseType is " + a.outer.response_type + ", not id-pkix-ocsp-basic";
   } else if (!pki::ParseBasicOcspResponse(a.outer.response, &a.basic, &parse_error)) {
-    problem = "successful but the BasicOCSPResponse is malformed at " + parse_error;
+    problem = "BasicOCSPResponse is malformed at " + parse_error;
   }
   if (!problem.empty()) {
-    out.push_back(fail(id::kResponseStatus, problem,
-                       "responders MUST return a DER BasicOCSPResponse (RFC 5019 §2.2.1)",
-                       std::move(ev)));
-    skip_dependents(out, e, "no usable BasicOCSPResponse (see ocsp.response-status)");
+    const std::string reason = "no usable BasicOCSPResponse: " + problem + " (see ocsp.profile)";
+    for (auto check : dependent_checks(e)) {
+      out.push_back(check == id::kProfile
+                        ? fail(id::kProfile, problem,
+                               "responders MUST return a DER BasicOCSPResponse (RFC 5019 "
+                               "§2.2.1, RFC 6960 §4.2.1)",
+                               one("response_type", a.outer.response_type))
+                        : skip(check, reason));
+    }
     return false;
   }
   a.basic_der = a.outer.response;
-  out.push_back(pass(id::kResponseStatus, "responseStatus `successful`", std::move(ev)));
+  if (facts != nullptr) facts->basic_decoded = true;
   return true;
 }
 
@@ -814,7 +822,8 @@ CheckResult summarise_sha256(const Results& parts, const OcspExpectation& e,
   for (const auto& r : parts) {
     const bool relevant = r.check == id::kResponseStatus || r.check == id::kSignature ||
                           r.check == id::kSigner || r.check == id::kCertId;
-    if (relevant && r.status != Status::kPass && r.status != Status::kSkip) {
+    // A skip means it could not be shown; only the first one (the root) is named.
+    if (relevant && (r.status == Status::kFail || (r.status == Status::kSkip && faults.empty()))) {
       faults.push_back(r.check + ": " + r.message);
     }
   }
@@ -864,7 +873,10 @@ std::string describe_ocsp_answer(const OcspFacts& facts) {
   if (facts.response_status != pki::kOcspSuccessful) {
     return quoted(pki::ocsp_response_status_name(facts.response_status));
   }
-  if (!facts.cert_status) return "a `successful` answer for another CertID";
+  if (!facts.cert_status) {
+    return facts.basic_decoded ? "a `successful` answer for another CertID"
+                               : "a `successful` answer without a usable BasicOCSPResponse";
+  }
   const std::string status = quoted(*facts.cert_status);
   if (!facts.signature_valid) return "a " + status + " with an invalid signature";
   if (!facts.signer_authorized) return "a " + status + " from an unauthorised signer";

@@ -474,6 +474,39 @@ TEST_CASE("unauthorized: allowed for the unused serial only when the responder i
                  "does not serve the issuer's answers for this SubCA through this path"));
 }
 
+TEST_CASE("successful without a usable BasicOCSPResponse fails ocsp.profile") {
+  Fixture f;
+  // OCSPResponse { successful, [0] { 1.2.3.4, OCTET STRING {} } }
+  const Bytes other_type = {0x30, 0x0e, 0x0a, 0x01, 0x00, 0xa0, 0x09, 0x30,
+                            0x07, 0x06, 0x03, 0x2a, 0x03, 0x04, 0x04, 0x00};
+  const Bytes no_bytes = {0x30, 0x03, 0x0a, 0x01, 0x00};
+  // OCSPResponse { successful, [0] { id-pkix-ocsp-basic, OCTET STRING { 30 00 } } }
+  const Bytes malformed = {0x30, 0x16, 0x0a, 0x01, 0x00, 0xa0, 0x11, 0x30, 0x0f, 0x06, 0x09, 0x2b,
+                           0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x01, 0x01, 0x04, 0x02, 0x30, 0x00};
+  for (const auto& [body, says] : std::vector<std::pair<Bytes, std::string>>{
+           {other_type, "responseType is 1.2.3.4"},
+           {no_bytes, "without responseBytes"},
+           {malformed, "BasicOCSPResponse is malformed at tbsResponseData"}}) {
+    OcspFacts facts;
+    const Results results = judge(body, f.expect(), &facts);
+    CHECK(status_of(results, "ocsp.response-status") == Status::kPass);
+    const CheckResult profile = find(results, "ocsp.profile");
+    CHECK(profile.status == Status::kFail);
+    CHECK(contains(profile.message, says));
+    CHECK(status_of(results, "ocsp.signature") == Status::kSkip);
+    CHECK(contains(find(results, "ocsp.certid").message, "see ocsp.profile"));
+    CHECK_FALSE(facts.basic_decoded);
+    CHECK(describe_ocsp_answer(facts) ==
+          "a `successful` answer without a usable BasicOCSPResponse");
+    auto e =
+        f.expect(request_kind::kSha256CertId, ExpectedCertStatus::kGood, pki::CertIdHash::kSha256);
+    const Results sha256 = judge(body, e);
+    REQUIRE(sha256.size() == 1);
+    CHECK(sha256[0].status == Status::kFail);
+    CHECK(contains(sha256[0].message, says));
+  }
+}
+
 TEST_CASE("a body that is not an OCSP response says what it looks like") {
   Fixture f;
   const std::string html = "<html><head><title>404 Not Found</title></head></html>";
