@@ -43,6 +43,9 @@ struct ResponseSpec {
   // Every CertID's hashAlgorithm parameters replaced by this DER (empty:
   // omitted); the response is re-signed. Unset: OpenSSL's explicit NULL.
   std::optional<Bytes> certid_hash_params;
+  // Every thisUpdate replaced by this raw GeneralizedTime text (OpenSSL
+  // drops fractional seconds); the response is re-signed.
+  std::optional<std::string> this_update_text;
 };
 
 // A successful OCSPResponse (DER).

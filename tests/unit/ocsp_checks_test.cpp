@@ -561,6 +561,30 @@ TEST_CASE("ocsp.profile: nextUpdate, reasonCode and critical extensions") {
   }
 }
 
+TEST_CASE("fractional seconds are read and noted, malformed fractions are not") {
+  Fixture f;
+  const UnixTime this_update = kNow - 7200;
+  const std::string text = format_rfc3339(this_update);  // "2026-11-27T02:00:00Z"
+  std::string generalized;
+  for (char c : text.substr(0, 19)) {
+    if (c >= '0' && c <= '9') generalized += c;
+  }
+  auto s = f.single();
+  s.this_update = this_update;
+  auto spec = f.delegated({s});
+  spec.this_update_text = generalized + ".25Z";
+  OcspFacts facts;
+  const Results results = judge(testocsp::make_response(spec), f.expect(), &facts);
+  require_all_pass(results);
+  CHECK(facts.this_update == this_update);
+  CHECK(contains(evidence(find(results, "ocsp.profile"), "time_format"), "RFC 5019 §2.2.4"));
+
+  spec.this_update_text = generalized + ".250Z";  // DER forbids trailing zeros (X.690 §11.7.3)
+  const Results bad = judge(testocsp::make_response(spec), f.expect());
+  CHECK(status_of(bad, "ocsp.profile") == Status::kFail);
+  CHECK(contains(find(bad, "ocsp.profile").message, "malformed at SingleResponse"));
+}
+
 TEST_CASE("ocsp.validity counts the interval inclusive (+1 s)") {
   Fixture f;
   auto validity = [&](std::int64_t seconds, const std::string& role = "issued.ocsp") {
