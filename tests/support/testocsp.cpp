@@ -114,14 +114,19 @@ Bytes concat(std::initializer_list<ByteView> parts) {
   return out;
 }
 
-// tbsResponseData contents with every SingleResponse rewritten as the spec
-// asks: CertID hashAlgorithm parameters (a whole TLV, or empty to omit
-// them) and thisUpdate text.
-Bytes rewrite_singles(ByteView tbs, const ResponseSpec& spec) {
+// tbsResponseData contents rewritten as the spec asks: the ResponderID,
+// and in every SingleResponse the CertID hashAlgorithm parameters (a whole
+// TLV, or empty to omit them) and the thisUpdate text.
+Bytes rewrite_tbs(ByteView tbs, const ResponseSpec& spec) {
   Bytes out;
   der::Parser top(tbs);
   der::Tlv element;
   while (top.ReadTlv(&element)) {
+    const bool responder_id = element.tag == 0xa1 || element.tag == 0xa2;
+    if (responder_id && spec.responder_id_der) {
+      out.insert(out.end(), spec.responder_id_der->begin(), spec.responder_id_der->end());
+      continue;
+    }
     if (element.tag != der::kSequence) {  // responses is tbs's only universal SEQUENCE
       out.insert(out.end(), element.whole.begin(), element.whole.end());
       continue;
@@ -160,8 +165,8 @@ Bytes rewrite_singles(ByteView tbs, const ResponseSpec& spec) {
 }
 
 // The BasicOCSPResponse with its tbsResponseData rewritten as the spec asks
-// (explicit version, CertID parameters, thisUpdate text) and signed again with SHA-256 under
-// the signer's key (the algorithm OCSP_basic_sign used).
+// (explicit version, ResponderID, CertID parameters, thisUpdate text) and signed again with SHA-256
+// under the signer's key (the algorithm OCSP_basic_sign used).
 Bytes rewritten(const OCSP_BASICRESP* basic, const ResponseSpec& spec) {
   unsigned char* raw = nullptr;
   const int n = i2d_OCSP_BASICRESP(basic, &raw);
@@ -177,7 +182,7 @@ Bytes rewritten(const OCSP_BASICRESP* basic, const ResponseSpec& spec) {
   der::Tlv certs;
   const bool has_certs = p.ReadTlv(&certs);
   Bytes contents(tbs.begin(), tbs.end());
-  if (spec.certid_hash_params || spec.this_update_text) contents = rewrite_singles(contents, spec);
+  contents = rewrite_tbs(contents, spec);
   if (spec.version != 0) {
     contents =
         concat({tlv(0xa0, tlv(0x02, Bytes{static_cast<std::uint8_t>(spec.version)})), contents});
@@ -234,7 +239,8 @@ Bytes make_response(const ResponseSpec& spec) {
   // certs lies outside tbsResponseData: adding after signing keeps the signature.
   for (const auto* c : spec.extra_certs) OCSP_basic_add1_cert(basic.get(), c->x509.get());
   Bytes out;
-  if (spec.version != 0 || spec.certid_hash_params || spec.this_update_text) {
+  if (spec.version != 0 || spec.certid_hash_params || spec.this_update_text ||
+      spec.responder_id_der) {
     out = wrap_basic(rewritten(basic.get(), spec));
   } else {
     ossl::OcspResponsePtr response(

@@ -46,6 +46,9 @@ struct ResponseSpec {
   // Every thisUpdate replaced by this raw GeneralizedTime text (OpenSSL
   // drops fractional seconds); the response is re-signed.
   std::optional<std::string> this_update_text;
+  // The ResponderID replaced by this whole TLV ([1] Name or [2] KeyHash),
+  // e.g. one that names another key; the response is re-signed.
+  std::optional<Bytes> responder_id_der;
 };
 
 // A successful OCSPResponse (DER).

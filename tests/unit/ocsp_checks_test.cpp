@@ -294,6 +294,20 @@ TEST_CASE("a response with hundreds of certs is judged on the first 64") {
                  "any of the 300 certificates in certs (the first 64 considered)"));
 }
 
+TEST_CASE("a responderID naming no known key is reported with the key that signed") {
+  Fixture f;
+  auto spec = f.issuer_signed({f.single()});
+  const Bytes other_hash = sha1(f.responder_key.spki_der());
+  spec.responder_id_der = Bytes{0xa2, 0x16, 0x04, 0x14};
+  spec.responder_id_der->insert(spec.responder_id_der->end(), other_hash.begin(), other_hash.end());
+  const Results results = judge(testocsp::make_response(spec), f.expect());
+  const CheckResult signature = find(results, "ocsp.signature");
+  CHECK(signature.status == Status::kFail);
+  CHECK(contains(signature.message, "byKey " + hex_encode(other_hash)));
+  CHECK(contains(signature.message, "verifies with the issuer's key, so responderID is wrong"));
+  CHECK(status_of(results, "ocsp.signer") == Status::kFail);
+}
+
 TEST_CASE("a flipped signature byte fails ocsp.signature only") {
   Fixture f;
   auto spec = f.delegated({f.single()});
