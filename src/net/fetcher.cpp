@@ -363,8 +363,9 @@ class Fetcher {
         options_(options),
         on_complete_(on_complete),
         multi_(curl_multi_init()) {
+    // libcurl reads 0 as "no limit", as per_host does.
     curl_multi_setopt(multi_.get(), CURLMOPT_MAX_HOST_CONNECTIONS,
-                      static_cast<long>(std::max(1, options_.per_host)));
+                      static_cast<long>(std::max(0, options_.per_host)));
     curl_multi_setopt(multi_.get(), CURLMOPT_MAX_TOTAL_CONNECTIONS,
                       static_cast<long>(std::max(1, options_.jobs)));
     for (std::size_t i = 0; i < requests_.size(); ++i) pending_.push_back(i);
@@ -406,6 +407,7 @@ class Fetcher {
   bool can_start(std::size_t index) const {
     if (active_.empty()) return true;  // a body larger than max_in_flight still proceeds alone
     if (held_ >= options_.max_in_flight) return false;
+    if (options_.per_host <= 0) return true;
     const auto it = per_host_.find(url_part(requests_[index].url, CURLUPART_HOST));
     return it == per_host_.end() || it->second < std::max(1, options_.per_host);
   }

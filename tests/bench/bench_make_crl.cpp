@@ -26,6 +26,25 @@ int usage() {
   return 2;
 }
 
+// Root and SubCA as make_hierarchy() builds them, but the SubCA carries no
+// CDP or AIA URLs: a check run then makes exactly the one CRL request.
+testpki::Hierarchy make_quiet_hierarchy() {
+  testpki::Hierarchy h;
+  h.root_key = testpki::make_key();
+  h.subca_key = testpki::make_key();
+  testpki::CertSpec root;
+  root.subject = "C=GB,O=Example Ltd,CN=Bench Root";
+  root.ca = true;
+  root.key_usage = "critical,keyCertSign,cRLSign";
+  h.root = testpki::make_cert(root, h.root_key, nullptr, h.root_key);
+  testpki::CertSpec sub;
+  sub.subject = "C=GB,O=Example Ltd,CN=Bench SubCA";
+  sub.ca = true;
+  sub.key_usage = "critical,digitalSignature,keyCertSign,cRLSign";
+  h.subca = testpki::make_cert(sub, h.subca_key, &h.root, h.root_key);
+  return h;
+}
+
 void print_serial(const char* label, ByteView serial) {
   std::printf("%s %s\n", label, pki::serial_to_hex(serial).c_str());
 }
@@ -41,7 +60,7 @@ int main(int argc, char** argv) {
   if (parsed.ec != std::errc() || parsed.ptr != count_text.data() + count_text.size())
     return usage();
   try {
-    const testpki::Hierarchy h = testpki::make_hierarchy();
+    const testpki::Hierarchy h = make_quiet_hierarchy();
     testpki::BigCrlSpec spec;
     spec.entries = entries;
     testpki::write_file(argv[2], testpki::make_big_crl(spec, h.subca, h.subca_key));
