@@ -100,6 +100,12 @@ struct CrlSpec {
 // A DER CRL signed by signing_key, naming issuer (for issuer name and AKI).
 Bytes make_crl(const CrlSpec& spec, const Issued& issuer, const Key& signing_key);
 
+// A certs-only PKCS#7 SignedData holding certs in order (what
+// `openssl crl2pkcs7 -nocrl -certfile` writes), DER.
+Bytes make_pkcs7_certs(const std::vector<const Issued*>& certs);
+// A PKCS#7 SignedData over `content`, signed by signer (so not certs-only), DER.
+Bytes make_pkcs7_signed(const std::string& content, const Issued& signer, const Key& signer_key);
+
 std::string to_pem(const std::string& label, ByteView der);
 void write_file(const std::string& path, ByteView data);
 void write_file(const std::string& path, const std::string& text);
