@@ -218,8 +218,8 @@ DerShape der_shape(ByteView body) {
       return out;
     }
     if (body.size() < 2 || (body[1] & 0x80 && body.size() < 2 + (body[1] & 0x7fu))) {
-      out.description = "truncated DER (header cut short, " + std::to_string(body.size()) +
-                        (body.size() == 1 ? " byte)" : " bytes)");
+      out.description =
+          "truncated DER (header cut short, " + std::to_string(body.size()) + " bytes)";
     } else {
       out.description = "malformed DER (invalid length encoding)";
     }
@@ -298,7 +298,12 @@ bool sniff_pem(std::string_view text, Sniffed* out) {
     out->description = "a PEM " + label + " with invalid base64";
     return true;
   }
-  const DerShape shape = der_shape(*der);
+  DerShape shape;
+  if ((*der)[0] == der::kSequence) {
+    shape = der_shape(*der);
+  } else {
+    shape.description = "non-DER data (" + std::to_string(der->size()) + " bytes)";
+  }
   const ArtifactKind labelled = kind_from_pem_label(label);
   std::string what = shape.kind != ArtifactKind::kUnknown
                          ? "a PEM " + std::string(display_name(shape.kind))
@@ -337,7 +342,9 @@ Sniffed sniff(ByteView body) {
   const std::string_view text = as_chars(body);
   if (sniff_pem(text, &out)) return out;
 
-  if (body[0] == der::kSequence) {
+  // One byte "0" (0x30) is more likely text than a DER header (a 1-byte
+  // body cached by a CDN, INCIDENTS.md #22).
+  if (body[0] == der::kSequence && body.size() >= 2) {
     const DerShape shape = der_shape(body);
     out.description = shape.description;
     if (shape.complete) {
