@@ -41,15 +41,17 @@ Bytes string_bytes(const ASN1_STRING* s) {
   return Bytes(ASN1_STRING_get0_data(s), ASN1_STRING_get0_data(s) + ASN1_STRING_length(s));
 }
 
-// INTEGER → the contents octets the project keeps serials as.
-std::string integer_hex(const ASN1_INTEGER* i) {
+// INTEGER → its contents octets, as the project keeps serials.
+Bytes integer_contents(const ASN1_INTEGER* i) {
   const Bytes der = to_der(i, i2d_ASN1_INTEGER);
   der::Parser p(der);
   ByteView contents;
-  return p.Read(der::kInteger, &contents) ? serial_to_hex(contents) : "";
+  return p.Read(der::kInteger, &contents) ? Bytes(contents.begin(), contents.end()) : Bytes{};
 }
 
-// "sha256WithRSAEncryption (1.2.840.113549.1.1.11)"-style names, short.
+std::string integer_hex(const ASN1_INTEGER* i) { return serial_to_hex(integer_contents(i)); }
+
+// Long name of a known OID ("sha256WithRSAEncryption"), else the dotted OID.
 std::string object_name(const ASN1_OBJECT* obj) {
   const int nid = OBJ_obj2nid(obj);
   return nid != NID_undef ? OBJ_nid2ln(nid) : oid_text(obj);
@@ -130,19 +132,36 @@ std::string single_status_name(int status) {
   return "invalid";
 }
 
-Json cert_id_json(const OCSP_CERTID* id) {
+// The whole body as one OCSPResponse; nullptr otherwise.
+ossl::OcspResponsePtr decode_ocsp_response(ByteView der) {
+  OCSP_RESPONSE* raw = nullptr;
+  const bool whole = decode_whole(der, d2i_OCSP_RESPONSE, &raw);
+  ossl::OcspResponsePtr response(raw);
+  ossl::take_error_string();
+  return whole ? std::move(response) : nullptr;
+}
+
+// CertID fields (RFC 6960 §4.1.1), borrowed from the response.
+struct CertIdFields {
   ASN1_OCTET_STRING* name_hash = nullptr;
   ASN1_OBJECT* md = nullptr;
   ASN1_OCTET_STRING* key_hash = nullptr;
   ASN1_INTEGER* serial = nullptr;
+};
+
+bool cert_id_fields(const OCSP_CERTID* id, CertIdFields* out) {
+  return OCSP_id_get0_info(&out->name_hash, &out->md, &out->key_hash, &out->serial,
+                           const_cast<OCSP_CERTID*>(id)) == 1;
+}
+
+Json cert_id_json(const OCSP_CERTID* id) {
   Json out = Json::object();
-  if (OCSP_id_get0_info(&name_hash, &md, &key_hash, &serial, const_cast<OCSP_CERTID*>(id)) != 1) {
-    return out;
-  }
-  out.set("hash_algorithm", object_name(md));
-  out.set("issuer_name_hash", hex_encode(string_bytes(name_hash)));
-  out.set("issuer_key_hash", hex_encode(string_bytes(key_hash)));
-  out.set("serial", integer_hex(serial));
+  CertIdFields f;
+  if (!cert_id_fields(id, &f)) return out;
+  out.set("hash_algorithm", object_name(f.md));
+  out.set("issuer_name_hash", hex_encode(string_bytes(f.name_hash)));
+  out.set("issuer_key_hash", hex_encode(string_bytes(f.key_hash)));
+  out.set("serial", integer_hex(f.serial));
   return out;
 }
 
@@ -314,10 +333,8 @@ Json describe_certificate(const Certificate& cert) {
 }
 
 bool describe_ocsp_response(ByteView der, Json* out, std::string* error) {
-  OCSP_RESPONSE* raw = nullptr;
-  const bool whole = decode_whole(der, d2i_OCSP_RESPONSE, &raw);
-  ossl::OcspResponsePtr response(raw);
-  if (!whole) return fail_with(error, "not one DER OCSPResponse");
+  const ossl::OcspResponsePtr response = decode_ocsp_response(der);
+  if (!response) return fail_with(error, "not one DER OCSPResponse");
   *out = Json::object();
   out->set("kind", "ocsp-response");
   const int status = OCSP_response_status(response.get());
@@ -339,33 +356,24 @@ bool describe_ocsp_response(ByteView der, Json* out, std::string* error) {
 
 std::vector<OcspSingleStatus> ocsp_single_statuses(ByteView der) {
   std::vector<OcspSingleStatus> out;
-  OCSP_RESPONSE* raw = nullptr;
-  const bool whole = decode_whole(der, d2i_OCSP_RESPONSE, &raw);
-  ossl::OcspResponsePtr response(raw);
-  if (!whole || OCSP_response_status(response.get()) != OCSP_RESPONSE_STATUS_SUCCESSFUL) {
-    ossl::take_error_string();
+  const ossl::OcspResponsePtr response = decode_ocsp_response(der);
+  if (!response || OCSP_response_status(response.get()) != OCSP_RESPONSE_STATUS_SUCCESSFUL) {
     return out;
   }
   ossl::OcspBasicRespPtr basic(OCSP_response_get1_basic(response.get()));
   for (int i = 0; basic && i < OCSP_resp_count(basic.get()); ++i) {
     OCSP_SINGLERESP* single = OCSP_resp_get0(basic.get(), i);
-    ASN1_OCTET_STRING* name_hash = nullptr;
-    ASN1_OBJECT* md = nullptr;
-    ASN1_OCTET_STRING* key_hash = nullptr;
-    ASN1_INTEGER* serial = nullptr;
-    if (OCSP_id_get0_info(&name_hash, &md, &key_hash, &serial,
-                          const_cast<OCSP_CERTID*>(OCSP_SINGLERESP_get0_id(single))) != 1) {
-      continue;
-    }
+    CertIdFields f;
+    if (!cert_id_fields(OCSP_SINGLERESP_get0_id(single), &f)) continue;
     OcspSingleStatus s;
-    s.hash_algorithm = oid_text(md);
-    s.serial = serial_from_hex(integer_hex(serial)).value_or(Bytes{});
+    s.hash_algorithm = oid_text(f.md);
+    s.serial = integer_contents(f.serial);
     s.status =
         single_status_name(OCSP_single_get0_status(single, nullptr, nullptr, nullptr, nullptr));
-    const int md_nid = OBJ_obj2nid(md);
+    const int md_nid = OBJ_obj2nid(f.md);
     if (md_nid == NID_sha1 || md_nid == NID_sha256) {
       s.cert_id = CertId{md_nid == NID_sha1 ? CertIdHash::kSha1 : CertIdHash::kSha256,
-                         string_bytes(name_hash), string_bytes(key_hash), s.serial};
+                         string_bytes(f.name_hash), string_bytes(f.key_hash), s.serial};
     }
     out.push_back(std::move(s));
   }
