@@ -191,7 +191,8 @@ Json brief_certificate_json(const Certificate& cert) {
   out.set("serial", cert.serial_hex());
   out.set("not_before", format_rfc3339(cert.not_before()));
   out.set("not_after", format_rfc3339(cert.not_after()));
-  out.set("extended_key_usage", eku_json(cert.extended_key_usage()));
+  out.set("extended_key_usage",
+          cert.has_extended_key_usage() ? eku_json(cert.extended_key_usage()) : Json(nullptr));
   out.set("ocsp_nocheck", cert.has_ocsp_nocheck());
   return out;
 }

@@ -268,12 +268,15 @@ std::size_t count_pem_blocks(std::string_view text) {
 // CRL labelled CERTIFICATE is called what it is.
 bool sniff_pem(std::string_view text, Sniffed* out) {
   const std::string_view begin = "-----BEGIN ";
-  const auto start = text.find(begin);
-  // Only whitespace may precede the armour (RFC 7468 §2 explanatory text is
-  // rare in served bodies; an HTML page quoting PEM stays an HTML page).
-  if (start == std::string_view::npos || text.find_first_not_of(" \t\r\n") != start) {
+  const auto first = text.find_first_not_of(" \t\r\n");
+  // RFC 7468 §2 allows explanatory text before the armour (openssl x509
+  // -text, openssl ca -out write it); HTML or JSON quoting PEM stays what it is.
+  if (first == std::string_view::npos ||
+      std::string_view("<{[").find(text[first]) != std::string_view::npos) {
     return false;
   }
+  const auto start = text.find(begin, first);
+  if (start == std::string_view::npos) return false;
   const auto label_start = start + begin.size();
   const auto label_end = text.find("-----", label_start);
   if (label_end == std::string_view::npos || label_end - label_start > kMaxLabel) {
@@ -311,6 +314,7 @@ bool sniff_pem(std::string_view text, Sniffed* out) {
   if (shape.kind != ArtifactKind::kUnknown && labelled != shape.kind) {
     what += " labelled \"" + label + "\"";
   }
+  if (start != first) what += " (after " + std::to_string(start - first) + " bytes of text)";
   const std::size_t blocks = count_pem_blocks(text);
   if (blocks > 1) {
     what += " (and " + std::to_string(blocks - 1) + " more PEM block" + (blocks > 2 ? "s)" : ")");

@@ -115,6 +115,14 @@ TEST_CASE("sniff reports broken PEM precisely") {
   CHECK(bad.kind == ArtifactKind::kUnknown);
   CHECK(bad.description == "a PEM CERTIFICATE with invalid base64");
 
+  const auto explained = sniff_text("Certificate:\n    Data: ...\n" + a.h.subca.pem());
+  CHECK(explained.kind == ArtifactKind::kCertificate);
+  CHECK(explained.der == a.cert);
+  CHECK(explained.description == "a PEM certificate (after 27 bytes of text)");
+  const auto quoted = sniff_text("<html><title>cert</title><pre>" + a.h.subca.pem() + "</pre>");
+  CHECK(quoted.kind == ArtifactKind::kUnknown);
+  CHECK(quoted.description == "an HTML page (<title>cert</title>)");
+
   const std::string two = a.h.subca.pem() + a.h.root.pem();
   const auto bundle = sniff_text(two);
   CHECK(bundle.kind == ArtifactKind::kCertificate);
