@@ -150,12 +150,12 @@ OcspExpectation ocsp_expectation(const Context& c, pki::CertIdHash hash, ByteVie
 
 // Results of one check_ocsp run, marked with the serial; ocsp.probe-status
 // only when a status was asked for (--expect).
-void add_ocsp_results(Results raw, ByteView serial, bool keep_probe_status, bool only_certid,
-                      Results* out) {
+void add_ocsp_results(Results raw, const std::string& serial_hex, bool keep_probe_status,
+                      bool only_certid, Results* out) {
   for (auto& r : raw) {
     if (r.check == "ocsp.probe-status" && !keep_probe_status) continue;
     if (only_certid && r.check != "ocsp.certid") continue;
-    r.serial = pki::serial_to_hex(serial);
+    r.serial = serial_hex;
     out->push_back(std::move(r));
   }
 }
@@ -181,17 +181,19 @@ Judgement judge_ocsp(ByteView body, const Context& c, const InspectOptions& o) {
       e.expected = *c.expect == "good" ? ExpectedCertStatus::kGood : ExpectedCertStatus::kRevoked;
     }
     OcspFacts facts;
-    add_ocsp_results(check_ocsp(body, e, c.policy, c.at, &facts), *c.serial, c.expect.has_value(),
-                     false, &j.raw);
+    add_ocsp_results(check_ocsp(body, e, c.policy, c.at, &facts), pki::serial_to_hex(*c.serial),
+                     c.expect.has_value(), false, &j.raw);
     j.cert_status = facts.cert_status;
     return j;
   }
   // No certificate named: every SingleResponse's CertID must carry this
   // issuer's hashes (SPEC §5); the response-wide checks are reported once.
   if (singles.empty()) {
+    // Nothing to match (an error status, or no SingleResponse): judged
+    // against a placeholder serial that is not reported.
     OcspExpectation e = ocsp_expectation(c, pki::CertIdHash::kSha1, Bytes{0x01});
     e.subject_label = "the response";
-    add_ocsp_results(check_ocsp(body, e, c.policy, c.at), Bytes{0x01}, false, false, &j.raw);
+    add_ocsp_results(check_ocsp(body, e, c.policy, c.at), "", false, false, &j.raw);
     return j;
   }
   for (std::size_t i = 0; i < singles.size(); ++i) {
@@ -199,7 +201,8 @@ Judgement judge_ocsp(ByteView body, const Context& c, const InspectOptions& o) {
     OcspExpectation e =
         ocsp_expectation(c, s.cert_id ? s.cert_id->hash : pki::CertIdHash::kSha1, s.serial);
     e.subject_label = "serial " + pki::serial_to_hex(s.serial);
-    add_ocsp_results(check_ocsp(body, e, c.policy, c.at), s.serial, false, i > 0, &j.raw);
+    add_ocsp_results(check_ocsp(body, e, c.policy, c.at), pki::serial_to_hex(s.serial), false,
+                     i > 0, &j.raw);
   }
   return j;
 }
