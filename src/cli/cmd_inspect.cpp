@@ -93,6 +93,8 @@ std::optional<Bytes> fetch_url(const std::string& url, const Policy& policy) {
 struct Judgement {
   Results raw;
   std::optional<std::string> cert_status;
+  std::string role;     // the role the artifact was judged in (SPEC §4 roles)
+  std::string request;  // request_kind of the results, when one applies
 };
 
 // What --issuer, --role, --cert/--serial, --expect and --url set up.
@@ -106,6 +108,12 @@ struct Context {
   Policy policy;
   UnixTime at = 0;
 };
+
+// --role: ca judges the artifact as served for the issuer (subca.*),
+// issued as served for the SubCA (issued.*).
+std::string role_of(const Context& c, std::string_view endpoint) {
+  return (c.ca_role ? "subca." : "issued.") + std::string(endpoint);
+}
 
 std::string target_label(const Context& c, const InspectOptions& o) {
   return c.cert ? "certificate " + o.cert : "serial " + pki::serial_to_hex(*c.serial);
@@ -121,7 +129,9 @@ Judgement judge_crl(ByteView body, const Context& c, const InspectOptions& o) {
   if (!c.issuer) return j;
   CrlExpectation e;
   e.ca_crl = c.ca_role;
-  e.role = c.ca_role ? "subca.crl" : "issued.crl";
+  e.role = role_of(c, "crl");
+  j.role = e.role;
+  j.request = std::string(request_kind::kFetch);
   e.issuer_subject_der = c.issuer->subject_der();
   e.issuer_spki_der = c.issuer->spki_der();
   e.issuer_key_id = c.issuer->subject_key_id();
@@ -138,7 +148,7 @@ Judgement judge_crl(ByteView body, const Context& c, const InspectOptions& o) {
 
 OcspExpectation ocsp_expectation(const Context& c, pki::CertIdHash hash, ByteView serial) {
   OcspExpectation e;
-  e.role = c.ca_role ? "subca.ocsp" : "issued.ocsp";
+  e.role = role_of(c, "ocsp");
   e.request = std::string(request_kind::kProbe);
   e.issuer_subject_der = c.issuer->subject_der();
   e.issuer_spki_der = c.issuer->spki_der();
@@ -171,7 +181,9 @@ Judgement judge_ocsp(ByteView body, const Context& c, const InspectOptions& o) {
     if (named != nullptr && !c.issuer) j.cert_status = named->status;
   }
   if (!c.issuer) return j;
+  j.role = role_of(c, "ocsp");
   if (c.serial) {
+    j.request = std::string(request_kind::kProbe);
     // The CertID in the hash algorithm the response used for this serial.
     const pki::CertIdHash hash =
         named != nullptr && named->cert_id ? named->cert_id->hash : pki::CertIdHash::kSha1;
@@ -230,7 +242,9 @@ Judgement judge_ca_issuers(ByteView body, const pki::ArtifactSummary& artifact, 
   }
   if (target == nullptr) return j;
   CaIssuersExpectation e;
-  e.role = "issued.ca_issuers";
+  e.role = role_of(c, "ca_issuers");
+  j.role = e.role;
+  j.request = std::string(request_kind::kFetch);
   e.subject_der = target->subject_der();
   e.spki_der = target->spki_der();
   e.expected_issuer_der = c.issuer->subject_der();
@@ -307,6 +321,8 @@ int run_inspect(const InspectOptions& o) {
   report.at = c.at;
   report.cert_status = j.cert_status;
   for (auto& raw : j.raw) {
+    raw.role = j.role;
+    raw.request = j.request;
     if (auto final_result = apply_policy(std::move(raw), c.policy)) {
       report.results.push_back(std::move(*final_result));
     }
