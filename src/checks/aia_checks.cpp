@@ -138,6 +138,11 @@ CheckResult judge(const std::vector<pki::Certificate>& certs, bool pkcs7,
   evidence.set("issuer", cert->issuer_string());
   evidence.set("serial", cert->serial_hex());
   evidence.set("not_after", format_rfc3339(cert->not_after()));
+  // Relying parties match it to the issued certificate's AKI (BR 7.1.2.7.7,
+  // AIA-CAISSUERS-IS-ISSUER).
+  if (cert->subject_key_id()) {
+    evidence.set("subject_key_id", hex_encode_colon(*cert->subject_key_id()));
+  }
   const std::string what = pkcs7 ? "PKCS#7 holds " : "serves ";
   if (!issued_by_expected(*cert, e)) {
     evidence.set("signature", to_string(SignatureStatus::kNotChecked));

@@ -28,8 +28,9 @@ bool parse_pkcs7_certificates(ByteView ber, Pkcs7Certificates* out, std::string*
     return false;
   }
   if (p != ber.data() + ber.size()) {
-    *error = "PKCS#7 message followed by " + std::to_string(ber.data() + ber.size() - p) +
-             " trailing bytes";
+    const auto extra = ber.data() + ber.size() - p;
+    *error = "PKCS#7 message followed by " + std::to_string(extra) +
+             (extra == 1 ? " trailing byte" : " trailing bytes");
     return false;
   }
   if (!PKCS7_type_is_signed(p7.get())) {
