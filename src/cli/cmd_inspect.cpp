@@ -332,11 +332,13 @@ int run_inspect(const InspectOptions& o) {
     std::cout << render(report, Format::kJson);
   } else {
     std::cout << pki::render_summary_text(artifact.json);
-    if (c.serial) {
+    // With --issuer the report's text shows the status with the results.
+    if (c.issuer) {
+      std::cout << "\n" << render(report, Format::kText);
+    } else if (c.serial) {
       std::cout << "status of " << target_label(c, o) << ": "
                 << report.cert_status.value_or("not found") << "\n";
     }
-    if (c.issuer) std::cout << "\n" << render(report, Format::kText);
   }
   if (!artifact.decoded) {
     std::cerr << "subca-preflight: " << o.input
