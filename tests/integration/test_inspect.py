@@ -1,12 +1,15 @@
 """inspect (SPEC §5, §6): artifacts made by `openssl ca` and `openssl ocsp`
 decode in text and JSON; with --issuer they are judged like check does."""
 
+import functools
+import http.server
 import json
 import os
 import shutil
 import subprocess
 import tempfile
 import textwrap
+import threading
 import unittest
 
 BIN = os.environ.get("PREFLIGHT_BIN", "subca-preflight")
@@ -110,8 +113,10 @@ class InspectTest(unittest.TestCase):
         return os.path.join(ca or self.ca, name)
 
     def inspect(self, *args):
+        # A local server is reached directly, whatever proxy the environment sets.
+        env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
         return subprocess.run([BIN, "inspect", *args], capture_output=True, text=True,
-                              timeout=60)
+                              timeout=60, env=env)
 
     def inspect_json(self, *args, expect_code):
         p = self.inspect(*args, "--format", "json")
@@ -217,6 +222,25 @@ class InspectTest(unittest.TestCase):
                                    self.path("ca.pem", self.other), expect_code=1)
         checks = self.results_by_check(report)
         self.assertEqual(checks["ocsp.certid"][0]["status"], "fail")
+
+    def test_url_input_is_fetched_and_judged_as_served(self):
+        handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=self.ca)
+        handler.log_message = lambda *args: None
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        self.addCleanup(server.server_close)
+        self.addCleanup(server.shutdown)
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        report = self.inspect_json(f"{base}/crl.der", "--issuer", self.path("ca.pem"),
+                                   expect_code=0)
+        self.assertEqual(report["artifact"]["kind"], "crl")
+        # Served as PEM, the body fails crl.parse as check would judge it.
+        report = self.inspect_json(f"{base}/crl.pem", "--issuer", self.path("ca.pem"),
+                                   expect_code=1)
+        self.assertEqual(self.results_by_check(report)["crl.parse"][0]["status"], "fail")
+        p = self.inspect(f"{base}/missing.crl")
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+        self.assertIn("HTTP 404", p.stderr)
 
     def test_random_file_exits_1(self):
         p = self.inspect(os.path.join(self.dir, "random.bin"))
