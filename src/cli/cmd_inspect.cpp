@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -41,6 +42,11 @@ bool is_url(const std::string& input) {
 }
 
 Bytes read_file(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) throw InputError(SourcePos{path}, "no such file");
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    throw InputError(SourcePos{path}, "not a regular file");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(SourcePos{path}, "cannot read file");
   Bytes out{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
@@ -53,8 +59,9 @@ pki::Certificate load_certificate(const std::string& option, const std::string& 
   const Bytes body = read_file(path);
   const pki::Sniffed sniffed = pki::sniff(body);
   std::optional<pki::Certificate> cert;
-  if (sniffed.kind == pki::ArtifactKind::kCertificate)
+  if (sniffed.kind == pki::ArtifactKind::kCertificate) {
     cert = pki::Certificate::parse_der(sniffed.der);
+  }
   if (!cert) {
     throw InputError(SourcePos{path},
                      option + ": not a certificate (the file is " + sniffed.description + ")");
