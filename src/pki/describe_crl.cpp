@@ -35,8 +35,25 @@ std::string algorithm_name(ByteView algorithm_identifier_der) {
   return oid_name(der::OidToString(oid));
 }
 
-Json crl_time_json(const CrlTime& t) {
-  return format_rfc3339(t.value) + (t.generalized ? " (GeneralizedTime)" : "");
+// RFC 5280 §5.1.2.4: UTCTime through 2049, GeneralizedTime from 2050.
+void set_time(Json* out, std::string_view key, const CrlTime& t) {
+  out->set(key, format_rfc3339(t.value));
+  out->set(std::string(key) + "_encoding", t.generalized ? "GeneralizedTime" : "UTCTime");
+}
+
+// cRLNumber as hex (it may be up to 20 octets, RFC 5280 §5.2.3) and, when
+// it fits, in decimal as operators usually quote it.
+void set_crl_number(Json* out, const std::optional<ByteView>& number) {
+  if (!number) {
+    out->set("crl_number", nullptr);
+    return;
+  }
+  out->set("crl_number", serial_to_hex(*number));
+  if (der::IsNonNegativeInteger(*number) && number->size() <= 8) {
+    std::int64_t value = 0;
+    for (const std::uint8_t b : *number) value = value << 8 | b;
+    out->set("crl_number_decimal", value);
+  }
 }
 
 Json idp_json(const CrlIssuingDistributionPoint& idp) {
@@ -66,9 +83,13 @@ bool describe_crl(ByteView der, Json* out, std::string* error) {
   out->set("kind", "crl");
   out->set("version", crl.version ? Json(*crl.version + 1) : Json(1));
   out->set("issuer", name_to_string(crl.issuer_der));
-  out->set("this_update", crl_time_json(crl.this_update));
-  out->set("next_update", crl.next_update ? crl_time_json(*crl.next_update) : Json(nullptr));
-  out->set("crl_number", crl.crl_number ? Json(serial_to_hex(*crl.crl_number)) : Json(nullptr));
+  set_time(out, "this_update", crl.this_update);
+  if (crl.next_update) {
+    set_time(out, "next_update", *crl.next_update);
+  } else {
+    out->set("next_update", nullptr);
+  }
+  set_crl_number(out, crl.crl_number);
   std::uint64_t entries = 0;
   if (crl.revoked_certificates) {
     RevokedIterator it(*crl.revoked_certificates);

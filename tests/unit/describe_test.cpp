@@ -106,7 +106,9 @@ TEST_CASE("describe: CRL issuer, times, number, entries, IDP without materialisi
   CHECK(text(j, "issuer") == "CN=Example Asia DV CA R1,O=Example Ltd,C=GB");
   CHECK(text(j, "this_update") == format_rfc3339(1'800'000'000));
   CHECK(text(j, "next_update") == format_rfc3339(1'800'000'000 + 7 * 86400));
+  CHECK(text(j, "this_update_encoding") == "UTCTime");
   CHECK(text(j, "crl_number") == "1f");
+  CHECK(number(j, "crl_number_decimal") == 31);
   CHECK(number(j, "entry_count") == 3);
   CHECK(text(j, "authority_key_id") == hex_encode_colon(*h.subca.cert().subject_key_id()));
   const Json& idp = field(j, "issuing_distribution_point");
@@ -115,6 +117,12 @@ TEST_CASE("describe: CRL issuer, times, number, entries, IDP without materialisi
   CHECK(*field(idp, "only_contains_user_certs").as_bool());
   CHECK(array(j, "extensions").size() == 3);
   CHECK(text(j, "signature_algorithm") == "ecdsa-with-SHA256");
+
+  testpki::CrlSpec late;
+  late.this_update = 2'600'000'000;  // 2052: GeneralizedTime (RFC 5280 §5.1.2.4)
+  const auto late_summary = describe(testpki::make_crl(late, h.subca, h.subca_key));
+  CHECK(text(late_summary.json, "this_update_encoding") == "GeneralizedTime");
+  CHECK(text(late_summary.json, "this_update") == format_rfc3339(2'600'000'000));
 
   Bytes cut = crl;
   cut.resize(cut.size() - 10);
