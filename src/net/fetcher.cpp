@@ -1,0 +1,648 @@
+#include "net/fetcher.h"
+
+#include <curl/curl.h>
+#include <strings.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "version.h"
+
+namespace preflight {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr int kMaxRedirects = 5;                    // SPEC §4 http.redirect
+constexpr std::size_t kMaxHeaderBytes = 256 << 10;  // per response, all header lines
+constexpr long kPollMs = 200;
+
+struct EasyDeleter {
+  void operator()(CURL* h) const { curl_easy_cleanup(h); }
+};
+struct MultiDeleter {
+  void operator()(CURLM* m) const { curl_multi_cleanup(m); }
+};
+struct SlistDeleter {
+  void operator()(curl_slist* l) const { curl_slist_free_all(l); }
+};
+struct UrlDeleter {
+  void operator()(CURLU* u) const { curl_url_cleanup(u); }
+};
+struct CurlStrDeleter {
+  void operator()(char* s) const { curl_free(s); }
+};
+using EasyPtr = std::unique_ptr<CURL, EasyDeleter>;
+using MultiPtr = std::unique_ptr<CURLM, MultiDeleter>;
+using SlistPtr = std::unique_ptr<curl_slist, SlistDeleter>;
+using UrlPtr = std::unique_ptr<CURLU, UrlDeleter>;
+using CurlStr = std::unique_ptr<char, CurlStrDeleter>;
+
+void slist_append(SlistPtr& list, const std::string& item) {
+  curl_slist* grown = curl_slist_append(list.get(), item.c_str());
+  if (grown != nullptr) {
+    (void)list.release();
+    list.reset(grown);
+  }
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() &&
+         (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n'))
+    s.remove_prefix(1);
+  while (!s.empty() &&
+         (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
+    s.remove_suffix(1);
+  return s;
+}
+
+// Lower-cased host of a URL, or "" when it does not parse.
+std::string url_part(const std::string& url, CURLUPart part) {
+  UrlPtr u(curl_url());
+  if (!u || curl_url_set(u.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) return {};
+  char* raw = nullptr;
+  if (curl_url_get(u.get(), part, &raw, 0) != CURLUE_OK) return {};
+  CurlStr value(raw);
+  std::string out(value.get());
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+std::string format_seconds(std::int64_t ms) {
+  if (ms % 1000 == 0) return std::to_string(ms / 1000) + " s";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f s", static_cast<double>(ms) / 1000.0);
+  return buf;
+}
+
+std::string format_bytes(std::uint64_t n) {
+  if (n >= (1ull << 20) && n % (1ull << 20) == 0) return std::to_string(n >> 20) + " MiB";
+  if (n >= (1ull << 10) && n % (1ull << 10) == 0) return std::to_string(n >> 10) + " KiB";
+  return std::to_string(n) + " bytes";
+}
+
+std::string getenv_str(const char* name) {
+  const char* v = std::getenv(name);
+  return v != nullptr ? v : "";
+}
+
+// no_proxy as libcurl reads it: "*", or comma-separated host names where a
+// name matches itself and its subdomains.
+bool no_proxy_matches(const std::string& host) {
+  std::string list = getenv_str("no_proxy");
+  if (list.empty()) list = getenv_str("NO_PROXY");
+  std::string_view rest = list;
+  while (!rest.empty()) {
+    const auto comma = rest.find(',');
+    std::string_view item = trim(rest.substr(0, comma));
+    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    if (item == "*") return true;
+    if (!item.empty() && item.front() == '.') item.remove_prefix(1);
+    if (item.empty()) continue;
+    if (iequals(host, item)) return true;
+    if (host.size() > item.size() && host[host.size() - item.size() - 1] == '.' &&
+        iequals(std::string_view(host).substr(host.size() - item.size()), item))
+      return true;
+  }
+  return false;
+}
+
+// The proxy libcurl takes from the environment for this URL (SPEC §4 rule 8).
+std::string environment_proxy(const std::string& url) {
+  const std::string scheme = url_part(url, CURLUPART_SCHEME);
+  const std::string host = url_part(url, CURLUPART_HOST);
+  if (no_proxy_matches(host)) return {};
+  // libcurl reads the lower-case scheme variable only ("http_proxy"),
+  // upper case too for other schemes.
+  std::string proxy = getenv_str((scheme + "_proxy").c_str());
+  if (proxy.empty() && scheme != "http") {
+    std::string upper = scheme + "_PROXY";
+    std::transform(upper.begin(), upper.end(), upper.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    proxy = getenv_str(upper.c_str());
+  }
+  if (proxy.empty()) proxy = getenv_str("all_proxy");
+  if (proxy.empty()) proxy = getenv_str("ALL_PROXY");
+  return proxy;
+}
+
+std::string_view ip_name(IpFamily ip) {
+  switch (ip) {
+    case IpFamily::kAny:
+      return "any";
+    case IpFamily::kV4:
+      return "v4";
+    case IpFamily::kV6:
+      return "v6";
+  }
+  return "any";
+}
+
+// One request in flight: its curl handle, the response being received, and
+// the bookkeeping for redirects, retries and memory accounting.
+struct Transfer {
+  std::size_t index = 0;
+  const FetchRequest* request = nullptr;
+  EasyPtr easy;
+  SlistPtr header_list, resolve_list, connect_to_list;
+  char errbuf[CURL_ERROR_SIZE] = {};
+
+  Observation obs;
+  std::string current_url;
+  std::string method;
+  std::string host;
+  Clock::time_point attempt_start;
+  std::int64_t remaining_ms = 0;
+
+  // Current response.
+  std::size_t header_bytes = 0;
+  bool headers_too_large = false;
+  bool body_too_large = false;
+  std::uint64_t declared_length = 0;
+  bool has_declared_length = false;
+  std::uint64_t max_body = 0;
+  std::uint64_t* held = nullptr;  // shared count of body bytes held
+
+  void reset_response() {
+    obs.headers.clear();
+    obs.http_status = 0;
+    obs.reason.clear();
+    header_bytes = 0;
+    has_declared_length = false;
+    declared_length = 0;
+    release_body();
+  }
+  void release_body() {
+    *held -= obs.body.capacity();
+    Bytes().swap(obs.body);
+  }
+};
+
+std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  const std::size_t n = size * count;
+  const std::string_view line(data, n);
+  if (line.size() >= 5 && line.substr(0, 5) == "HTTP/") {
+    // A new response starts (after 1xx, or the only one): forget the old.
+    t->reset_response();
+    t->header_bytes = n;
+    const std::string_view status_line = trim(line);
+    const auto sp1 = status_line.find(' ');
+    if (sp1 != std::string_view::npos) {
+      const std::string_view rest = status_line.substr(sp1 + 1);
+      const auto sp2 = rest.find(' ');
+      t->obs.http_status = std::strtol(std::string(rest.substr(0, sp2)).c_str(), nullptr, 10);
+      if (sp2 != std::string_view::npos) t->obs.reason = std::string(trim(rest.substr(sp2 + 1)));
+    }
+    return n;
+  }
+  t->header_bytes += n;
+  if (t->header_bytes > kMaxHeaderBytes) {
+    t->headers_too_large = true;
+    return 0;
+  }
+  const std::string_view content = trim(line);
+  if (content.empty()) {
+    // End of headers: a declared length over the cap fails before any body
+    // arrives; otherwise reserve what is declared, never more than the cap.
+    const std::string* cl = t->obs.header("Content-Length");
+    std::uint64_t length = 0;
+    if (cl != nullptr &&
+        std::from_chars(cl->data(), cl->data() + cl->size(), length).ec == std::errc()) {
+      t->has_declared_length = true;
+      t->declared_length = length;
+      if (t->declared_length > t->max_body) {
+        t->body_too_large = true;
+        return 0;
+      }
+      const std::size_t before = t->obs.body.capacity();
+      t->obs.body.reserve(static_cast<std::size_t>(t->declared_length));
+      *t->held += t->obs.body.capacity() - before;
+    }
+    return n;
+  }
+  if ((line.front() == ' ' || line.front() == '\t') && !t->obs.headers.empty()) {
+    // obs-fold continuation (RFC 9112 §5.2): part of the previous value.
+    t->obs.headers.back().second += " " + std::string(content);
+    return n;
+  }
+  const auto colon = content.find(':');
+  if (colon == std::string_view::npos) return n;
+  t->obs.headers.emplace_back(std::string(trim(content.substr(0, colon))),
+                              std::string(trim(content.substr(colon + 1))));
+  return n;
+}
+
+std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  const std::size_t n = size * count;
+  if (t->obs.body.size() + n > t->max_body) {
+    t->body_too_large = true;
+    return 0;
+  }
+  const std::size_t before = t->obs.body.capacity();
+  const auto* bytes = reinterpret_cast<const std::uint8_t*>(data);
+  t->obs.body.insert(t->obs.body.end(), bytes, bytes + n);
+  *t->held += t->obs.body.capacity() - before;
+  return n;
+}
+
+std::string host_port(Transfer& t) {
+  char* ip = nullptr;
+  long port = 0;
+  curl_easy_getinfo(t.easy.get(), CURLINFO_PRIMARY_IP, &ip);
+  curl_easy_getinfo(t.easy.get(), CURLINFO_PRIMARY_PORT, &port);
+  if (ip != nullptr && *ip != '\0') return std::string(ip) + ":" + std::to_string(port);
+  const std::string port_part = url_part(t.current_url, CURLUPART_PORT);
+  return url_part(t.current_url, CURLUPART_HOST) + (port_part.empty() ? "" : ":" + port_part);
+}
+
+// Maps a libcurl failure to the stage a relying party would name.
+TransportError classify(Transfer& t, CURLcode code, std::int64_t timeout_ms) {
+  const std::string detail = t.errbuf[0] != '\0' ? t.errbuf : curl_easy_strerror(code);
+  const std::string& proxy = t.obs.effective_proxy;
+  const std::uint64_t got = t.obs.body.size();
+  const std::string length =
+      t.has_declared_length ? std::to_string(t.declared_length) : std::string("unknown");
+  long os_errno = 0;
+  curl_easy_getinfo(t.easy.get(), CURLINFO_OS_ERRNO, &os_errno);
+  long connect_code = 0;
+  curl_easy_getinfo(t.easy.get(), CURLINFO_HTTP_CONNECTCODE, &connect_code);
+  if (connect_code >= 300)
+    return {TransportStage::kProxy, "proxy refused CONNECT (" + std::to_string(connect_code) + ")"};
+  switch (code) {
+    case CURLE_COULDNT_RESOLVE_HOST:
+      return {TransportStage::kResolve,
+              "could not resolve host " + url_part(t.current_url, CURLUPART_HOST)};
+    case CURLE_COULDNT_RESOLVE_PROXY:
+      return {TransportStage::kProxy, "could not resolve proxy " + proxy};
+    case CURLE_PROXY:
+      return {TransportStage::kProxy, "proxy " + proxy + " failed: " + detail};
+    case CURLE_COULDNT_CONNECT:
+      if (!proxy.empty()) return {TransportStage::kProxy, "proxy " + proxy + " unreachable"};
+      if (os_errno == ECONNREFUSED)
+        return {TransportStage::kConnect, "connection refused by " + host_port(t)};
+      return {TransportStage::kConnect,
+              "could not connect to " + host_port(t) +
+                  (os_errno != 0 ? ": " + std::string(std::strerror(static_cast<int>(os_errno)))
+                                 : ": " + detail)};
+    case CURLE_OPERATION_TIMEDOUT:
+      return {TransportStage::kTimeout, "timed out after " + format_seconds(timeout_ms) +
+                                            " (received " + std::to_string(got) + " bytes)"};
+    case CURLE_PARTIAL_FILE:
+      return {TransportStage::kReceive,
+              "Content-Length says " + length + ", connection closed after " + std::to_string(got)};
+    case CURLE_RECV_ERROR:
+      if (t.obs.http_status == 0)
+        return {TransportStage::kReceive, "connection reset before a response: " + detail};
+      return {TransportStage::kReceive, "connection reset mid-body after " + std::to_string(got) +
+                                            " of " + length + " bytes"};
+    case CURLE_GOT_NOTHING:
+      return {TransportStage::kReceive, "connection closed without a response"};
+    case CURLE_UNSUPPORTED_PROTOCOL:
+      if (detail.find("HTTP/0.9") != std::string::npos)
+        return {TransportStage::kProtocol, "not an HTTP response (HTTP/0.9?)"};
+      return {TransportStage::kProtocol, detail};
+    case CURLE_WEIRD_SERVER_REPLY:
+      return {TransportStage::kProtocol, "not an HTTP response: " + detail};
+    case CURLE_WRITE_ERROR:
+      if (t.body_too_large)
+        return {TransportStage::kBodyTooLarge,
+                "body over the " + format_bytes(t.max_body) + " cap" +
+                    (t.has_declared_length ? " (Content-Length " + length + ")" : "")};
+      if (t.headers_too_large)
+        return {TransportStage::kProtocol,
+                "headers too large (over " + format_bytes(kMaxHeaderBytes) + ")"};
+      return {TransportStage::kOther, detail};
+    case CURLE_SEND_ERROR:
+      return {TransportStage::kReceive, "connection failed while sending: " + detail};
+    default:
+      return {TransportStage::kOther, detail};
+  }
+}
+
+class Fetcher {
+ public:
+  Fetcher(const std::vector<FetchRequest>& requests, const FetchOptions& options,
+          const CompletionHandler& on_complete)
+      : requests_(requests),
+        options_(options),
+        on_complete_(on_complete),
+        multi_(curl_multi_init()) {
+    curl_multi_setopt(multi_.get(), CURLMOPT_MAX_HOST_CONNECTIONS,
+                      static_cast<long>(std::max(1, options_.per_host)));
+    curl_multi_setopt(multi_.get(), CURLMOPT_MAX_TOTAL_CONNECTIONS,
+                      static_cast<long>(std::max(1, options_.jobs)));
+    for (std::size_t i = 0; i < requests_.size(); ++i) pending_.push_back(i);
+  }
+
+  void run() {
+    if (!multi_) return;
+    while (!pending_.empty() || !active_.empty()) {
+      start_ready();
+      int running = 0;
+      curl_multi_perform(multi_.get(), &running);
+      drain_messages();
+      show_progress(false);
+      if (!active_.empty()) curl_multi_poll(multi_.get(), nullptr, 0, kPollMs, nullptr);
+    }
+    show_progress(true);
+  }
+
+ private:
+  bool can_start(std::size_t index) const {
+    if (active_.empty()) return true;  // a body larger than max_in_flight still proceeds alone
+    if (held_ >= options_.max_in_flight) return false;
+    const auto it = per_host_.find(url_part(requests_[index].url, CURLUPART_HOST));
+    return it == per_host_.end() || it->second < std::max(1, options_.per_host);
+  }
+
+  void start_ready() {
+    const auto jobs = static_cast<std::size_t>(std::max(1, options_.jobs));
+    for (auto it = pending_.begin(); it != pending_.end() && active_.size() < jobs;) {
+      if (!can_start(*it)) {
+        ++it;
+        continue;
+      }
+      auto owned = std::make_unique<Transfer>();
+      Transfer& t = *owned;
+      t.index = *it;
+      t.request = &requests_[*it];
+      t.held = &held_;
+      t.max_body = options_.max_body;
+      t.obs.url = t.request->url;
+      t.obs.method = t.request->method;
+      t.obs.path = t.request->path != nullptr ? t.request->path->name : "";
+      it = pending_.erase(it);
+      active_.emplace(&t, std::move(owned));
+      begin_attempt(t);
+    }
+  }
+
+  // The transfer must be in active_; it may complete (and be destroyed)
+  // before this returns.
+  void begin_attempt(Transfer& t) {
+    t.current_url = t.request->url;
+    t.method = t.request->method;
+    t.obs.redirects.clear();
+    t.obs.refused_redirect.reset();
+    t.obs.error.reset();
+    t.attempt_start = Clock::now();
+    t.host = url_part(t.current_url, CURLUPART_HOST);
+    ++per_host_[t.host];
+    start_hop(t);
+  }
+
+  void start_hop(Transfer& t) {
+    t.reset_response();
+    t.headers_too_large = false;
+    t.body_too_large = false;
+    t.errbuf[0] = '\0';
+    const auto elapsed =
+        std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t.attempt_start)
+            .count();
+    t.remaining_ms = options_.timeout_ms - elapsed;
+    configure(t);
+    if (t.remaining_ms <= 0 || curl_multi_add_handle(multi_.get(), t.easy.get()) != CURLM_OK)
+      finish_attempt(t, t.remaining_ms <= 0 ? CURLE_OPERATION_TIMEDOUT : CURLE_FAILED_INIT, false);
+  }
+
+  void configure(Transfer& t) {
+    if (t.easy) {
+      curl_easy_reset(t.easy.get());
+    } else {
+      t.easy.reset(curl_easy_init());
+    }
+    CURL* h = t.easy.get();
+    const FetchRequest& r = *t.request;
+    const PathSpec* path = r.path;
+    curl_easy_setopt(h, CURLOPT_URL, t.current_url.c_str());
+    curl_easy_setopt(h, CURLOPT_PRIVATE, &t);
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, t.errbuf);
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);  // hops are judged here (SPEC §4)
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS,
+                     static_cast<long>(std::max<std::int64_t>(1, t.remaining_ms)));
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
+                     static_cast<long>(std::max<std::int64_t>(1, t.remaining_ms)));
+    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(h, CURLOPT_HEADERDATA, &t);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &t);
+    // The CONNECT reply of a tunnelling proxy is not the response judged.
+    curl_easy_setopt(h, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);
+    // No CURLOPT_ACCEPT_ENCODING: nothing is asked for and nothing is
+    // inflated; a compressed body nobody asked for is judged as served.
+
+    std::string ua = options_.user_agent.empty() ? std::string("subca-preflight/") + kVersion
+                                                 : options_.user_agent;
+    if (path != nullptr && path->user_agent) ua = *path->user_agent;
+    curl_easy_setopt(h, CURLOPT_USERAGENT, ua.c_str());
+
+    t.header_list.reset();
+    slist_append(t.header_list, "Expect:");  // relying parties send no 100-continue
+    if (path != nullptr) {
+      for (const auto& [name, value] : path->headers)
+        slist_append(t.header_list, value.empty() ? name + ";" : name + ": " + value);
+    }
+    if (t.method == "POST") {
+      if (!r.content_type.empty()) slist_append(t.header_list, "Content-Type: " + r.content_type);
+      curl_easy_setopt(h, CURLOPT_POST, 1L);
+      curl_easy_setopt(h, CURLOPT_POSTFIELDS, r.body.data());
+      curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(r.body.size()));
+    } else {
+      curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+    }
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, t.header_list.get());
+
+    t.resolve_list.reset();
+    t.connect_to_list.reset();
+    if (path != nullptr) {
+      for (const auto& entry : path->resolve) slist_append(t.resolve_list, entry);
+      for (const auto& entry : path->connect_to) slist_append(t.connect_to_list, entry);
+      curl_easy_setopt(h, CURLOPT_RESOLVE, t.resolve_list.get());
+      curl_easy_setopt(h, CURLOPT_CONNECT_TO, t.connect_to_list.get());
+      const long family = path->ip == IpFamily::kV4   ? CURL_IPRESOLVE_V4
+                          : path->ip == IpFamily::kV6 ? CURL_IPRESOLVE_V6
+                                                      : CURL_IPRESOLVE_WHATEVER;
+      curl_easy_setopt(h, CURLOPT_IPRESOLVE, family);
+    }
+    // SPEC §4 rule 8: the environment's proxy variables apply only to a
+    // plain path; an explicit setting (even "") keeps them out.
+    if (path == nullptr || path->uses_environment_proxy()) {
+      t.obs.effective_proxy = environment_proxy(t.current_url);
+    } else {
+      t.obs.effective_proxy = path->proxy.value_or("");
+      curl_easy_setopt(h, CURLOPT_PROXY, t.obs.effective_proxy.c_str());
+      curl_easy_setopt(h, CURLOPT_NOPROXY, "");
+    }
+  }
+
+  void drain_messages() {
+    int left = 0;
+    while (CURLMsg* msg = curl_multi_info_read(multi_.get(), &left)) {
+      if (msg->msg != CURLMSG_DONE) continue;
+      Transfer* t = nullptr;
+      curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &t);
+      const CURLcode code = msg->data.result;
+      curl_multi_remove_handle(multi_.get(), msg->easy_handle);
+      if (t != nullptr) finish_attempt(*t, code, true);
+    }
+  }
+
+  double attempt_ms(const Transfer& t) const {
+    return std::chrono::duration<double, std::milli>(Clock::now() - t.attempt_start).count();
+  }
+
+  void finish_attempt(Transfer& t, CURLcode code, bool ran) {
+    if (ran) {
+      char* ip = nullptr;
+      curl_easy_getinfo(t.easy.get(), CURLINFO_PRIMARY_IP, &ip);
+      if (ip != nullptr && *ip != '\0') t.obs.primary_ip = ip;
+    }
+    if (code == CURLE_OK && t.obs.http_status >= 300 && t.obs.http_status < 400 &&
+        follow_redirect(t))
+      return;
+
+    Attempt attempt;
+    attempt.elapsed_ms = attempt_ms(t);
+    attempt.http_status = t.obs.http_status;
+    if (code != CURLE_OK) attempt.error = classify(t, code, options_.timeout_ms);
+    t.obs.attempts.push_back(attempt);
+    --per_host_[t.host];
+
+    if (attempt.error && static_cast<int>(t.obs.attempts.size()) <= options_.retries) {
+      // SPEC §4 rule 9: transport failures only, every attempt kept.
+      begin_attempt(t);
+      return;
+    }
+    t.obs.error = attempt.error;
+    t.obs.elapsed_ms = attempt.elapsed_ms;
+    t.obs.final_url = t.current_url;
+    if (const std::string* ct = t.obs.header("Content-Type")) t.obs.content_type = *ct;
+    if (t.obs.error) t.release_body();
+    complete(t);
+  }
+
+  // Returns true when the hop was followed and the transfer restarted.
+  bool follow_redirect(Transfer& t) {
+    char* target = nullptr;
+    curl_easy_getinfo(t.easy.get(), CURLINFO_REDIRECT_URL, &target);
+    if (target == nullptr) return false;  // 3xx without Location: the reply is judged as is
+    RedirectHop hop{t.current_url, t.obs.http_status, target};
+    const std::string scheme = url_part(hop.location, CURLUPART_SCHEME);
+    if (scheme != "http" || static_cast<int>(t.obs.redirects.size()) >= kMaxRedirects) {
+      t.obs.refused_redirect = hop;
+      return false;
+    }
+    // 307/308 repeat the method; 301/302/303 become GET, as clients do (RFC 9110 §15.4).
+    if (t.obs.http_status != 307 && t.obs.http_status != 308) t.method = "GET";
+    t.current_url = hop.location;
+    t.obs.redirects.push_back(std::move(hop));
+    --per_host_[t.host];
+    t.host = url_part(t.current_url, CURLUPART_HOST);
+    ++per_host_[t.host];
+    start_hop(t);
+    return true;
+  }
+
+  void complete(Transfer& t) {
+    const auto node = active_.extract(&t);  // owns t until this returns
+    ++done_;
+    if (options_.log) options_.log(log_line(t));
+    const std::uint64_t held_body = t.obs.body.capacity();
+    on_complete_(t.index, std::move(t.obs));
+    // Whatever the handler left behind is released with the transfer.
+    held_ -= held_body;
+    t.obs.body = Bytes();
+  }
+
+  std::string log_line(const Transfer& t) const {
+    std::string line = "[" + t.obs.path + "] " + t.obs.method + " " + t.obs.url;
+    if (!t.obs.redirects.empty()) line += " -> " + t.obs.final_url;
+    if (t.obs.error) {
+      line += " failed: " + t.obs.error->message;
+    } else {
+      line += " " + std::to_string(t.obs.http_status) + " " + std::to_string(t.obs.body.size()) +
+              " bytes";
+    }
+    line += " " + std::to_string(static_cast<std::int64_t>(t.obs.elapsed_ms)) + " ms";
+    if (t.obs.attempts.size() > 1)
+      line += " (" + std::to_string(t.obs.attempts.size()) + " attempts)";
+    return line;
+  }
+
+  void show_progress(bool last) {
+    if (!options_.progress) return;
+    const auto now = Clock::now();
+    if (!last && now - last_progress_ < std::chrono::milliseconds(250)) return;
+    last_progress_ = now;
+    std::string line =
+        "\r\033[K" + std::to_string(done_) + "/" + std::to_string(requests_.size()) + " requests";
+    const Transfer* slowest = nullptr;
+    for (const auto& [raw, owned] : active_)
+      if (slowest == nullptr || raw->attempt_start < slowest->attempt_start) slowest = raw;
+    if (slowest != nullptr)
+      line += ", slowest " + slowest->current_url + " (" +
+              std::to_string(static_cast<std::int64_t>(attempt_ms(*slowest) / 1000)) + " s)";
+    if (last) line += "\n";
+    std::fputs(line.c_str(), stderr);
+    std::fflush(stderr);
+  }
+
+  const std::vector<FetchRequest>& requests_;
+  const FetchOptions& options_;
+  const CompletionHandler& on_complete_;
+  MultiPtr multi_;
+  std::deque<std::size_t> pending_;
+  std::map<Transfer*, std::unique_ptr<Transfer>> active_;
+  std::map<std::string, int> per_host_;
+  std::uint64_t held_ = 0;
+  std::size_t done_ = 0;
+  Clock::time_point last_progress_{};
+};
+
+}  // namespace
+
+void fetch_all(const std::vector<FetchRequest>& requests, const FetchOptions& options,
+               const CompletionHandler& on_complete) {
+  static std::once_flag init;
+  std::call_once(init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+  Fetcher(requests, options, on_complete).run();
+}
+
+std::string describe_path(const PathSpec& path) {
+  std::string out = path.name + ":";
+  if (path.proxy) out += " proxy " + (path.proxy->empty() ? std::string("none") : *path.proxy);
+  for (const auto& r : path.resolve) out += " resolve " + r;
+  for (const auto& c : path.connect_to) out += " connect-to " + c;
+  if (path.uses_environment_proxy()) {
+    const std::string env = environment_proxy("http://example.invalid/");
+    out += env.empty() ? " direct (no proxy in the environment)"
+                       : " environment proxy " + env + " (http_proxy/all_proxy, no_proxy applies)";
+  }
+  for (const auto& [name, value] : path.headers) out += " header \"" + name + ": " + value + "\"";
+  out += " user-agent \"" + path.user_agent.value_or(std::string("subca-preflight/") + kVersion) +
+         "\"";
+  out += " ip " + std::string(ip_name(path.ip));
+  if (path.reference) out += " (reference)";
+  return out;
+}
+
+}  // namespace preflight
