@@ -199,9 +199,10 @@ http {{
                                 [os.path.join(d, "stdout.log"), error_log, os.path.join(d, "access.log")]))
 
     def tinyproxy(self, filter_hosts: list[str] | None = None, default_deny: bool = False,
-                  port: int | None = None) -> Server:
+                  port: int | None = None, upstream: str | None = None) -> Server:
         """tinyproxy on 127.0.0.1; filter_hosts are regexes of host names it answers 403 for
-        (or, with default_deny, the only ones it lets through)."""
+        (or, with default_deny, the only ones it lets through). upstream ("127.0.0.1:PORT")
+        sends every request on to that HTTP proxy or front end instead of resolving names."""
         d = self._dir("tinyproxy")
         port = port or free_port()
         log = os.path.join(d, "tinyproxy.log")
@@ -213,6 +214,8 @@ http {{
                 f.write("".join(h + "\n" for h in filter_hosts))
             lines.append(f"Filter \"{filter_file}\"")
             lines.append(f"FilterDefaultDeny {'Yes' if default_deny else 'No'}")
+        if upstream:
+            lines.append(f"Upstream http {upstream}")
         conf = os.path.join(d, "tinyproxy.conf")
         with open(conf, "w") as f:
             f.write("\n".join(lines) + "\n")
