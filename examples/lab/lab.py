@@ -66,13 +66,15 @@ class PreflightLab:
     them by PID) and writes one profile per new SubCA."""
 
     def __init__(self, run_dir: str | None = None, allow: list[str] | None = None,
-                 front_extra: str = "", keep: bool = False):
+                 front_extra: str = "", proxy_filter: list[str] | None = None,
+                 keep: bool = False):
         self.run_dir = os.path.abspath(run_dir or tempfile.mkdtemp(prefix="preflight-lab-"))
         os.makedirs(self.run_dir, exist_ok=True)
         self.pki = os.path.join(self.run_dir, "pki")
         self.allowlist_file = os.path.join(self.run_dir, "allowlist.map")
         self.allow = list(allow if allow is not None else ALLOWLIST_BEFORE)
         self.front_extra = front_extra
+        self.proxy_filter = proxy_filter
         self.keep = keep
         self.servers = Lab(os.path.join(self.run_dir, "servers"), keep=True)
 
@@ -95,8 +97,25 @@ class PreflightLab:
         self.servers.stop()
 
     def start(self) -> None:
+        self.make_pki()
+        self.start_servers()
+
+    def make_pki(self) -> None:
         subprocess.run([os.path.join(HERE, "make-pki.sh"), self.pki], check=True,
                        stdout=subprocess.DEVNULL, env=dict(os.environ, LAB_DOMAIN=DOMAIN))
+
+    def publish_crl(self, ca: str, target: str, hours: int | None = None) -> None:
+        """Issues a new CRL for `ca` (`openssl ca -gencrl`, next cRLNumber) as
+        DER into target; `hours` sets a short validity."""
+        cnf = os.path.join(self.pki, ca, "ca.cnf")
+        pem = os.path.join(self.run_dir, f"{ca}-new-crl.pem")
+        span = ["-crlhours", str(hours)] if hours else ["-crldays", "7"]
+        subprocess.run(["openssl", "ca", "-batch", "-config", cnf, "-gencrl", *span, "-out", pem],
+                       check=True, capture_output=True)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        subprocess.run(["openssl", "crl", "-in", pem, "-outform", "DER", "-out", target], check=True)
+
+    def start_servers(self) -> None:
         upstreams = []
         for ca in ALL_CAS:
             d = os.path.join(self.pki, ca)
@@ -144,7 +163,8 @@ class PreflightLab:
     }
     location @unauthorized { proxy_pass http://127.0.0.1:%d; }
 """ % (self.front_extra, self.origin.port, canned.port))
-        self.proxy = self.servers.tinyproxy(upstream=f"127.0.0.1:{self.front.port}")
+        self.proxy = self.servers.tinyproxy(filter_hosts=self.proxy_filter,
+                                            upstream=f"127.0.0.1:{self.front.port}")
 
     # --- the front end's allowlist ------------------------------------------------
 
