@@ -1,37 +1,9 @@
 #include <catch2/catch.hpp>
-#include <cstdlib>
-#include <fstream>
-#include <set>
-#include <sstream>
 
 #include "model/catalog.h"
 #include "policy/policy.h"
 
 using namespace preflight;
-
-namespace {
-std::string read_doc(const std::string& relative) {
-  const char* source = std::getenv("PREFLIGHT_SOURCE_DIR");
-  REQUIRE(source != nullptr);
-  std::ifstream in(std::string(source) + "/" + relative);
-  REQUIRE(in.good());
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-}  // namespace
-
-TEST_CASE("every check id is unique, cited and documented in docs/checks.md") {
-  const std::string doc = read_doc("docs/checks.md");
-  std::set<std::string_view> seen;
-  for (const auto& info : check_catalog()) {
-    INFO(info.id);
-    CHECK(seen.insert(info.id).second);
-    CHECK_FALSE(info.citation.empty());
-    CHECK_FALSE(info.summary.empty());
-    CHECK(doc.find("### `" + std::string(info.id) + "`") != std::string::npos);
-  }
-}
 
 TEST_CASE("policy severities: overrides, strict escalation, advisory never escalated") {
   Policy policy;
