@@ -64,7 +64,9 @@ Results check_crl(ByteView body, const CrlExpectation& expectation, const Policy
 
 // Looks serials up on a CRL body; used for a serial-only probe judged on the
 // union of the SubCA's CRLs. nullopt entries: not listed. Returns nullopt if
-// the body is not a CRL.
+// the body is not a CRL, or if its entry list is malformed (a list that
+// breaks part-way cannot prove a serial absent). Serials compare as INTEGER
+// contents, byte for byte (BR 7.2.2).
 struct RevocationEntry {
   UnixTime revoked_at = 0;
   std::optional<int> reason;

@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "util/bytes.h"
+
 namespace preflight {
 namespace {
 
@@ -145,7 +147,28 @@ std::string status_line(const Observation& o) {
   return line;
 }
 
-std::string status_hint(const Observation& o) {
+std::optional<std::int64_t> parse_seconds(std::string_view text) {
+  text = trim(text);
+  if (!text.empty() && text.front() == '"' && text.size() >= 2 && text.back() == '"')
+    text = text.substr(1, text.size() - 2);
+  std::int64_t value = 0;
+  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || ptr != text.data() + text.size() || value < 0) return std::nullopt;
+  return value;
+}
+
+bool contains_hit(const std::string* x_cache) {
+  return x_cache != nullptr && lower(*x_cache).find("hit") != std::string::npos;
+}
+
+// A front end's cache served this reply (Age > 0 or X-Cache: HIT).
+bool served_from_cache(const Observation& o) {
+  const std::string* age_text = o.header("Age");
+  const std::optional<std::int64_t> age = age_text ? parse_seconds(*age_text) : std::nullopt;
+  return (age && *age > 0) || contains_hit(o.header("X-Cache"));
+}
+
+std::string status_hint_for(const Observation& o) {
   const long s = o.http_status;
   if (s >= 300 && s < 400) return "the redirect was not followed (see http.redirect)";
   if (s == 404 || s == 410)
@@ -157,6 +180,13 @@ std::string status_hint(const Observation& o) {
   if (s == 304) return "a conditional reply to an unconditional request: check the front end";
   if (s >= 500) return "the server or a front end failed: check the origin and the front end logs";
   return "serve the object with status 200 at this URL (BR 4.9.7)";
+}
+
+std::string status_hint(const Observation& o) {
+  std::string hint = status_hint_for(o);
+  if (served_from_cache(o))
+    hint += "; this error came from a cache, so purge it there once the origin is fixed";
+  return hint;
 }
 
 std::string media_type(std::string_view content_type) {
@@ -206,16 +236,6 @@ std::string format_ms(double ms) {
   return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + " s";
 }
 
-std::optional<std::int64_t> parse_seconds(std::string_view text) {
-  text = trim(text);
-  if (!text.empty() && text.front() == '"' && text.size() >= 2 && text.back() == '"')
-    text = text.substr(1, text.size() - 2);
-  std::int64_t value = 0;
-  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || ptr != text.data() + text.size() || value < 0) return std::nullopt;
-  return value;
-}
-
 std::optional<UnixTime> parse_http_date(const std::string& text) {
   // curl_getdate reads the three HTTP-date forms (RFC 9110 §5.6.7).
   const time_t t = curl_getdate(text.c_str(), nullptr);
@@ -252,10 +272,6 @@ CacheControl parse_cache_control(const Observation& o) {
   return cc;
 }
 
-bool contains_hit(const std::string* x_cache) {
-  return x_cache != nullptr && lower(*x_cache).find("hit") != std::string::npos;
-}
-
 CheckResult check_reachable(const Observation& o) {
   Json ev = Json::object();
   ev.set("elapsed_ms", static_cast<std::int64_t>(o.elapsed_ms));
@@ -285,9 +301,12 @@ CheckResult check_reachable(const Observation& o) {
 CheckResult check_status(const Observation& o) {
   Json ev = Json::object();
   ev.set("http_status", o.http_status);
-  if (o.http_status == 200) return pass(kStatus, status_line(o), std::move(ev));
   ev.set("content_type", o.content_type);
   ev.set("bytes", static_cast<std::int64_t>(o.body.size()));
+  ev.set("elapsed_ms", static_cast<std::int64_t>(o.elapsed_ms));
+  ev.set("sha256", hex_encode(sha256(o.body)));
+  if (o.final_url != o.url && !o.final_url.empty()) ev.set("final_url", o.final_url);
+  if (o.http_status == 200) return pass(kStatus, status_line(o), std::move(ev));
   return fail(kStatus, status_line(o), status_hint(o), std::move(ev));
 }
 
@@ -379,12 +398,15 @@ Json cache_evidence(const Observation& o) {
   return ev;
 }
 
-CheckResult check_cached_error(const Observation& o, const CacheControl& cc, Json ev) {
+// An error reply (seen: what it is) must not come from, or be kept by, a
+// cache: a front end can keep serving it after the origin is fixed.
+// Nothing cached: pass, or skip when `clean` says why nothing is judged.
+CheckResult check_cached_error(const Observation& o, const CacheControl& cc, Json ev,
+                               const std::string& seen, std::optional<std::string> clean) {
   const std::string* age_text = o.header("Age");
   const std::optional<std::int64_t> age = age_text ? parse_seconds(*age_text) : std::nullopt;
   const std::string* x_cache = o.header("X-Cache");
-  const std::string seen = status_line(o);
-  if ((age && *age > 0) || contains_hit(x_cache)) {
+  if (served_from_cache(o)) {
     std::string signs;
     if (age && *age > 0) signs += "Age: " + std::to_string(*age);
     if (contains_hit(x_cache)) signs += (signs.empty() ? "" : ", ") + ("X-Cache: " + *x_cache);
@@ -402,14 +424,18 @@ CheckResult check_cached_error(const Observation& o, const CacheControl& cc, Jso
                 "a front end may keep serving this error after the origin is fixed: send "
                 "Cache-Control: no-store on error replies",
                 std::move(ev));
-  return pass(kCaching, seen + " not served from a cache", std::move(ev));
+  if (!clean) return pass(kCaching, seen + " not served from a cache", std::move(ev));
+  CheckResult r = skip(kCaching, *clean);
+  r.evidence = std::move(ev);
+  return r;
 }
 
 CheckResult check_caching(const Observation& o, BodyKind kind, UnixTime at,
                           std::optional<UnixTime> next_update) {
   Json ev = cache_evidence(o);
   const CacheControl cc = parse_cache_control(o);
-  if (o.http_status != 200) return check_cached_error(o, cc, std::move(ev));
+  if (o.http_status != 200)
+    return check_cached_error(o, cc, std::move(ev), status_line(o), std::nullopt);
 
   const std::string* pragma = o.header("Pragma");
   const bool pragma_no_cache =
@@ -427,13 +453,22 @@ CheckResult check_caching(const Observation& o, BodyKind kind, UnixTime at,
                 "send max-age up to nextUpdate instead (often added by a CDN or proxy rule)",
                 std::move(ev));
   }
-  if (!next_update) {
-    CheckResult r =
-        skip(kCaching, kind == BodyKind::kCertificate
-                           ? "a certificate has no nextUpdate to bound its cache lifetime"
-                           : "no nextUpdate in the body to compare cache lifetimes with");
+  if (!next_update && kind == BodyKind::kCertificate) {
+    CheckResult r = skip(kCaching, "a certificate has no nextUpdate to bound its cache lifetime");
     r.evidence = std::move(ev);
     return r;
+  }
+  if (!next_update) {
+    // OCSP error statuses (e.g. unauthorized) travel with HTTP 200, so a
+    // "cache every 200" rule keeps them (RFC 5019 §6.2 asks for no-cache on
+    // non-authoritative answers); the same goes for a 200 that is no CRL.
+    return check_cached_error(o, cc, std::move(ev),
+                              "HTTP 200 reply without a usable nextUpdate (" +
+                                  std::string(kind == BodyKind::kOcspResponse
+                                                  ? "an OCSP error status or unparsable response"
+                                                  : "the body is no usable CRL") +
+                                  ")",
+                              "no nextUpdate in the body to compare cache lifetimes with");
   }
   ev.set("next_update", format_rfc3339(*next_update));
 

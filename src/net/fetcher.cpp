@@ -4,6 +4,7 @@
 #include <strings.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <chrono>
@@ -70,7 +71,8 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-// Lower-cased host of a URL, or "" when it does not parse.
+// One part of a URL (scheme, host, port), lower-cased; "" when absent or the
+// URL does not parse.
 std::string url_part(const std::string& url, CURLUPart part) {
   UrlPtr u(curl_url());
   if (!u || curl_url_set(u.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) return {};
@@ -173,9 +175,11 @@ struct Transfer {
   std::size_t header_bytes = 0;
   bool headers_too_large = false;
   bool body_too_large = false;
+  bool callback_failed = false;  // e.g. out of memory
   std::uint64_t declared_length = 0;
   bool has_declared_length = false;
   std::uint64_t max_body = 0;
+  std::uint64_t max_in_flight = 0;
   std::uint64_t* held = nullptr;  // shared count of body bytes held
 
   void reset_response() {
@@ -193,10 +197,8 @@ struct Transfer {
   }
 };
 
-std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
-  auto* t = static_cast<Transfer*>(user);
-  const std::size_t n = size * count;
-  const std::string_view line(data, n);
+std::size_t header_line(Transfer* t, std::string_view line) {
+  const std::size_t n = line.size();
   if (line.size() >= 5 && line.substr(0, 5) == "HTTP/") {
     // A new response starts (after 1xx, or the only one): forget the old.
     t->reset_response();
@@ -230,9 +232,13 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
         t->body_too_large = true;
         return 0;
       }
-      const std::size_t before = t->obs.body.capacity();
-      t->obs.body.reserve(static_cast<std::size_t>(t->declared_length));
-      *t->held += t->obs.body.capacity() - before;
+      // Reserving is an optimisation; it must not push the shared total
+      // past max_in_flight on a length a server merely claims.
+      if (*t->held + length <= t->max_in_flight) {
+        const std::size_t before = t->obs.body.capacity();
+        t->obs.body.reserve(static_cast<std::size_t>(length));
+        *t->held += t->obs.body.capacity() - before;
+      }
     }
     return n;
   }
@@ -248,9 +254,9 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
   return n;
 }
 
-std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
-  auto* t = static_cast<Transfer*>(user);
-  const std::size_t n = size * count;
+std::size_t body_chunk(Transfer* t, std::string_view chunk) {
+  const std::size_t n = chunk.size();
+  const char* data = chunk.data();
   if (t->obs.body.size() + n > t->max_body) {
     t->body_too_large = true;
     return 0;
@@ -260,6 +266,18 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
   t->obs.body.insert(t->obs.body.end(), bytes, bytes + n);
   *t->held += t->obs.body.capacity() - before;
   return n;
+}
+
+// libcurl callbacks must not throw: a failed allocation aborts the transfer.
+template <std::size_t (*Handle)(Transfer*, std::string_view)>
+std::size_t guarded(char* data, std::size_t size, std::size_t count, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  try {
+    return Handle(t, std::string_view(data, size * count));
+  } catch (const std::exception&) {
+    t->callback_failed = true;
+    return 0;
+  }
 }
 
 std::string host_port(Transfer& t) {
@@ -328,6 +346,7 @@ TransportError classify(Transfer& t, CURLcode code, std::int64_t timeout_ms) {
       if (t.headers_too_large)
         return {TransportStage::kProtocol,
                 "headers too large (over " + format_bytes(kMaxHeaderBytes) + ")"};
+      if (t.callback_failed) return {TransportStage::kOther, "out of memory holding the response"};
       return {TransportStage::kOther, detail};
     case CURLE_SEND_ERROR:
       return {TransportStage::kReceive, "connection failed while sending: " + detail};
@@ -352,19 +371,38 @@ class Fetcher {
   }
 
   void run() {
-    if (!multi_) return;
+    if (!multi_) {
+      fail_all("libcurl could not be initialised");
+      return;
+    }
     while (!pending_.empty() || !active_.empty()) {
       start_ready();
       int running = 0;
       curl_multi_perform(multi_.get(), &running);
-      drain_messages();
+      const bool progressed = drain_messages();
       show_progress(false);
-      if (!active_.empty()) curl_multi_poll(multi_.get(), nullptr, 0, kPollMs, nullptr);
+      // After a completion, free slots are filled at once instead of after
+      // the next socket event.
+      if (!active_.empty() && !progressed)
+        curl_multi_poll(multi_.get(), nullptr, 0, kPollMs, nullptr);
     }
     show_progress(true);
   }
 
  private:
+  void fail_all(const std::string& message) {
+    for (const std::size_t index : pending_) {
+      Observation o;
+      o.url = o.final_url = requests_[index].url;
+      o.method = requests_[index].method;
+      o.path = requests_[index].path != nullptr ? requests_[index].path->name : "";
+      o.error = TransportError{TransportStage::kOther, message};
+      o.attempts.push_back(Attempt{o.error, 0, 0});
+      on_complete_(index, std::move(o));
+    }
+    pending_.clear();
+  }
+
   bool can_start(std::size_t index) const {
     if (active_.empty()) return true;  // a body larger than max_in_flight still proceeds alone
     if (held_ >= options_.max_in_flight) return false;
@@ -385,6 +423,7 @@ class Fetcher {
       t.request = &requests_[*it];
       t.held = &held_;
       t.max_body = options_.max_body;
+      t.max_in_flight = options_.max_in_flight;
       t.obs.url = t.request->url;
       t.obs.method = t.request->method;
       t.obs.path = t.request->path != nullptr ? t.request->path->name : "";
@@ -412,6 +451,7 @@ class Fetcher {
     t.reset_response();
     t.headers_too_large = false;
     t.body_too_large = false;
+    t.callback_failed = false;
     t.errbuf[0] = '\0';
     const auto elapsed =
         std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t.attempt_start)
@@ -441,9 +481,9 @@ class Fetcher {
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
                      static_cast<long>(std::max<std::int64_t>(1, t.remaining_ms)));
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, guarded<header_line>);
     curl_easy_setopt(h, CURLOPT_HEADERDATA, &t);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, guarded<body_chunk>);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, &t);
     // The CONNECT reply of a tunnelling proxy is not the response judged.
     curl_easy_setopt(h, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);
@@ -494,16 +534,20 @@ class Fetcher {
     }
   }
 
-  void drain_messages() {
+  // Returns true when some transfer finished (or moved on to a hop or retry).
+  bool drain_messages() {
+    bool any = false;
     int left = 0;
     while (CURLMsg* msg = curl_multi_info_read(multi_.get(), &left)) {
       if (msg->msg != CURLMSG_DONE) continue;
+      any = true;
       Transfer* t = nullptr;
       curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &t);
       const CURLcode code = msg->data.result;
       curl_multi_remove_handle(multi_.get(), msg->easy_handle);
       if (t != nullptr) finish_attempt(*t, code, true);
     }
+    return any;
   }
 
   double attempt_ms(const Transfer& t) const {
@@ -544,7 +588,14 @@ class Fetcher {
   bool follow_redirect(Transfer& t) {
     char* target = nullptr;
     curl_easy_getinfo(t.easy.get(), CURLINFO_REDIRECT_URL, &target);
-    if (target == nullptr) return false;  // 3xx without Location: the reply is judged as is
+    const std::string* location = t.obs.header("Location");
+    if (target == nullptr) {
+      // A Location libcurl cannot resolve is refused as written; without
+      // one (e.g. 304) the reply is judged as it is.
+      if (location != nullptr)
+        t.obs.refused_redirect = RedirectHop{t.current_url, t.obs.http_status, *location};
+      return false;
+    }
     RedirectHop hop{t.current_url, t.obs.http_status, target};
     const std::string scheme = url_part(hop.location, CURLUPART_SCHEME);
     if (scheme != "http" || static_cast<int>(t.obs.redirects.size()) >= kMaxRedirects) {

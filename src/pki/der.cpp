@@ -96,6 +96,12 @@ bool IsValidInteger(ByteView c) {
 
 bool IsNonNegativeInteger(ByteView c) { return IsValidInteger(c) && !(c[0] & 0x80); }
 
+bool IsValidBitString(ByteView c) {
+  if (c.empty() || c[0] > 7) return false;
+  if (c.size() == 1) return c[0] == 0;
+  return (c.back() & ((1u << c[0]) - 1)) == 0;
+}
+
 bool ParseBoolean(ByteView c, bool* out) {
   if (c.size() != 1 || (c[0] != 0x00 && c[0] != 0xff)) return false;
   *out = c[0] == 0xff;
@@ -159,6 +165,16 @@ bool ParseGeneralizedTime(ByteView c, std::int64_t* out) {
   return to_time(year, c, 4, out);
 }
 
+bool IsValidOid(ByteView c) {
+  if (c.empty() || (c.back() & 0x80)) return false;
+  bool start = true;
+  for (std::uint8_t b : c) {
+    if (start && b == 0x80) return false;  // non-minimal subidentifier
+    start = !(b & 0x80);
+  }
+  return true;
+}
+
 std::string OidToString(ByteView c) {
   if (c.empty() || (c.back() & 0x80)) return {};
   std::string out;
@@ -171,10 +187,14 @@ std::string OidToString(ByteView c) {
     if (c[i] & 0x80) continue;
     if (first) {
       const std::uint64_t arc0 = value < 40 ? 0 : value < 80 ? 1 : 2;
-      out = std::to_string(arc0) + "." + std::to_string(value - arc0 * 40);
+      // Appended piecewise: GCC 12 at -O3 warns (-Wrestrict) on the chained form.
+      out = std::to_string(arc0);
+      out += '.';
+      out += std::to_string(value - arc0 * 40);
       first = false;
     } else {
-      out += "." + std::to_string(value);
+      out += '.';
+      out += std::to_string(value);
     }
     value = 0;
   }

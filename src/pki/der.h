@@ -68,12 +68,18 @@ class Parser {
 // INTEGER contents are minimal two's complement (X.690 §8.3.2).
 bool IsValidInteger(ByteView contents);
 bool IsNonNegativeInteger(ByteView contents);
+// BIT STRING contents: an unused-bits octet 0..7 (0 when there are no
+// bits), the unused bits zero (X.690 §8.6.2, §11.2.1).
+bool IsValidBitString(ByteView contents);
 // BOOLEAN in DER is 0x00 or 0xff.
 bool ParseBoolean(ByteView contents, bool* out);
 // UTCTime "YYMMDDHHMMSSZ" (RFC 5280 §4.1.2.5.1) and GeneralizedTime
 // "YYYYMMDDHHMMSSZ" (§4.1.2.5.2) to Unix seconds.
 bool ParseUtcTime(ByteView contents, std::int64_t* out);
 bool ParseGeneralizedTime(ByteView contents, std::int64_t* out);
+// OBJECT IDENTIFIER contents are well-formed (X.690 §8.19: minimal
+// subidentifiers, the last one complete). No allocation.
+bool IsValidOid(ByteView contents);
 // Dotted text of an OID's contents ("2.5.29.20"); empty if malformed.
 std::string OidToString(ByteView contents);
 

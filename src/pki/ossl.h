@@ -54,6 +54,7 @@ using IssuingDistPointPtr = std::unique_ptr<ISSUING_DIST_POINT, Deleter<ISSUING_
 using BasicConstraintsPtr = std::unique_ptr<BASIC_CONSTRAINTS, Deleter<BASIC_CONSTRAINTS_free>>;
 using ExtendedKeyUsagePtr = std::unique_ptr<EXTENDED_KEY_USAGE, Deleter<EXTENDED_KEY_USAGE_free>>;
 using Asn1BitStringPtr = std::unique_ptr<ASN1_BIT_STRING, Deleter<ASN1_BIT_STRING_free>>;
+using Asn1ObjectPtr = std::unique_ptr<ASN1_OBJECT, Deleter<ASN1_OBJECT_free>>;
 
 // The OpenSSL error queue as one line (and cleared), for messages.
 std::string take_error_string();

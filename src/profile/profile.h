@@ -44,6 +44,12 @@ struct SubcaIdentity {
   // Where each source was named in the profile (for messages).
   std::map<std::string, SourcePos>
       source_pos;  // "certificate", "tbs", "csr", "subject", "public_key"
+
+  // Each source's own view, so profile.identity can compare them.
+  std::optional<Bytes> csr_subject_der, csr_spki_der;
+  bool csr_signature_valid = true;           // PKCS#10 self-signature (RFC 2986 §4.2)
+  std::optional<Bytes> subject_string_der;   // `subject`, encoded as the BRs expect
+  std::optional<Bytes> public_key_spki_der;  // `public_key`
 };
 
 enum class ProbeExpect { kGood, kRevoked };
@@ -94,6 +100,7 @@ struct Profile {
   // URLs certificates issued by the SubCA carry (served for the SubCA).
   std::vector<LocatedUrl> issued_crl_urls, issued_ocsp_urls, issued_ca_issuers_urls;
   std::vector<Probe> probes;
+  SourcePos issued_pos;
 
   std::vector<LocatedUrl> controls;
 
@@ -101,6 +108,7 @@ struct Profile {
   std::vector<LocatedUrl> partitioned_crls;
   bool partitioned_placeholder = false;  // CCADB pre-issuance `[""]`
   bool has_disclosure = false;
+  SourcePos disclosure_pos;
 
   std::vector<PathSpec> paths;  // never empty after loading: default path "default"
   const PathSpec* reference_path() const;

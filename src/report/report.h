@@ -35,9 +35,12 @@ std::optional<Format> parse_format(std::string_view name);
 std::string_view format_name(Format format);
 
 struct RenderOptions {
-  bool color = false;
-  bool quiet = false;  // text: verdict line and failures only
-  int verbose = 0;     // text: also passing results' evidence
+  bool color = false;  // text: ANSI colours
+  bool quiet = false;  // text: verdict line, failures and warnings only, no evidence
+  // text: evidence shows under failures and warnings, long values cut;
+  // 1 also under passing and skipped results; 2 also long values in full.
+  int verbose = 0;
+  bool ascii = false;  // text: ASCII status words instead of ✔ ✘ ! – (non-UTF-8 terminals)
 };
 
 std::string render(const Report& report, Format format, const RenderOptions& options = {});

@@ -12,12 +12,14 @@ Lab prints their paths and tails.
         odd = lab.hostile("delay", ms=500)
         ocsp = lab.ocsp_front(index=..., ca=..., rsigner=..., rkey=...)
 
+Set PREFLIGHT_KEEP_LAB=1 to keep the run folder (configs, logs) after a run.
+
 Command line (one server, prints one JSON line with its port, then runs until
 SIGTERM; children die with it):
 
     python3 servers.py hostile MODE [--ms N] [--status N] [--body TEXT] ...
     python3 servers.py tinyproxy [--filter HOST ...] [--default-deny]
-    python3 servers.py nginx --conf-file LOCATIONS.conf [--root DIR]
+    python3 servers.py nginx --conf-file LOCATIONS.conf [--http-conf-file HTTP.conf] [--root DIR]
     python3 servers.py ocsp --index I --ca CA --rsigner R --rkey K [--rother O] [--ndays N]
 """
 
@@ -129,7 +131,8 @@ class Lab:
     def __init__(self, run_dir: str | None = None, keep: bool = False):
         self.run_dir = run_dir or tempfile.mkdtemp(prefix="preflight-lab-")
         os.makedirs(self.run_dir, exist_ok=True)
-        self.keep = keep
+        # PREFLIGHT_KEEP_LAB=1 keeps configs and logs for a look after the run.
+        self.keep = keep or os.environ.get("PREFLIGHT_KEEP_LAB") == "1"
         self.servers: list[Server] = []
         atexit.register(self.stop)
 
@@ -163,15 +166,23 @@ class Lab:
 
     def nginx(self, locations: str, root: str | None = None, http_extra: str = "",
               port: int | None = None) -> Server:
-        """nginx with one server block `listen 127.0.0.1:PORT` holding `locations`."""
+        """nginx with one server block `listen 127.0.0.1:PORT` holding `locations`;
+        `http_extra` goes in the http block (e.g. proxy_cache_path). "@DIR@" in either
+        stands for this server's own folder (caches, static files)."""
         d = self._dir("nginx")
+        locations = locations.replace("@DIR@", d)
+        http_extra = http_extra.replace("@DIR@", d)
         port = port or free_port()
         for sub in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi", "cache"):
             os.makedirs(os.path.join(d, sub), exist_ok=True)
         conf = os.path.join(d, "nginx.conf")
         error_log = os.path.join(d, "error.log")
+        # Started as root, nginx workers would drop to "nobody" and could not
+        # use the private run folder (temp files, caches) or the caller's files.
+        user = "user root;" if os.geteuid() == 0 else ""
         with open(conf, "w") as f:
             f.write(f"""daemon off;
+{user}
 worker_processes 1;
 pid {d}/nginx.pid;
 error_log {error_log} info;
@@ -319,11 +330,11 @@ def make_ocsp_handler(opts, log: RequestLog):
 
 
 def serve_ocsp(opts, log: RequestLog) -> None:
-    class Server_(socketserver.ThreadingMixIn, http.server.HTTPServer):
+    class ThreadingServer(socketserver.ThreadingMixIn, http.server.HTTPServer):
         daemon_threads = True
         allow_reuse_address = True
 
-    server = Server_((HOST, opts.port), make_ocsp_handler(opts, log))
+    server = ThreadingServer((HOST, opts.port), make_ocsp_handler(opts, log))
     server.serve_forever()
 
 
@@ -343,6 +354,8 @@ HOSTILE_MODES = {
     "http09": "the body alone, no status line (HTTP/0.9)",
     "silent": "accept and never answer",
     "close": "accept and close without a byte",
+    "flaky": "the first --count requests get the connection closed without a byte, later ones "
+             "an answer like fixed",
 }
 
 REASONS = {200: "OK", 301: "Moved Permanently", 302: "Found", 303: "See Other",
@@ -393,7 +406,18 @@ def fixed_reply(opts, status: int | None = None, extra: list[tuple[str, str]] | 
     return response_head(status or opts.status, headers) + body
 
 
-def hostile_connection(conn: socket.socket, opts, log: RequestLog) -> None:
+class Counter:
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._n = 0
+
+    def next(self) -> int:
+        with self._lock:
+            self._n += 1
+            return self._n
+
+
+def hostile_connection(conn: socket.socket, opts, log: RequestLog, requests_seen: Counter) -> None:
     mode = opts.mode
     if mode == "silent":
         time.sleep(3600)
@@ -406,9 +430,12 @@ def hostile_connection(conn: socket.socket, opts, log: RequestLog) -> None:
         if request is None:
             return
         method, target, headers, body = request
+        if mode == "flaky" and requests_seen.next() <= opts.count:
+            log.write({"mode": mode, "target": target, "closed": True, "time": time.time()})
+            return
         log.write({"mode": mode, "method": method, "target": target, "headers": headers,
                    "body_bytes": len(body), "time": time.time()})
-        if mode == "fixed":
+        if mode in ("fixed", "flaky"):
             conn.sendall(fixed_reply(opts))
         elif mode == "delay":
             time.sleep(opts.ms / 1000.0)
@@ -461,10 +488,12 @@ def serve_hostile(opts, log: RequestLog) -> None:
     listener.bind((HOST, opts.port))
     listener.listen(128)
 
+    requests_seen = Counter()
+
     def run(conn: socket.socket) -> None:
         with conn:
             try:
-                hostile_connection(conn, opts, log)
+                hostile_connection(conn, opts, log, requests_seen)
             except OSError:
                 pass
 
@@ -505,13 +534,17 @@ def main(argv: list[str]) -> int:
         p.add_argument("--log")
         add(p)
 
-    add_hostile_args(sub.add_parser("hostile", help="an odd or hostile HTTP server"))
+    add_hostile_args(sub.add_parser(
+        "hostile", help="an odd or hostile HTTP server",
+        epilog="modes:\n" + "\n".join(f"  {k:13} {v}" for k, v in sorted(HOSTILE_MODES.items())),
+        formatter_class=argparse.RawDescriptionHelpFormatter))
     add_ocsp_args(sub.add_parser("ocsp", help="OCSP responder front (openssl ocsp per request)"))
     tp = sub.add_parser("tinyproxy", help="tinyproxy on 127.0.0.1")
     tp.add_argument("--filter", action="append")
     tp.add_argument("--default-deny", action="store_true")
     ng = sub.add_parser("nginx", help="nginx on 127.0.0.1")
     ng.add_argument("--conf-file", required=True, help="file with the server block's locations")
+    ng.add_argument("--http-conf-file", help="file with directives for the http block")
     ng.add_argument("--root")
 
     opts = parser.parse_args(argv)
@@ -532,7 +565,12 @@ def main(argv: list[str]) -> int:
             server = lab.tinyproxy(opts.filter, opts.default_deny)
         else:
             with open(opts.conf_file) as f:
-                server = lab.nginx(f.read(), root=opts.root)
+                locations = f.read()
+            http_extra = ""
+            if opts.http_conf_file:
+                with open(opts.http_conf_file) as f:
+                    http_extra = f.read()
+            server = lab.nginx(locations, root=opts.root, http_extra=http_extra)
         print(json.dumps({"port": server.port, "pid": server.pid, "logs": server.logs,
                           "run_dir": lab.run_dir}), flush=True)
         while True:

@@ -280,10 +280,37 @@ Bytes make_crl(const CrlSpec& spec, const Issued& issuer, const Key& signing_key
   if (spec.idp) add_crl_ext(c, &ctx, "issuingDistributionPoint", *spec.idp);
   for (const auto& [name, value] : spec.extra_extensions) add_crl_ext(c, &ctx, name, value);
   X509_CRL_sort(c);
+  if (spec.pss_salt_length) {
+    ossl::EvpMdCtxPtr md_ctx(EVP_MD_CTX_new());
+    EVP_PKEY_CTX* pctx = nullptr;
+    const EVP_MD* md = digest_for(signing_key, spec.digest);
+    if (EVP_DigestSignInit(md_ctx.get(), &pctx, md, nullptr, signing_key.pkey.get()) != 1 ||
+        EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) != 1 ||
+        EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, md) != 1 ||
+        EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, *spec.pss_salt_length) != 1 ||
+        X509_CRL_sign_ctx(c, md_ctx.get()) <= 0) {
+      die("X509_CRL_sign_ctx (RSA-PSS)");
+    }
+    return encode(c, i2d_X509_CRL);
+  }
   if (X509_CRL_sign(c, signing_key.pkey.get(), digest_for(signing_key, spec.digest)) <= 0) {
     die("X509_CRL_sign");
   }
   return encode(c, i2d_X509_CRL);
+}
+
+Bytes make_csr(const std::string& subject, const Key& key, bool break_signature) {
+  ossl::X509ReqPtr req(X509_REQ_new());
+  if (!req || X509_REQ_set_version(req.get(), 0) != 1) die("X509_REQ_new");
+  auto name = make_name(subject);
+  if (X509_REQ_set_subject_name(req.get(), name.get()) != 1 ||
+      X509_REQ_set_pubkey(req.get(), key.pkey.get()) != 1 ||
+      X509_REQ_sign(req.get(), key.pkey.get(), digest_for(key, nullptr)) <= 0) {
+    die("X509_REQ_sign");
+  }
+  Bytes der = encode(req.get(), i2d_X509_REQ);
+  if (break_signature) der.back() ^= 0x01;
+  return der;
 }
 
 std::string to_pem(const std::string& label, ByteView der) {

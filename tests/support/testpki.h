@@ -95,10 +95,17 @@ struct CrlSpec {
   std::optional<std::string> issuer_override;  // issuer Name text (else issuer's subject)
   bool issuer_override_utf8_country = false;
   const EVP_MD* digest = nullptr;
+  // RSA-PSS keys: saltLength to sign with (MGF1 uses `digest`); unset keeps
+  // OpenSSL's default (the maximum, e.g. 222 for RSA 2048 with SHA-256).
+  std::optional<int> pss_salt_length;
 };
 
 // A DER CRL signed by signing_key, naming issuer (for issuer name and AKI).
 Bytes make_crl(const CrlSpec& spec, const Issued& issuer, const Key& signing_key);
+
+// A DER PKCS#10 request (RFC 2986) for subject and key, self-signed; with
+// break_signature the last signature octet is flipped (still parses, fails to verify).
+Bytes make_csr(const std::string& subject, const Key& key, bool break_signature = false);
 
 std::string to_pem(const std::string& label, ByteView der);
 void write_file(const std::string& path, ByteView data);

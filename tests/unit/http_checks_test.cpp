@@ -60,6 +60,12 @@ TEST_CASE("a clean 200 passes every http check and yields all six ids") {
     CHECK(find(results, id).url.empty());
   }
   CHECK(find(results, "http.status").message == "HTTP 200 OK");
+  const Json& ev = find(results, "http.status").evidence;
+  CHECK(*ev.find("bytes")->as_int() == 2);
+  CHECK(*ev.find("content_type")->as_string() == "application/pkix-crl");
+  // SHA-256 of the two body bytes 30 00.
+  CHECK(*ev.find("sha256")->as_string() ==
+        "e4f60d0aa6d7f3d3b6a6494b1c861b99f649c6f9ec51abaf201b20f297327c95");
   CHECK(body_checks_apply(ok_observation()));
 }
 
@@ -251,6 +257,7 @@ TEST_CASE("caching: a cached error is called out in the hint") {
   CHECK(r.status == Status::kFail);
   CHECK(r.message.find("HTTP 404 Not Found served from a cache (Age: 120)") != std::string::npos);
   CHECK(r.hint.find("keep serving it after the origin is fixed") != std::string::npos);
+  CHECK(find(run(o), "http.status").hint.find("came from a cache") != std::string::npos);
   CHECK(*r.evidence.find("via")->as_string() == "1.1 edge");
 
   Observation hit = ok_observation("text/html");
@@ -265,6 +272,7 @@ TEST_CASE("caching: a cached error is called out in the hint") {
   miss.headers.emplace_back("X-Cache", "MISS");
   miss.headers.emplace_back("Age", "0");
   CHECK(find(run(miss), "http.caching").status == Status::kPass);
+  CHECK(find(run(miss), "http.status").hint.find("cache") == std::string::npos);
 
   Observation cacheable = ok_observation("text/html");
   cacheable.http_status = 404;
@@ -298,4 +306,27 @@ TEST_CASE("caching skips without a nextUpdate and keeps the evidence") {
   CHECK(r.message.find("certificate") != std::string::npos);
   CHECK(*r.evidence.find("etag")->as_string() == "\"abc\"");
   CHECK(find(run(ok_observation()), "http.caching").status == Status::kSkip);
+}
+
+TEST_CASE("caching: a cached OCSP error answer at HTTP 200 is called out") {
+  // e.g. "unauthorized" (no nextUpdate) kept by a front end that caches every 200.
+  Observation o = ok_observation("application/ocsp-response");
+  o.headers.emplace_back("X-Cache", "HIT");
+  CheckResult r = find(run(o, BodyKind::kOcspResponse), "http.caching");
+  CHECK(r.status == Status::kFail);
+  CHECK(r.message.find("an OCSP error status") != std::string::npos);
+  CHECK(r.message.find("served from a cache (X-Cache: HIT)") != std::string::npos);
+  CHECK(r.hint.find("after the origin is fixed") != std::string::npos);
+
+  Observation cacheable = ok_observation("application/ocsp-response");
+  cacheable.headers.emplace_back("Cache-Control", "public, max-age=86400");
+  r = find(run(cacheable, BodyKind::kOcspResponse), "http.caching");
+  CHECK(r.status == Status::kFail);
+  CHECK(r.message.find("cacheable for 86400 s") != std::string::npos);
+
+  Observation uncached = ok_observation("application/ocsp-response");
+  uncached.headers.emplace_back("Cache-Control", "no-store");
+  r = find(run(uncached, BodyKind::kOcspResponse), "http.caching");
+  CHECK(r.status == Status::kSkip);
+  CHECK(*r.evidence.find("cache-control")->as_string() == "no-store");
 }

@@ -9,12 +9,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <sstream>
@@ -22,6 +25,7 @@
 #include <thread>
 #include <vector>
 
+#include "checks/http_checks.h"
 #include "net/fetcher.h"
 
 extern char** environ;
@@ -32,8 +36,10 @@ namespace {
 
 std::string harness_script() {
   const char* src = std::getenv("PREFLIGHT_SOURCE_DIR");
-  std::string root = src != nullptr ? src : std::string(__FILE__) + "/../../..";
-  return root + "/tests/harness/servers.py";
+  const std::filesystem::path root =
+      src != nullptr ? std::filesystem::path(src)
+                     : std::filesystem::path(__FILE__).parent_path().parent_path().parent_path();
+  return (root / "tests" / "harness" / "servers.py").string();
 }
 
 // One harness server process; SIGTERM (then SIGKILL) by PID on scope exit.
@@ -186,6 +192,22 @@ Observation fetch_one(const std::string& url, const PathSpec* path = nullptr,
   r.path = path;
   return fetch({r}, options).front();
 }
+
+// A scratch folder removed on scope exit.
+struct TempDir {
+  std::filesystem::path path;
+  TempDir() {
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "preflight-net-XXXXXX").string();
+    REQUIRE(mkdtemp(pattern.data()) != nullptr);
+    path = pattern;
+  }
+  ~TempDir() { std::filesystem::remove_all(path); }
+  std::string write(const std::string& name, const std::string& text) const {
+    std::ofstream(path / name) << text;
+    return (path / name).string();
+  }
+};
 
 std::string body_text(const Observation& o) { return std::string(o.body.begin(), o.body.end()); }
 
@@ -421,6 +443,17 @@ TEST_CASE("retries repeat transport failures and record every attempt") {
     REQUIRE(a.error);
     CHECK(a.error->stage == TransportStage::kConnect);
   }
+  // A server that drops the first connection answers the retry.
+  HarnessServer flaky({"hostile", "flaky", "--count", "1", "--body", "second time"});
+  const Observation recovered = fetch_one(flaky.url(), nullptr, options);
+  CHECK_FALSE(recovered.error);
+  CHECK(body_text(recovered) == "second time");
+  REQUIRE(recovered.attempts.size() == 2);
+  REQUIRE(recovered.attempts[0].error);
+  CHECK(recovered.attempts[0].error->message == "connection closed without a response");
+  CHECK_FALSE(recovered.attempts[1].error);
+  CHECK(recovered.attempts[1].http_status == 200);
+
   // An HTTP error is an answer, never retried.
   HarnessServer server({"hostile", "fixed", "--status", "503"});
   const Observation answered = fetch_one(server.url(), nullptr, options);
@@ -445,6 +478,12 @@ TEST_CASE("a proxy path goes through tinyproxy; its filter answers 403") {
   CHECK_FALSE(filtered.error);
   CHECK(filtered.http_status == 403);
   CHECK(filtered.reason == "Filtered");
+
+  // https through the proxy needs CONNECT, which the filter refuses.
+  const Observation tunnel = fetch_one("https://blocked.test/x.crl", &path);
+  REQUIRE(tunnel.error);
+  CHECK(tunnel.error->stage == TransportStage::kProxy);
+  CHECK(tunnel.error->message == "proxy refused CONNECT (403)");
 
   PathSpec dead = named("dead-proxy");
   dead.proxy = "http://127.0.0.1:" + std::to_string(unused_port());
@@ -577,4 +616,125 @@ TEST_CASE("describe_path prints the effective settings") {
   env.set("all_proxy", std::nullopt);
   env.set("ALL_PROXY", std::nullopt);
   CHECK(describe_path(kPlain).find("direct") != std::string::npos);
+}
+
+TEST_CASE("an nginx edge that cached an origin 404 shows up in http.status and http.caching") {
+  HarnessServer origin({"hostile", "fixed", "--status", "404", "--body", "<html>404</html>",
+                        "--header", "Content-Type: text/html"});
+  TempDir dir;
+  const std::string locations =
+      dir.write("locations.conf",
+                "location / { proxy_pass http://127.0.0.1:" + std::to_string(origin.port()) +
+                    "; proxy_cache edge; proxy_cache_valid 404 10m; "
+                    "add_header X-Cache $upstream_cache_status always; }");
+  const std::string http =
+      dir.write("http.conf", "proxy_cache_path @DIR@/cache keys_zone=edge:1m;");
+  HarnessServer edge({"nginx", "--conf-file", locations, "--http-conf-file", http});
+
+  const Observation first = fetch_one(edge.url("/sub1.crl"));
+  REQUIRE(first.header("X-Cache") != nullptr);
+  CHECK(*first.header("X-Cache") == "MISS");
+  const Observation second = fetch_one(edge.url("/sub1.crl"));
+  CHECK(second.http_status == 404);
+  REQUIRE(second.header("X-Cache") != nullptr);
+  CHECK(*second.header("X-Cache") == "HIT");
+  // The origin saw only the first request: the edge answered the second.
+  const std::string origin_log = origin.log_text(1);
+  CHECK(origin_log.find("/sub1.crl") == origin_log.rfind("/sub1.crl"));
+
+  const Results results = check_http(second, BodyKind::kCrl, Policy{}, now_utc(), std::nullopt);
+  for (const CheckResult& r : results) {
+    INFO(r.check << ": " << r.message);
+    if (r.check == "http.status") {
+      CHECK(r.status == Status::kFail);
+      CHECK(r.message == "HTTP 404 Not Found");
+      CHECK(r.hint.find("came from a cache") != std::string::npos);
+    }
+    if (r.check == "http.caching") {
+      CHECK(r.status == Status::kFail);
+      CHECK(r.message.find("X-Cache: HIT") != std::string::npos);
+      CHECK(r.hint.find("after the origin is fixed") != std::string::npos);
+    }
+    if (r.check == "http.content-type") CHECK(r.status == Status::kSkip);
+  }
+}
+
+TEST_CASE("progress is one updating stderr line ending with the total") {
+  HarnessServer server({"hostile", "fixed"});
+  std::vector<FetchRequest> requests(3);
+  for (auto& r : requests) r.url = server.url();
+  FetchOptions options = quick_options();
+  options.progress = true;
+  TempDir dir;
+  const std::string capture = (dir.path / "stderr").string();
+  std::fflush(stderr);
+  const int saved = dup(2);
+  FILE* sink = std::fopen(capture.c_str(), "w");
+  REQUIRE(sink != nullptr);
+  dup2(fileno(sink), 2);
+  fetch(requests, options);
+  std::fflush(stderr);
+  dup2(saved, 2);
+  close(saved);
+  std::fclose(sink);
+  std::ifstream in(capture);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK(text.find("3/3 requests") != std::string::npos);
+  CHECK(text.back() == '\n');
+  CHECK(std::count(text.begin(), text.end(), '\n') == 1);
+}
+
+TEST_CASE("307 repeats a POST at the new location; 302 turns it into a GET") {
+  HarnessServer target({"hostile", "fixed", "--body", "answer"});
+  HarnessServer keep({"hostile", "redirect", "--status", "307", "--location", target.url("/kept")});
+  HarnessServer change(
+      {"hostile", "redirect", "--status", "302", "--location", target.url("/changed")});
+  std::vector<FetchRequest> requests(2);
+  for (FetchRequest& r : requests) {
+    r.method = "POST";
+    r.body = Bytes(10, 0x30);
+    r.content_type = "application/ocsp-request";
+  }
+  requests[0].url = keep.url("/ocsp");
+  requests[1].url = change.url("/ocsp");
+  const auto results = fetch(requests);
+  for (const auto& o : results) {
+    CHECK(o.http_status == 200);
+    CHECK(o.redirects.size() == 1);
+    CHECK(o.method == "POST");  // the request as asked
+  }
+  const std::string log = target.log_text(1);
+  CHECK(log.find("\"method\": \"POST\", \"target\": \"/kept\"") != std::string::npos);
+  CHECK(log.find("\"method\": \"GET\", \"target\": \"/changed\"") != std::string::npos);
+}
+
+TEST_CASE("ip v4 / v6 choose the address family") {
+  HarnessServer server({"hostile", "fixed", "--body", "v4 only"});
+  const std::string url = "http://localhost:" + std::to_string(server.port()) + "/";
+  PathSpec v4 = named("v4");
+  v4.ip = IpFamily::kV4;
+  const Observation a = fetch_one(url, &v4);
+  CHECK_FALSE(a.error);
+  CHECK(a.primary_ip == "127.0.0.1");
+  PathSpec v6 = named("v6");
+  v6.ip = IpFamily::kV6;
+  // The server listens on 127.0.0.1 only, so IPv6 cannot reach it.
+  const Observation b = fetch_one(url, &v6);
+  REQUIRE(b.error);
+  CHECK((b.error->stage == TransportStage::kConnect || b.error->stage == TransportStage::kResolve));
+}
+
+TEST_CASE("redirects to other schemes or to unparsable targets are refused as written") {
+  HarnessServer ftp({"hostile", "redirect", "--location", "ftp://crl.example.test/ca.crl"});
+  const Observation a = fetch_one(ftp.url("/ca.crl"));
+  CHECK(a.http_status == 302);
+  REQUIRE(a.refused_redirect);
+  CHECK(a.refused_redirect->location == "ftp://crl.example.test/ca.crl");
+
+  HarnessServer odd({"hostile", "redirect", "--location", "http://[not-a-host/x"});
+  const Observation b = fetch_one(odd.url("/ca.crl"));
+  CHECK_FALSE(b.error);
+  CHECK(b.http_status == 302);
+  REQUIRE(b.refused_redirect);
+  CHECK(b.refused_redirect->location.find("not-a-host") != std::string::npos);
 }

@@ -1,0 +1,822 @@
+#include "checks/crl_checks.h"
+
+#include <algorithm>
+
+#include "pki/crl.h"
+#include "pki/der.h"
+#include "pki/keys.h"
+#include "pki/name.h"
+#include "pki/serial.h"
+#include "pki/signature.h"
+#include "pki/sniff.h"
+
+namespace preflight {
+
+namespace {
+
+constexpr std::string_view kParse = "crl.parse";
+constexpr std::string_view kIssuer = "crl.issuer";
+constexpr std::string_view kSignature = "crl.signature";
+constexpr std::string_view kAki = "crl.aki";
+constexpr std::string_view kCurrent = "crl.current";
+constexpr std::string_view kValidity = "crl.validity";
+constexpr std::string_view kNumber = "crl.number";
+constexpr std::string_view kIdp = "crl.idp";
+constexpr std::string_view kEntries = "crl.entries";
+constexpr std::string_view kProfile = "crl.profile";
+constexpr std::string_view kConsistent = "crl.consistent";
+
+std::string join(const std::vector<std::string>& parts, std::string_view separator) {
+  std::string out;
+  for (const auto& part : parts) {
+    if (!out.empty()) out += separator;
+    out += part;
+  }
+  return out;
+}
+
+Json string_array(const std::vector<std::string>& items) {
+  Json out = Json::array();
+  for (const auto& item : items) out.push(item);
+  return out;
+}
+
+// Entries that share a finding: how many, and the first one's index, so a
+// message can say "on 3 entries (first: entry 12)" after one walk.
+struct EntryFinding {
+  std::uint64_t count = 0;
+  std::uint64_t first = 0;
+  void add(std::uint64_t index) {
+    if (count++ == 0) first = index;
+  }
+  std::string where() const {
+    return count == 1
+               ? "entry " + std::to_string(first)
+               : std::to_string(count) + " entries (first: entry " + std::to_string(first) + ")";
+  }
+};
+
+// Everything check_crl needs from revokedCertificates, gathered in one walk.
+struct EntryScan {
+  bool ok = true;
+  std::string error;
+  std::uint64_t count = 0;
+  std::vector<std::optional<RevocationEntry>> found;  // per looked-up serial
+  EntryFinding reason_unspecified, reason_hold, reason_critical, reason_not_in_br_table,
+      reason_undefined, certificate_issuer, unknown_critical, other_extensions, duplicate_extension,
+      time_encoding;
+};
+
+EntryScan scan_entries(const pki::Crl& crl, const std::vector<Bytes>& serials) {
+  EntryScan scan;
+  scan.found.resize(serials.size());
+  if (!crl.revoked_certificates) return scan;
+  pki::RevokedIterator it(*crl.revoked_certificates);
+  pki::RevokedEntry e;
+  while (it.Next(&e)) {
+    for (std::size_t i = 0; i < serials.size(); ++i) {
+      // BR 7.2.2: the entry's serial is byte-identical to the certificate's.
+      if (!scan.found[i] && std::ranges::equal(e.serial, serials[i])) {
+        scan.found[i] = RevocationEntry{e.revocation_date.value, e.reason};
+      }
+    }
+    if (e.reason) {
+      const int r = *e.reason;
+      if (r == 0) scan.reason_unspecified.add(e.index);
+      if (r == 6) scan.reason_hold.add(e.index);
+      if (r == 2 || r == 8 || r == 10) scan.reason_not_in_br_table.add(e.index);
+      if (r == 7 || r > 10) scan.reason_undefined.add(e.index);
+      if (e.reason_critical) scan.reason_critical.add(e.index);
+    }
+    if (e.has_certificate_issuer) scan.certificate_issuer.add(e.index);
+    if (e.has_unknown_critical) scan.unknown_critical.add(e.index);
+    if (e.has_other_extensions) scan.other_extensions.add(e.index);
+    if (e.has_duplicate_extension) scan.duplicate_extension.add(e.index);
+    if (!pki::IsTimeEncodingCorrect(e.revocation_date)) scan.time_encoding.add(e.index);
+  }
+  scan.ok = it.ok();
+  scan.error = it.error();
+  scan.count = it.count();
+  return scan;
+}
+
+// Decimal text of a non-negative INTEGER that fits 64 bits.
+std::optional<std::string> crl_number_decimal(ByteView number) {
+  ByteView magnitude = number;
+  while (magnitude.size() > 1 && magnitude[0] == 0) magnitude = magnitude.subspan(1);
+  if (number.empty() || (number[0] & 0x80) || magnitude.size() > 8) return std::nullopt;
+  std::uint64_t v = 0;
+  for (std::uint8_t b : magnitude) v = v << 8 | b;
+  return std::to_string(v);
+}
+
+std::string crl_number_text(const std::optional<Bytes>& number) {
+  if (!number) return "none";
+  return crl_number_decimal(*number).value_or("0x" + hex_encode(*number));
+}
+
+// Compares non-negative INTEGER contents by value.
+int compare_numbers(ByteView a, ByteView b) {
+  while (a.size() > 1 && a[0] == 0) a = a.subspan(1);
+  while (b.size() > 1 && b[0] == 0) b = b.subspan(1);
+  if (a.size() != b.size()) return a.size() < b.size() ? -1 : 1;
+  const auto c = std::lexicographical_compare_three_way(a.begin(), a.end(), b.begin(), b.end());
+  return c < 0 ? -1 : c > 0 ? 1 : 0;
+}
+
+CheckResult check_issuer(const pki::Crl& crl, const CrlExpectation& x) {
+  const std::string actual = pki::name_to_string(crl.issuer_der);
+  const std::string expected = pki::name_to_string(x.issuer_subject_der);
+  Json ev = Json::object();
+  ev.set("issuer", actual);
+  ev.set("expected_issuer", expected);
+  if (std::ranges::equal(crl.issuer_der, x.issuer_subject_der)) {
+    return pass(kIssuer, "issuer " + actual + " is byte-identical to the expected subject",
+                std::move(ev));
+  }
+  ev.set("issuer_der", hex_encode(crl.issuer_der));
+  ev.set("expected_issuer_der", hex_encode(x.issuer_subject_der));
+  if (pki::names_match_rfc5280(x.issuer_subject_der, crl.issuer_der)) {
+    const std::string diff = pki::describe_name_difference(x.issuer_subject_der, crl.issuer_der);
+    ev.set("difference", diff);
+    if (x.issuer_subject_from_string) {
+      // SPEC §4 rule 6: the expected DER was built from a typed string, so
+      // an encoding-only difference may be the string's, not the CRL's.
+      return warn(kIssuer,
+                  "issuer " + actual +
+                      " equals the subject typed in the profile except for string encoding (" +
+                      diff + ")",
+                  "BR 7.2 requires byte-identical DER: give the SubCA's tbs or CSR in the profile "
+                  "to compare with the exact subject encoding the ceremony will sign",
+                  std::move(ev));
+    }
+    return fail(kIssuer,
+                "issuer " + actual +
+                    " equals the expected subject only under RFC 5280 §7.1 comparison, not byte "
+                    "for byte (" +
+                    diff + ")",
+                "BR 7.2: re-issue the CRL with the issuer Name copied byte for byte from the CA "
+                "certificate's subject (same string types)",
+                std::move(ev));
+  }
+  return fail(
+      kIssuer, "issuer is " + actual + ", expected " + expected,
+      "this URL serves another CA's CRL: publish the CRL issued by " + expected + " here (BR 7.2)",
+      std::move(ev));
+}
+
+CheckResult check_signature(const pki::Crl& crl, const CrlExpectation& x) {
+  ossl::EvpPkeyPtr key = pki::public_key_from_spki(x.issuer_spki_der);
+  pki::SignatureAlgorithm alg;
+  std::string alg_error;
+  const bool known = pki::ParseSignatureAlgorithm(crl.signature_algorithm_der, &alg, &alg_error);
+  Json ev = Json::object();
+  ev.set("algorithm", known ? alg.name : alg_error);
+  ev.set("key", pki::describe_key(key.get()));
+  std::string detail;
+  // RFC 5280 §5.1.1.3: the signature is over the DER tbsCertList, as received.
+  const pki::SignatureStatus status = pki::CheckSignature(
+      crl.signature_algorithm_der, crl.tbs_cert_list, crl.signature_value, key.get(), &detail);
+  if (status == pki::SignatureStatus::kValid) {
+    return pass(
+        kSignature,
+        alg.name + " signature verifies with the issuer's " + pki::describe_key(key.get()) + " key",
+        std::move(ev));
+  }
+  std::string hint;
+  switch (status) {
+    case pki::SignatureStatus::kInvalid:
+      hint =
+          "the CRL was not signed by the expected issuer key (wrong key, another CA's CRL, or a "
+          "corrupted body): publish the CRL signed by the issuer's key";
+      break;
+    case pki::SignatureStatus::kUnsupportedAlgorithm:
+      hint =
+          "sign CRLs with an algorithm BR 7.1.3.2 allows (RSA PKCS#1 v1.5 or RSASSA-PSS with "
+          "SHA-256/384/512, ECDSA with the curve's hash)";
+      break;
+    case pki::SignatureStatus::kMalformedSignature:
+      hint =
+          "the signatureValue is malformed (a corrupted body or a broken encoder): re-issue "
+          "and republish the CRL";
+      break;
+    case pki::SignatureStatus::kKeyMismatch:
+    case pki::SignatureStatus::kValid:
+      hint =
+          "the CRL's signature algorithm does not fit the issuer's key: it was signed by a "
+          "different key; publish the CRL signed by the issuer's key";
+      break;
+  }
+  return fail(kSignature, "signature does not verify: " + detail, hint, std::move(ev));
+}
+
+CheckResult check_aki(const pki::Crl& crl, const CrlExpectation& x) {
+  const pki::CrlAuthorityKeyId& aki = crl.authority_key_id;
+  Json ev = Json::object();
+  const std::optional<Bytes> method1 = pki::key_identifier_method1(x.issuer_spki_der);
+  const std::optional<Bytes> expected = x.issuer_key_id ? x.issuer_key_id : method1;
+  if (expected) ev.set("expected_key_id", hex_encode_colon(*expected));
+  if (!aki.present) {
+    return fail(kAki, "no authorityKeyIdentifier extension",
+                "BR 7.2.2 / RFC 5280 §5.2.1: CRLs must carry authorityKeyIdentifier with the "
+                "issuer's subjectKeyIdentifier" +
+                    (expected ? " (" + hex_encode_colon(*expected) + ")" : std::string()),
+                std::move(ev));
+  }
+  std::vector<std::string> faults;
+  if (aki.critical) faults.push_back("marked critical (RFC 5280 §5.2.1: non-critical)");
+  if (!aki.key_identifier) faults.push_back("no keyIdentifier (BR 7.2.2)");
+  // BR 7.2.2 / 7.1.2.11.1: authorityCertIssuer and authorityCertSerialNumber MUST NOT be present.
+  if (aki.has_authority_cert_issuer) faults.push_back("authorityCertIssuer present (BR 7.2.2)");
+  if (aki.has_authority_cert_serial) {
+    faults.push_back("authorityCertSerialNumber present (BR 7.2.2)");
+  }
+  if (aki.key_identifier) ev.set("key_id", hex_encode_colon(*aki.key_identifier));
+  const bool equal =
+      aki.key_identifier && expected && std::ranges::equal(*aki.key_identifier, *expected);
+  if (aki.key_identifier && expected && !equal && x.issuer_key_id) {
+    faults.push_back("keyIdentifier " + hex_encode_colon(*aki.key_identifier) +
+                     " is not the issuer's subjectKeyIdentifier " +
+                     hex_encode_colon(*x.issuer_key_id));
+  }
+  if (!faults.empty()) {
+    return fail(kAki, "authorityKeyIdentifier: " + join(faults, "; "),
+                "re-issue the CRL with a non-critical authorityKeyIdentifier holding only the "
+                "issuer's subjectKeyIdentifier" +
+                    (expected ? " (" + hex_encode_colon(*expected) + ")" : std::string()),
+                std::move(ev));
+  }
+  if (!equal) {
+    // Only the key is known (no certificate or tbs): the SKI the ceremony
+    // will use is not, so a mismatch is a warning (SPEC §4 crl.aki).
+    const std::string ours = hex_encode_colon(*aki.key_identifier);
+    const std::string m1 = expected ? hex_encode_colon(*expected) : "unknown";
+    return warn(kAki,
+                "keyIdentifier " + ours + " differs from " + m1 +
+                    ", the RFC 5280 §4.2.1.2 method-1 identifier of the issuer key",
+                "the SubCA certificate's subjectKeyIdentifier must equal the CRL's AKI: either the "
+                "ceremony uses subjectKeyIdentifier " +
+                    ours + ", or the CRL is re-issued with keyIdentifier " + m1 + " (method 1)",
+                std::move(ev));
+  }
+  return pass(kAki,
+              "keyIdentifier " + hex_encode_colon(*aki.key_identifier) + " matches the " +
+                  (x.issuer_key_id ? "issuer's subjectKeyIdentifier"
+                                   : "method-1 identifier of the issuer key"),
+              std::move(ev));
+}
+
+Json time_evidence(const pki::Crl& crl, UnixTime at) {
+  Json ev = Json::object();
+  ev.set("this_update", format_rfc3339(crl.this_update.value));
+  if (crl.next_update) ev.set("next_update", format_rfc3339(crl.next_update->value));
+  ev.set("age", format_span(at - crl.this_update.value));
+  ev.set("age_seconds", at - crl.this_update.value);
+  return ev;
+}
+
+CheckResult check_current(const pki::Crl& crl, const CrlExpectation& x, const Policy& policy,
+                          UnixTime at) {
+  const Duration& max_age = x.ca_crl ? policy.crl_ca_max_age : policy.crl_issued_max_age;
+  const UnixTime this_update = crl.this_update.value;
+  std::vector<std::string> faults;
+  std::string hint;
+  if (this_update > add_duration(at, policy.clock_skew)) {
+    faults.push_back("thisUpdate " + format_rfc3339(this_update) + " is " +
+                     format_span(this_update - at) + " in the future (allowed skew " +
+                     format_duration(policy.clock_skew) + ")");
+    hint = "the CRL signer's clock is ahead: fix it and re-issue the CRL; ";
+  }
+  if (subtract_duration(at, max_age) > this_update) {
+    // BR 4.9.7: new CRLs at least every 7 days (Subscriber) / 12 months (CA).
+    faults.push_back("issued " + format_span(at - this_update) + " ago, more than the " +
+                     format_duration(max_age) + " allowed (BR 4.9.7)");
+    hint += "publish a fresh CRL; if the origin already has one, purge the front end cache; ";
+  }
+  if (!crl.next_update) {
+    faults.push_back("no nextUpdate (RFC 5280 §5.1.2.5)");
+    hint += "CRLs must carry nextUpdate; ";
+  } else if (crl.next_update->value < add_duration(at, policy.crl_min_remaining)) {
+    const UnixTime next = crl.next_update->value;
+    faults.push_back(next <= at ? "expired: nextUpdate " + format_rfc3339(next) + " was " +
+                                      format_span(at - next) + " ago"
+                                : "nextUpdate " + format_rfc3339(next) + " is only " +
+                                      format_span(next - at) + " away (at least " +
+                                      format_duration(policy.crl_min_remaining) + " required)");
+    hint +=
+        "the served CRL is (about to be) expired: check the CRL signing job and that the "
+        "front end does not serve a cached copy; ";
+  }
+  Json ev = time_evidence(crl, at);
+  if (!faults.empty()) {
+    hint.resize(hint.size() - 2);
+    return fail(kCurrent, join(faults, "; "), hint, std::move(ev));
+  }
+  return pass(kCurrent,
+              "issued " + format_span(at - this_update) + " ago, next update in " +
+                  format_span(crl.next_update->value - at),
+              std::move(ev));
+}
+
+CheckResult check_validity(const pki::Crl& crl, const CrlExpectation& x, const Policy& policy) {
+  const Duration& max = x.ca_crl ? policy.crl_ca_max_validity : policy.crl_issued_max_validity;
+  const std::string which = x.ca_crl ? "a CRL of the issuer" : "a CRL covering Subscriber certs";
+  Json ev = Json::object();
+  ev.set("this_update", format_rfc3339(crl.this_update.value));
+  ev.set("max_validity", format_duration(max));
+  if (!crl.next_update) {
+    return fail(kValidity, "no nextUpdate: the validity period is unbounded",
+                "RFC 5280 §5.1.2.5: conforming CRL issuers MUST include nextUpdate", std::move(ev));
+  }
+  const UnixTime span = crl.next_update->value - crl.this_update.value;
+  ev.set("next_update", format_rfc3339(crl.next_update->value));
+  ev.set("validity", format_span(span));
+  ev.set("validity_seconds", span);
+  if (span < 0) {
+    return fail(kValidity, "nextUpdate lies before thisUpdate (" + format_span(span) + ")",
+                "re-issue the CRL with nextUpdate after thisUpdate", std::move(ev));
+  }
+  // BR 7.2: met when nextUpdate is at most the limit past thisUpdate.
+  if (crl.next_update->value > add_duration(crl.this_update.value, max)) {
+    return fail(
+        kValidity,
+        "nextUpdate − thisUpdate is " + format_span(span) + ", more than the " +
+            format_duration(max) + " allowed for " + which + " (BR 7.2)",
+        "re-issue the CRL with nextUpdate at most " + format_duration(max) + " after thisUpdate",
+        std::move(ev));
+  }
+  return pass(kValidity,
+              "nextUpdate − thisUpdate is " + format_span(span) + ", within " +
+                  format_duration(max) + " for " + which,
+              std::move(ev));
+}
+
+CheckResult check_number(const pki::Crl& crl) {
+  if (!crl.crl_number) {
+    return fail(kNumber, "no cRLNumber extension",
+                "BR 7.2.2 / RFC 5280 §5.2.3: every CRL carries a non-critical cRLNumber");
+  }
+  const ByteView n = *crl.crl_number;
+  Json ev = Json::object();
+  ev.set("crl_number", hex_encode(n));
+  if (auto decimal = crl_number_decimal(n)) ev.set("crl_number_decimal", *decimal);
+  ev.set("octets", static_cast<std::uint64_t>(n.size()));
+  std::vector<std::string> faults;
+  if (crl.crl_number_critical) faults.push_back("marked critical");
+  if (n[0] & 0x80) faults.push_back("negative");
+  // RFC 5280 §5.2.3: at most 20 octets; BR 7.2.2: less than 2^159.
+  if (n.size() > 20) faults.push_back(std::to_string(n.size()) + " octets, more than 20");
+  if (!faults.empty()) {
+    return fail(kNumber, "cRLNumber 0x" + hex_encode(n) + " is " + join(faults, ", "),
+                "BR 7.2.2 / RFC 5280 §5.2.3: cRLNumber is a non-critical INTEGER with "
+                "0 ≤ n < 2^159 (at most 20 octets)",
+                std::move(ev));
+  }
+  return pass(kNumber, "cRLNumber " + crl_number_text(Bytes(n.begin(), n.end())), std::move(ev));
+}
+
+CheckResult check_idp(const pki::Crl& crl, const CrlExpectation& x) {
+  const pki::CrlIssuingDistributionPoint& idp = crl.idp;
+  Json ev = Json::object();
+  if (!idp.present) {
+    if (x.partitioned) {
+      return fail(kIdp, "no issuingDistributionPoint on a CRL disclosed as partitioned",
+                  "BR 7.2.2.1 / CCADB 6.2: a partitioned CRL must carry a critical IDP naming " +
+                      (x.url.empty() ? std::string("its URL") : x.url),
+                  std::move(ev));
+    }
+    return pass(kIdp, "no issuingDistributionPoint: the CRL covers all certificates of its issuer",
+                std::move(ev));
+  }
+  std::vector<std::string> uris(idp.full_name_uris.begin(), idp.full_name_uris.end());
+  ev.set("idp_uris", string_array(uris));
+  ev.set("only_contains_user_certs", idp.only_contains_user_certs);
+  ev.set("only_contains_ca_certs", idp.only_contains_ca_certs);
+  ev.set("only_some_reasons", idp.only_some_reasons);
+  std::vector<std::string> wanted = x.url.empty() ? x.idp_any_of : std::vector{x.url};
+  std::vector<std::string> faults;
+  if (!idp.has_distribution_point || uris.empty()) {
+    faults.push_back("the IDP has no distributionPoint fullName URI (BR 7.2.2.1)");
+  } else if (!wanted.empty() && std::ranges::none_of(wanted, [&](const std::string& w) {
+               return std::ranges::find(uris, w) != uris.end();
+             })) {
+    // BR 7.2.2.1 / CCADB 6.2: byte-for-byte, as written in certificates.
+    faults.push_back("the IDP names " + join(uris, ", ") + ", not " + join(wanted, " or "));
+  }
+  if (idp.has_name_relative_to_issuer || idp.full_name_has_other_names) {
+    faults.push_back("the IDP distributionPoint holds names other than URIs (BR 7.2.2.1)");
+  }
+  if (x.ca_crl && idp.only_contains_user_certs) {
+    faults.push_back("onlyContainsUserCerts: the CRL does not cover the SubCA certificate");
+  }
+  if (x.ca_crl && idp.only_contains_attribute_certs) {
+    faults.push_back("onlyContainsAttributeCerts: the CRL does not cover the SubCA certificate");
+  }
+  if (x.ca_crl && idp.only_some_reasons) {
+    faults.push_back("onlySomeReasons: the CRL does not cover every revocation reason");
+  }
+  if (!faults.empty()) {
+    return fail(kIdp, join(faults, "; "),
+                "the CRL served at a URL must carry an IDP whose fullName holds that URL exactly "
+                "as certificates' CDP write it, with a scope covering those certificates "
+                "(BR 7.2.2.1, RFC 5280 §5.2.5)",
+                std::move(ev));
+  }
+  return pass(kIdp,
+              wanted.empty() ? "issuingDistributionPoint names " + join(uris, ", ")
+                             : "issuingDistributionPoint names " + join(wanted, " or "),
+              std::move(ev));
+}
+
+Results check_entries(const EntryScan& scan, const CrlExpectation& x) {
+  Results out;
+  for (std::size_t i = 0; i < x.serials.size(); ++i) {
+    const auto& want = x.serials[i];
+    const std::string hex = pki::serial_to_hex(want.serial);
+    Json ev = Json::object();
+    ev.set("serial", hex);
+    ev.set("label", want.label);
+    ev.set("expect_listed", want.expect_listed);
+    if (!scan.ok && !scan.found[i]) {
+      out.push_back(fail(kEntries,
+                         want.label + " " + hex +
+                             ": cannot tell whether it is listed, the entry list is malformed (" +
+                             scan.error + ")",
+                         "re-issue a well-formed CRL (see crl.profile)", std::move(ev)));
+      continue;
+    }
+    const auto& entry = scan.found[i];
+    ev.set("listed", entry.has_value());
+    std::string when;
+    if (entry) {
+      ev.set("revoked_at", format_rfc3339(entry->revoked_at));
+      when = " (revoked " + format_rfc3339(entry->revoked_at);
+      if (entry->reason) {
+        ev.set("reason", pki::CrlReasonName(*entry->reason));
+        ev.set("reason_code", *entry->reason);
+        when += ", " + pki::CrlReasonName(*entry->reason);
+      }
+      when += ")";
+    }
+    if (entry.has_value() == want.expect_listed) {
+      out.push_back(pass(
+          kEntries,
+          want.label + " " + hex + (entry ? " is listed" + when : " is not listed, as expected"),
+          std::move(ev)));
+    } else if (entry) {
+      out.push_back(fail(kEntries, want.label + " " + hex + " is listed as revoked" + when,
+                         "relying parties will treat this certificate as revoked: check that "
+                         "the right CRL is served and that the certificate was not revoked",
+                         std::move(ev)));
+    } else {
+      out.push_back(fail(kEntries,
+                         want.label + " " + hex + " is not on the CRL (" +
+                             std::to_string(scan.count) + " entries)",
+                         "the revocation has not reached this CRL: publish a new CRL within 24 "
+                         "hours of revocation (BR 4.9.7) and purge stale copies at the front end",
+                         std::move(ev)));
+    }
+  }
+  return out;
+}
+
+struct ProfileFindings {
+  std::vector<std::string> violations;  // MUST / MUST NOT: fail
+  std::vector<std::string> advisories;  // NOT RECOMMENDED / unusual: warn
+
+  void entry(const EntryFinding& f, std::string what, bool violation) {
+    if (f.count == 0) return;
+    (violation ? violations : advisories).push_back(what + " on " + f.where());
+  }
+};
+
+// BR 7.1.3.2 admits only fixed AlgorithmIdentifier encodings: RSA PKCS#1 v1.5
+// with NULL parameters, RSASSA-PSS with MGF1 over the same hash and a salt
+// of the hash length, ECDSA with the hash that matches the curve. Unusable
+// algorithms are crl.signature's to report.
+std::string signature_algorithm_fault(const pki::SignatureAlgorithm& alg, EVP_PKEY* key) {
+  if (alg.digest == pki::DigestAlgorithm::kSha1) {
+    return alg.name + " (SHA-1 is banned on CRLs: MRSP 5.1.3, BR 7.1.3.2)";
+  }
+  const auto hash_length = [](pki::DigestAlgorithm d) {
+    return d == pki::DigestAlgorithm::kSha256 ? 32 : d == pki::DigestAlgorithm::kSha384 ? 48 : 64;
+  };
+  switch (alg.scheme) {
+    case pki::SignatureScheme::kRsaPkcs1:
+      if (!alg.null_parameters) {
+        return alg.name + " without NULL parameters (BR 7.1.3.2 fixes the encoding)";
+      }
+      break;
+    case pki::SignatureScheme::kRsaPss:
+      if (alg.mgf1_digest != alg.digest || alg.salt_length != hash_length(alg.digest)) {
+        return alg.name + ": BR 7.1.3.2 requires MGF1 with the same hash and a salt of the " +
+               "hash length";
+      }
+      break;
+    case pki::SignatureScheme::kEcdsa: {
+      if (key == nullptr || EVP_PKEY_get_base_id(key) != EVP_PKEY_EC) break;
+      const int bits = EVP_PKEY_get_bits(key);
+      const auto want = bits <= 256   ? pki::DigestAlgorithm::kSha256
+                        : bits <= 384 ? pki::DigestAlgorithm::kSha384
+                                      : pki::DigestAlgorithm::kSha512;
+      if (alg.digest != want) {
+        return alg.name + " with a " + pki::describe_key(key) + " key (BR 7.1.3.2 pairs it with " +
+               std::string(pki::digest_name(want)) + ")";
+      }
+      break;
+    }
+    case pki::SignatureScheme::kEd25519:
+      break;
+  }
+  return {};
+}
+
+CheckResult check_profile(const pki::Crl& crl, const EntryScan& scan, EVP_PKEY* key) {
+  ProfileFindings f;
+  auto& v = f.violations;
+  if (crl.version != 1) {
+    v.push_back(crl.version ? "version value " + std::to_string(*crl.version) + ", not v2 (1)"
+                            : "v1 CRL (version absent; BR 7.2.1 requires v2)");
+  }
+  if (!std::ranges::equal(crl.tbs_signature_der, crl.signature_algorithm_der)) {
+    v.push_back("TBSCertList.signature differs from signatureAlgorithm (RFC 5280 §5.1.1.2)");
+  }
+  pki::SignatureAlgorithm alg;
+  std::string alg_error;
+  if (pki::ParseSignatureAlgorithm(crl.signature_algorithm_der, &alg, &alg_error)) {
+    if (const std::string fault = signature_algorithm_fault(alg, key); !fault.empty()) {
+      v.push_back(fault);
+    }
+  }
+  if (!pki::IsTimeEncodingCorrect(crl.this_update)) {
+    v.push_back(
+        "thisUpdate not UTCTime through 2049 / GeneralizedTime from 2050 (RFC 5280 "
+        "§5.1.2.4)");
+  }
+  if (crl.next_update && !pki::IsTimeEncodingCorrect(*crl.next_update)) {
+    v.push_back(
+        "nextUpdate not UTCTime through 2049 / GeneralizedTime from 2050 (RFC 5280 "
+        "§5.1.2.5)");
+  }
+  if (crl.revoked_certificates && crl.revoked_certificates->empty()) {
+    v.push_back("revokedCertificates present but empty (RFC 5280 §5.1.2.6: omit it)");
+  }
+  if (crl.has_delta_crl_indicator) v.push_back("deltaCRLIndicator: a delta CRL (BR 7.2.2)");
+  for (const auto& oid : crl.duplicate_extensions) {
+    v.push_back("extension " + oid + " appears more than once (RFC 5280 §4.2)");
+  }
+  for (const auto& ext : crl.other_extensions) {
+    const std::string oid = der::OidToString(ext.oid);
+    if (ext.critical) {
+      v.push_back("unrecognised critical CRL extension " + oid + " (RFC 5280 §5.2)");
+    } else {
+      f.advisories.push_back("CRL extension " + oid + " (BR 7.2.2: NOT RECOMMENDED)");
+    }
+  }
+  if (crl.has_freshest_crl) f.advisories.push_back("freshestCRL (BR 7.2.2: NOT RECOMMENDED)");
+  const pki::CrlIssuingDistributionPoint& idp = crl.idp;
+  if (idp.present) {
+    // BR 7.2.2.1, RFC 5280 §5.2.5.
+    if (!idp.critical) v.push_back("issuingDistributionPoint not critical (BR 7.2.2)");
+    if (idp.empty) v.push_back("issuingDistributionPoint is an empty SEQUENCE (RFC 5280 §5.2.5)");
+    if (idp.indirect_crl) v.push_back("IDP indirectCRL: an indirect CRL (BR 7.2)");
+    if (idp.only_contains_attribute_certs) {
+      v.push_back("IDP onlyContainsAttributeCerts (BR 7.2.2.1: must be FALSE)");
+    }
+    if (idp.only_contains_user_certs && idp.only_contains_ca_certs) {
+      v.push_back("IDP asserts both onlyContainsUserCerts and onlyContainsCACerts (BR 7.2.2.1)");
+    }
+    if (idp.only_some_reasons)
+      f.advisories.push_back("IDP onlySomeReasons (BR 7.2.2.1: SHOULD NOT)");
+  }
+  f.entry(scan.certificate_issuer, "certificateIssuer entry extension: an indirect CRL (BR 7.2)",
+          true);
+  f.entry(scan.unknown_critical, "unrecognised critical entry extension (RFC 5280 §5.3)", true);
+  f.entry(scan.reason_critical, "critical reasonCode (BR 7.2.2: MUST NOT)", true);
+  f.entry(scan.reason_unspecified, "reasonCode unspecified (0) (BR 7.2.2: omit reasonCode)", true);
+  f.entry(scan.reason_hold, "reasonCode certificateHold (6) (BR 7.2.2, 4.9.13)", true);
+  f.entry(scan.reason_undefined, "undefined reasonCode value (RFC 5280 §5.3.1)", true);
+  f.entry(scan.duplicate_extension, "an entry extension repeated (RFC 5280 §4.2)", true);
+  f.entry(scan.time_encoding,
+          "revocationDate not UTCTime through 2049 / GeneralizedTime from 2050 (RFC 5280 §5.1.2.6)",
+          true);
+  f.entry(scan.reason_not_in_br_table,
+          "reasonCode 2, 8 or 10, not in the BR 7.2.2 CRLReasons table", false);
+  f.entry(scan.other_extensions,
+          "entry extensions other than reasonCode (BR 7.2.2: NOT RECOMMENDED)", false);
+  if (!scan.ok) v.push_back("malformed revokedCertificates, " + scan.error);
+
+  Json ev = Json::object();
+  ev.set("version", crl.version ? Json(*crl.version + 1) : Json(1));
+  ev.set("entry_count", scan.count);
+  ev.set("violations", string_array(v));
+  ev.set("advisories", string_array(f.advisories));
+  if (!v.empty()) {
+    std::string message = std::to_string(v.size()) + " profile violation" +
+                          (v.size() == 1 ? "" : "s") + ": " + join(v, "; ");
+    if (!f.advisories.empty()) message += "; also: " + join(f.advisories, "; ");
+    return fail(kProfile, message,
+                "re-issue the CRL following the BR 7.2 / RFC 5280 §5 profile (v2, one signature "
+                "algorithm, AKI + cRLNumber + critical IDP only, reasonCode 1/3/4/5/9 "
+                "non-critical)",
+                std::move(ev));
+  }
+  if (!f.advisories.empty()) {
+    return warn(kProfile, "not recommended: " + join(f.advisories, "; "),
+                "BR 7.2.2 recommends only AKI, cRLNumber and IDP as CRL extensions, only "
+                "reasonCode as entry extension, and reasons from its CRLReasons table",
+                std::move(ev));
+  }
+  return pass(kProfile,
+              "v2 CRL with " + std::to_string(scan.count) +
+                  " entries follows the BR 7.2 / RFC 5280 §5 profile",
+              std::move(ev));
+}
+
+CheckResult check_parse(ByteView body, const pki::Crl* crl, const std::string& error,
+                        const Bytes& digest) {
+  Json ev = Json::object();
+  ev.set("bytes", static_cast<std::uint64_t>(body.size()));
+  ev.set("sha256", hex_encode(digest));
+  if (crl != nullptr)
+    return pass(kParse, "one DER CRL, " + std::to_string(body.size()) + " bytes", ev);
+  const pki::Sniffed sniffed = pki::sniff(body);
+  ev.set("looks_like", sniffed.description);
+  std::string message = "the body is " + sniffed.description + ", not one DER CRL";
+  if (sniffed.kind == pki::ArtifactKind::kCrl && !sniffed.pem) {
+    message = "the body is a DER CRL that does not parse strictly: " + error;
+  } else if (sniffed.description.starts_with("a DER CRL")) {
+    message = "the body is " + sniffed.description + " (" + error + ")";
+  }
+  std::string hint =
+      "serve exactly one DER-encoded CRL (RFC 5280 §4.2.1.13, RFC 2585 §3, Content-Type "
+      "application/pkix-crl)";
+  if (sniffed.pem) hint = "convert the CRL to DER (openssl crl -outform DER) and serve that";
+  return fail(kParse, message, hint, std::move(ev));
+}
+
+}  // namespace
+
+Results check_crl(ByteView body, const CrlExpectation& expectation, const Policy& policy,
+                  UnixTime at, CrlFacts* facts) {
+  Results out;
+  const Bytes digest = sha256(body);
+  pki::Crl crl;
+  std::string error;
+  const bool parsed = pki::ParseCrl(body, &crl, &error);
+  if (facts != nullptr) {
+    *facts = CrlFacts{};
+    facts->sha256 = digest;
+  }
+  out.push_back(check_parse(body, parsed ? &crl : nullptr, error, digest));
+  if (!parsed) {
+    // SPEC §4 rule 1: the root cause is reported once.
+    const std::string reason = "crl.parse failed";
+    for (std::string_view id : {kIssuer, kSignature, kAki, kCurrent, kValidity, kNumber, kIdp}) {
+      out.push_back(skip(id, reason));
+    }
+    for (std::size_t i = 0; i < expectation.serials.size(); ++i) {
+      out.push_back(skip(kEntries, reason));
+    }
+    out.push_back(skip(kProfile, reason));
+    return out;
+  }
+  std::vector<Bytes> serials;
+  for (const auto& s : expectation.serials) serials.push_back(s.serial);
+  const EntryScan scan = scan_entries(crl, serials);
+  out.push_back(check_issuer(crl, expectation));
+  out.push_back(check_signature(crl, expectation));
+  out.push_back(check_aki(crl, expectation));
+  out.push_back(check_current(crl, expectation, policy, at));
+  out.push_back(check_validity(crl, expectation, policy));
+  out.push_back(check_number(crl));
+  out.push_back(check_idp(crl, expectation));
+  for (auto& r : check_entries(scan, expectation)) out.push_back(std::move(r));
+  const ossl::EvpPkeyPtr key = pki::public_key_from_spki(expectation.issuer_spki_der);
+  out.push_back(check_profile(crl, scan, key.get()));
+  if (facts != nullptr) {
+    facts->parsed = true;
+    if (crl.crl_number) facts->crl_number = Bytes(crl.crl_number->begin(), crl.crl_number->end());
+    facts->this_update = crl.this_update.value;
+    if (crl.next_update) facts->next_update = crl.next_update->value;
+    facts->entry_count = scan.count;
+  }
+  return out;
+}
+
+std::optional<std::vector<std::optional<RevocationEntry>>> lookup_serials(
+    ByteView body, const std::vector<Bytes>& serials) {
+  pki::Crl crl;
+  std::string error;
+  if (!pki::ParseCrl(body, &crl, &error)) return std::nullopt;
+  EntryScan scan = scan_entries(crl, serials);
+  // A list that breaks part-way cannot prove a serial absent.
+  if (!scan.ok) return std::nullopt;
+  return std::move(scan.found);
+}
+
+CheckResult check_crl_against_reference(const CrlFacts& ours, const CrlFacts& reference,
+                                        const std::string& reference_path, const Policy& policy,
+                                        UnixTime at) {
+  if (!ours.parsed || !reference.parsed) {
+    return skip(kConsistent, "no parsed CRL on both sides to compare");
+  }
+  Json ev = Json::object();
+  ev.set("reference_path", reference_path);
+  ev.set("crl_number", crl_number_text(ours.crl_number));
+  ev.set("reference_crl_number", crl_number_text(reference.crl_number));
+  ev.set("this_update", format_rfc3339(ours.this_update));
+  ev.set("reference_this_update", format_rfc3339(reference.this_update));
+  ev.set("sha256", hex_encode(ours.sha256));
+  ev.set("reference_sha256", hex_encode(reference.sha256));
+  // Without cRLNumbers on both sides (itself a crl.number failure), thisUpdate orders them.
+  int order = 0;
+  if (ours.crl_number && reference.crl_number) {
+    order = compare_numbers(*ours.crl_number, *reference.crl_number);
+  } else {
+    order =
+        ours.this_update < reference.this_update ? -1 : ours.this_update > reference.this_update;
+  }
+  const std::string ours_text = "cRLNumber " + crl_number_text(ours.crl_number) + ", thisUpdate " +
+                                format_rfc3339(ours.this_update);
+  const std::string ref_text = "cRLNumber " + crl_number_text(reference.crl_number) +
+                               ", thisUpdate " + format_rfc3339(reference.this_update);
+  if (order == 0 && ours.sha256 != reference.sha256 && ours.crl_number && reference.crl_number) {
+    // RFC 5280 §5.2.3 / BR 7.2.2: one number, one CRL.
+    return fail(kConsistent,
+                "same cRLNumber " + crl_number_text(ours.crl_number) + " as path " +
+                    reference_path + " but a different CRL (" + ours_text + " vs " + ref_text + ")",
+                "two different CRLs carry one cRLNumber (RFC 5280 §5.2.3 requires a strictly "
+                "increasing sequence): check which CRL path " +
+                    reference_path + " serves and that the CA did not reuse a number",
+                std::move(ev));
+  }
+  if (order >= 0) {
+    return pass(kConsistent,
+                std::string(order == 0 ? "same CRL as" : "newer CRL than") + " path " +
+                    reference_path + " (" + ours_text + ")",
+                std::move(ev));
+  }
+  const std::string message = "older CRL than path " + reference_path + ": " + ours_text +
+                              " here, " + ref_text + " there (a stale cache)";
+  const std::string hint =
+      "purge or refresh the front end cache for this URL so it serves the "
+      "CRL path " +
+      reference_path + " serves (" + ref_text + ")";
+  const bool current =
+      ours.next_update && *ours.next_update >= add_duration(at, policy.crl_min_remaining);
+  if (!current) {
+    return fail(kConsistent, message + ", and this copy is no longer current", hint, std::move(ev));
+  }
+  return warn(kConsistent, message, hint, std::move(ev));
+}
+
+CheckResult check_full_crls_identical(const std::string& url, const CrlFacts& ours,
+                                      const std::vector<std::pair<std::string, CrlFacts>>& others) {
+  if (!ours.parsed) return skip(kConsistent, "crl.parse failed");
+  const auto describe = [](const std::string& where, const CrlFacts& f) {
+    return where + ": cRLNumber " + crl_number_text(f.crl_number) + ", thisUpdate " +
+           format_rfc3339(f.this_update) + ", sha256 " + hex_encode(f.sha256);
+  };
+  std::vector<std::string> same, differing, compared, copies{describe(url, ours)};
+  for (const auto& [other_url, facts] : others) {
+    if (!facts.parsed || other_url == url) continue;
+    compared.push_back(other_url);
+    copies.push_back(describe(other_url, facts));
+    if (facts.sha256 == ours.sha256) {
+      same.push_back(other_url);
+      continue;
+    }
+    std::vector<std::string> how;
+    if (facts.crl_number != ours.crl_number) {
+      how.push_back("cRLNumber " + crl_number_text(facts.crl_number) + " vs " +
+                    crl_number_text(ours.crl_number) + " here");
+    }
+    if (facts.this_update != ours.this_update) {
+      how.push_back("thisUpdate " + format_rfc3339(facts.this_update) + " vs " +
+                    format_rfc3339(ours.this_update) + " here");
+    }
+    if (how.empty()) how.push_back("same cRLNumber and thisUpdate, different bytes");
+    differing.push_back(other_url + " (" + join(how, ", ") + ")");
+  }
+  if (compared.empty()) {
+    return skip(kConsistent, "no other Full CRL URL served a parsed CRL to compare with");
+  }
+  Json ev = Json::object();
+  ev.set("sha256", hex_encode(ours.sha256));
+  ev.set("crl_number", crl_number_text(ours.crl_number));
+  ev.set("this_update", format_rfc3339(ours.this_update));
+  ev.set("copies", string_array(copies));
+  ev.set("identical", string_array(same));
+  ev.set("different", string_array(differing));
+  if (!differing.empty()) {
+    return fail(kConsistent, "serves a different CRL than " + join(differing, "; "),
+                "CCADB 6.2: all Full CRL URLs must reference an identical CRL; publish the same "
+                "file at every URL (and purge front end caches)",
+                std::move(ev));
+  }
+  return pass(kConsistent, "serves the same CRL as " + join(same, ", ") + " (CCADB 6.2)",
+              std::move(ev));
+}
+
+}  // namespace preflight

@@ -1,0 +1,614 @@
+#include "checks/profile_checks.h"
+
+#include <algorithm>
+
+#include "pki/keys.h"
+#include "pki/name.h"
+#include "profile/loader_syntax.h"
+
+namespace preflight {
+namespace {
+
+constexpr std::string_view kUrls = "profile.urls";
+constexpr std::string_view kIdentity = "profile.identity";
+constexpr std::string_view kProbes = "profile.probes";
+constexpr std::string_view kUrlsMatch = "profile.urls-match";
+constexpr std::string_view kDisclosure = "profile.disclosure";
+
+std::string key_id_hex(ByteView spki) {
+  auto id = pki::key_identifier_method1(spki);
+  return id ? hex_encode_colon(*id) : std::string("(undecodable key)");
+}
+
+std::string describe_spki(ByteView spki) {
+  return pki::describe_key(pki::public_key_from_spki(spki).get());
+}
+
+Json url_list(const std::vector<LocatedUrl>& urls) {
+  Json out = Json::array();
+  for (const auto& u : urls) out.push(u.url);
+  return out;
+}
+
+Json string_list(const std::vector<std::string>& items) {
+  Json out = Json::array();
+  for (const auto& s : items) out.push(s);
+  return out;
+}
+
+std::string source_name(IdentitySource s) {
+  switch (s) {
+    case IdentitySource::kCertificate:
+      return "certificate";
+    case IdentitySource::kTbs:
+      return "tbs";
+    case IdentitySource::kCsr:
+      return "CSR";
+    case IdentitySource::kSubjectAndKey:
+      break;
+  }
+  return "subject string";
+}
+
+// The profile key of the identity source.
+std::string source_key(IdentitySource s) {
+  return s == IdentitySource::kSubjectAndKey ? "subject"
+         : s == IdentitySource::kCsr         ? "csr"
+                                             : source_name(s);
+}
+
+// A byte difference between two names, explained as RFC 5280 §7.1 sees it.
+std::string name_difference(ByteView expected, ByteView seen) {
+  if (pki::names_match_rfc5280(expected, seen)) {
+    return "differs only in string encoding (" + pki::describe_name_difference(expected, seen) +
+           ")";
+  }
+  return "differs: \"" + pki::name_to_string(seen) + "\" instead of \"" +
+         pki::name_to_string(expected) + "\"";
+}
+
+// --- profile.urls (SPEC §4 rule 7, BR 7.1.2.11.2, BR 4.9.7) ---------------
+
+struct NamedUrls {
+  std::string field;
+  const std::vector<LocatedUrl>* urls;
+  std::string carrier;  // certificate the URLs were read from ("" when typed)
+};
+
+// URLs read from each probe certificate, kept in `storage` (which must not
+// reallocate while `sets` points into it).
+void add_probe_urls(const Profile& p, std::vector<std::vector<LocatedUrl>>& storage,
+                    std::vector<NamedUrls>& sets) {
+  storage.reserve(p.probes.size() * 3);
+  for (std::size_t i = 0; i < p.probes.size(); ++i) {
+    const Probe& probe = p.probes[i];
+    if (!probe.certificate) continue;
+    const std::string prefix = "issued.probes[" + std::to_string(i) + "] ";
+    const std::pair<const char*, const std::vector<std::string>*> lists[] = {
+        {"CDP", &probe.certificate->crl_urls()},
+        {"OCSP", &probe.certificate->ocsp_urls()},
+        {"caIssuers", &probe.certificate->ca_issuers_urls()},
+    };
+    for (const auto& [what, urls] : lists) {
+      auto& located = storage.emplace_back();
+      for (const auto& url : *urls) located.push_back(LocatedUrl{url, probe.pos, true});
+      sets.push_back({prefix + what, &located, "probe certificate"});
+    }
+  }
+}
+
+void check_urls(const Profile& p, const Policy& policy, Results& out) {
+  const std::string subca_carrier = p.subca.certificate ? "SubCA certificate" : "SubCA tbs";
+  std::vector<NamedUrls> sets = {
+      {"subca.crl_distribution_points", &p.subca_crl_urls, subca_carrier},
+      {"subca.ocsp", &p.subca_ocsp_urls, subca_carrier},
+      {"subca.ca_issuers", &p.subca_ca_issuers_urls, subca_carrier},
+      {"subca.crl_distribution_points", &p.listed_subca_crl_urls, ""},
+      {"subca.ocsp", &p.listed_subca_ocsp_urls, ""},
+      {"subca.ca_issuers", &p.listed_subca_ca_issuers_urls, ""},
+      {"issued.crl_distribution_points", &p.issued_crl_urls, ""},
+      {"issued.ocsp", &p.issued_ocsp_urls, ""},
+      {"issued.ca_issuers", &p.issued_ca_issuers_urls, ""},
+      {"disclosure.full_crls", &p.full_crls, ""},
+      {"disclosure.partitioned_crls", &p.partitioned_crls, ""},
+  };
+  std::vector<std::vector<LocatedUrl>> probe_urls;
+  add_probe_urls(p, probe_urls, sets);
+  std::string allowed;
+  for (const auto& s : policy.http_schemes) allowed += (allowed.empty() ? "" : ", ") + s;
+  std::size_t failures = 0, checked = 0;
+  std::vector<std::pair<std::string, std::string>> seen;  // (field, url) judged once
+  for (const auto& set : sets) {
+    for (const LocatedUrl& u : *set.urls) {
+      if (std::find(seen.begin(), seen.end(), std::pair{set.field, u.url}) != seen.end()) continue;
+      seen.emplace_back(set.field, u.url);
+      ++checked;
+      Json evidence = Json::object();
+      evidence.set("field", set.field);
+      evidence.set("url", u.url);
+      evidence.set("source", u.from_certificate ? "certificate" : "profile");
+      if (!u.pos.file.empty()) evidence.set("at", u.pos.to_string());
+      const std::string fix_where =
+          u.from_certificate ? "the " + set.carrier +
+                                   " carries it: correct the certificate profile (a signed "
+                                   "certificate cannot be changed; reissue it)"
+                             : "correct it in the profile and in the certificate profile";
+      if (auto problem = absolute_url_problem(u.url)) {
+        ++failures;
+        evidence.set("problem", *problem);
+        out.push_back(fail(kUrls,
+                           set.field + " URL \"" + u.url + "\" is not an absolute URL: " + *problem,
+                           fix_where, std::move(evidence)));
+        continue;
+      }
+      const std::string scheme = url_scheme(u.url);
+      if (std::find(policy.http_schemes.begin(), policy.http_schemes.end(), scheme) ==
+          policy.http_schemes.end()) {
+        ++failures;
+        evidence.set("scheme", scheme);
+        evidence.set("allowed_schemes", string_list(policy.http_schemes));
+        out.push_back(fail(kUrls,
+                           set.field + " URL \"" + u.url + "\" uses scheme " + scheme +
+                               "; policy " + policy.name + " allows " + allowed,
+                           "use an " + allowed +
+                               " URL: BR 7.1.2.11.2 requires the CDP scheme \"http\" and BR "
+                               "7.1.2.7.7 / 7.1.2.10.3 describe AIA URLs as \"A HTTP URL\"; "
+                               "relying parties do not fetch revocation data over TLS or LDAP; " +
+                               fix_where,
+                           std::move(evidence)));
+      }
+    }
+  }
+  // BR 7.1.2.11.2: a CDP MUST be present in Subordinate CA certificates;
+  // without one the issuer's CRL for the SubCA is never fetched.
+  const auto& id = p.subca;
+  const pki::Certificate* carrier = id.certificate ? &*id.certificate : id.tbs ? &*id.tbs : nullptr;
+  if (carrier != nullptr && carrier->crl_urls().empty()) {
+    ++failures;
+    const std::string source = id.certificate ? "certificate" : "tbs";
+    Json evidence = Json::object();
+    evidence.set("source", source);
+    evidence.set("has_crl_distribution_points", carrier->has_crl_distribution_points());
+    out.push_back(fail(kUrls, "the SubCA " + source + " carries no CRL distribution point URL",
+                       "BR 7.1.2.11.2: crlDistributionPoints MUST be present in Subordinate CA "
+                       "certificates, naming the issuer's CRL by URI; add it to the SubCA "
+                       "certificate profile",
+                       std::move(evidence)));
+  }
+  // BR 4.9.7 (since SC-063): CRLs are mandatory, OCSP optional.
+  if (p.issued_crl_urls.empty() && p.full_crls.empty() && p.partitioned_crls.empty()) {
+    ++failures;
+    Json evidence = Json::object();
+    evidence.set("issued_ocsp", url_list(p.issued_ocsp_urls));
+    evidence.set("at", p.issued_pos.to_string());
+    out.push_back(fail(kUrls, "neither issued nor disclosure names a CRL URL",
+                       "add issued.crl_distribution_points: BR 4.9.7 makes CRLs mandatory for "
+                       "every CA, and BR 7.1.2.11.2 requires a CDP in certificates without an "
+                       "OCSP URL",
+                       std::move(evidence)));
+  }
+  if (failures == 0) {
+    Json evidence = Json::object();
+    evidence.set("urls", static_cast<int>(checked));
+    evidence.set("allowed_schemes", string_list(policy.http_schemes));
+    out.push_back(pass(kUrls,
+                       std::to_string(checked) + " URLs are absolute with an allowed scheme (" +
+                           allowed + "); a CRL URL is named",
+                       std::move(evidence)));
+  }
+}
+
+// --- profile.identity (SPEC §2 identity, BR 7.1.2.10.7) --------------------
+
+struct View {
+  std::string key;       // the profile key: certificate, tbs, csr, subject, public_key
+  std::string source;    // as messages name it
+  const Bytes* subject;  // nullptr when the source has none
+  const Bytes* spki;
+};
+
+void compare_sources(const SubcaIdentity& id, Results& out, std::size_t* failures) {
+  std::vector<View> views;
+  if (id.certificate) {
+    views.push_back({"certificate", "certificate", &id.certificate->subject_der(),
+                     &id.certificate->spki_der()});
+  }
+  if (id.tbs) views.push_back({"tbs", "tbs", &id.tbs->subject_der(), &id.tbs->spki_der()});
+  if (id.csr_subject_der) views.push_back({"csr", "CSR", &*id.csr_subject_der, &*id.csr_spki_der});
+  if (id.subject_string_der) {
+    views.push_back({"subject", "subject string", &*id.subject_string_der, nullptr});
+  }
+  if (id.public_key_spki_der) {
+    views.push_back({"public_key", "public_key file", nullptr, &*id.public_key_spki_der});
+  }
+  const std::string primary = source_name(id.source);
+  for (const View& v : views) {
+    if (v.subject != nullptr && *v.subject != id.subject_der) {
+      ++*failures;
+      const bool encoding_only = pki::names_match_rfc5280(id.subject_der, *v.subject);
+      Json evidence = Json::object();
+      evidence.set("source", v.key);
+      evidence.set("compared_with", source_key(id.source));
+      evidence.set("subject_der", hex_encode(*v.subject));
+      evidence.set("expected_subject_der", hex_encode(id.subject_der));
+      evidence.set("encoding_only", encoding_only);
+      std::string hint =
+          encoding_only
+              ? "OCSP issuerNameHash and byte-exact CRL issuer checks (BR 7.2) depend on the exact "
+                "DER; make the " +
+                    v.source + " use the same string types as the " + primary
+              : "the " + v.source + " and the " + primary +
+                    " name different subjects; fix the one "
+                    "that is wrong before the ceremony";
+      if (v.source == "subject string") {
+        hint += "; prefer csr or tbs over a subject string";
+      }
+      out.push_back(fail(kIdentity,
+                         "subject from " + v.source + " " +
+                             name_difference(id.subject_der, *v.subject) + " compared with the " +
+                             primary,
+                         std::move(hint), std::move(evidence)));
+    }
+    if (v.spki != nullptr && *v.spki != id.spki_der) {
+      ++*failures;
+      Json evidence = Json::object();
+      evidence.set("source", v.key);
+      evidence.set("compared_with", source_key(id.source));
+      evidence.set("key_id", key_id_hex(*v.spki));
+      evidence.set("expected_key_id", key_id_hex(id.spki_der));
+      out.push_back(fail(kIdentity,
+                         "public key from " + v.source + " (" + describe_spki(*v.spki) + ", " +
+                             key_id_hex(*v.spki) + ") differs from the " + primary + "'s (" +
+                             describe_spki(id.spki_der) + ", " + key_id_hex(id.spki_der) + ")",
+                         "every identity source must carry the SubCA's one key; the wrong file "
+                         "is named, or the key was regenerated",
+                         std::move(evidence)));
+    }
+  }
+}
+
+// Issuer name, AKI and keyUsage of the SubCA certificate or tbs.
+void check_carrier(const pki::Certificate& cert, const std::string& source, const Profile& p,
+                   const ProfileCheckContext& context, Results& out, std::size_t* failures) {
+  if (cert.issuer_der() != p.issuer.subject_der()) {
+    ++*failures;
+    Json evidence = Json::object();
+    evidence.set("source", source);
+    evidence.set("issuer", cert.issuer_string());
+    evidence.set("issuer_certificate_subject", p.issuer.subject_string());
+    out.push_back(fail(kIdentity,
+                       "the " + source + "'s issuer name " +
+                           name_difference(p.issuer.subject_der(), cert.issuer_der()) +
+                           " compared with the issuer certificate's subject",
+                       "the SubCA's issuer field must be byte-identical to the issuer's subject "
+                       "(RFC 5280 §4.1.2.4; BR 7.1.2.10.2); check that issuer.certificate names "
+                       "the CA that signs the SubCA",
+                       std::move(evidence)));
+  }
+  if (cert.authority_key_id() && p.issuer.subject_key_id() &&
+      *cert.authority_key_id() != *p.issuer.subject_key_id()) {
+    ++*failures;
+    Json evidence = Json::object();
+    evidence.set("source", source);
+    evidence.set("authority_key_id", hex_encode_colon(*cert.authority_key_id()));
+    evidence.set("issuer_subject_key_id", hex_encode_colon(*p.issuer.subject_key_id()));
+    out.push_back(fail(kIdentity,
+                       "the " + source + "'s authorityKeyIdentifier " +
+                           hex_encode_colon(*cert.authority_key_id()) +
+                           " is not the issuer's subjectKeyIdentifier " +
+                           hex_encode_colon(*p.issuer.subject_key_id()),
+                       "BR 7.1.2.11.1: the AKI keyIdentifier must equal the issuing CA's SKI; "
+                       "the SubCA was prepared for another issuer key",
+                       std::move(evidence)));
+  }
+  // BR 7.1.2.10.7: CA certificates assert keyCertSign and cRLSign, and
+  // digitalSignature when the CA signs OCSP responses itself.
+  const std::uint32_t ku = cert.key_usage().value_or(0);
+  std::vector<std::string> missing;
+  if ((ku & pki::kKeyCertSign) == 0) missing.push_back("keyCertSign");
+  if ((ku & pki::kCrlSign) == 0) missing.push_back("cRLSign");
+  if (context.subca_signs_ocsp_directly.value_or(false) && (ku & pki::kDigitalSignature) == 0) {
+    missing.push_back("digitalSignature");
+  }
+  if (!missing.empty()) {
+    ++*failures;
+    std::string list;
+    for (const auto& m : missing) list += (list.empty() ? "" : ", ") + m;
+    Json evidence = Json::object();
+    evidence.set("source", source);
+    evidence.set("key_usage_present", cert.key_usage().has_value());
+    evidence.set("missing", string_list(missing));
+    out.push_back(fail(kIdentity,
+                       "the " + source + "'s keyUsage lacks " + list +
+                           (cert.key_usage() ? "" : " (no keyUsage extension)"),
+                       "BR 7.1.2.10.7: a CA certificate asserts keyCertSign and cRLSign, and "
+                       "digitalSignature when it signs OCSP responses directly; correct the "
+                       "SubCA certificate profile",
+                       std::move(evidence)));
+  }
+}
+
+void check_identity(const Profile& p, const ProfileCheckContext& context, Results& out) {
+  const SubcaIdentity& id = p.subca;
+  std::size_t failures = 0;
+  compare_sources(id, out, &failures);
+  if (id.csr_der && !id.csr_signature_valid) {
+    ++failures;
+    out.push_back(fail(kIdentity, "the CSR's self-signature does not verify with its own key",
+                       "RFC 2986 §3: the request is signed with the key it certifies; regenerate "
+                       "the CSR with the SubCA key",
+                       Json::object()));
+  }
+  if (id.certificate) {
+    if (!id.certificate->verify_signed_by(p.issuer.public_key())) {
+      ++failures;
+      Json evidence = Json::object();
+      evidence.set("issuer_key", pki::describe_key(p.issuer.public_key()));
+      evidence.set("issuer_key_id", key_id_hex(p.issuer.spki_der()));
+      out.push_back(fail(kIdentity,
+                         "the SubCA certificate's signature does not verify under the issuer "
+                         "certificate's key",
+                         "issuer.certificate is not the CA that signed subca.certificate (or the "
+                         "certificate is corrupted); name the right issuer",
+                         std::move(evidence)));
+    }
+    check_carrier(*id.certificate, "certificate", p, context, out, &failures);
+  }
+  if (id.tbs) check_carrier(*id.tbs, "tbs", p, context, out, &failures);
+  if (failures == 0) {
+    Json evidence = Json::object();
+    evidence.set("source", source_key(id.source));
+    evidence.set("subject", pki::name_to_string(id.subject_der));
+    evidence.set("key", describe_spki(id.spki_der));
+    evidence.set("key_id", key_id_hex(id.spki_der));
+    if (id.serial) evidence.set("serial", hex_encode(*id.serial));
+    if (id.subject_from_string()) evidence.set("identity", "from-string");
+    std::string message = "SubCA identity from " + source_name(id.source) + ": " +
+                          pki::name_to_string(id.subject_der) + ", " + describe_spki(id.spki_der);
+    if (id.certificate) {
+      message += "; signed by the issuer; keyUsage has keyCertSign, cRLSign";
+      if (context.subca_signs_ocsp_directly.value_or(false)) message += ", digitalSignature";
+    }
+    out.push_back(pass(kIdentity, std::move(message), std::move(evidence)));
+  }
+}
+
+// --- profile.probes (SPEC §4 rule 12) -------------------------------------
+
+void check_probe_urls(const pki::Certificate& cert, const std::string& label, const Profile& p,
+                      Results& out, std::size_t* failures) {
+  struct Set {
+    const char* what;
+    const std::vector<std::string>& in_cert;
+    const std::vector<LocatedUrl>& issued;
+    const char* field;
+  };
+  const Set sets[] = {
+      {"CDP", cert.crl_urls(), p.issued_crl_urls, "issued.crl_distribution_points"},
+      {"OCSP", cert.ocsp_urls(), p.issued_ocsp_urls, "issued.ocsp"},
+      {"caIssuers", cert.ca_issuers_urls(), p.issued_ca_issuers_urls, "issued.ca_issuers"},
+  };
+  for (const Set& set : sets) {
+    for (const std::string& url : set.in_cert) {
+      const bool listed = std::any_of(set.issued.begin(), set.issued.end(),
+                                      [&](const LocatedUrl& u) { return u.url == url; });
+      if (listed) continue;
+      ++*failures;
+      Json evidence = Json::object();
+      evidence.set("probe", label);
+      evidence.set("url", url);
+      evidence.set("field", set.field);
+      evidence.set("listed", url_list(set.issued));
+      out.push_back(fail(
+          kProbes,
+          label + " carries " + set.what + " URL \"" + url + "\", which is not in " + set.field,
+          std::string("either the end-entity certificate profile has a typo or ") + set.field +
+              " is incomplete; certificates must carry exactly the URLs the "
+              "front end serves (MRSP 5.2)",
+          std::move(evidence)));
+    }
+  }
+}
+
+void check_probes(const Profile& p, Results& out) {
+  const SubcaIdentity& id = p.subca;
+  const auto subca_key = pki::public_key_from_spki(id.spki_der);
+  const auto expected_aki =
+      id.subject_key_id() ? id.subject_key_id() : pki::key_identifier_method1(id.spki_der);
+  std::size_t failures = 0, checked = 0;
+  for (std::size_t i = 0; i < p.probes.size(); ++i) {
+    const Probe& probe = p.probes[i];
+    if (!probe.certificate) continue;
+    ++checked;
+    const pki::Certificate& cert = *probe.certificate;
+    const std::string label = "probe " + std::to_string(i + 1) + " (serial " + cert.serial_hex() +
+                              ", " + probe.pos.to_string() + ")";
+    auto probe_evidence = [&] {
+      Json e = Json::object();
+      e.set("probe", label);
+      e.set("serial", cert.serial_hex());
+      e.set("subject", cert.subject_string());
+      return e;
+    };
+    if (cert.issuer_der() != id.subject_der) {
+      ++failures;
+      Json e = probe_evidence();
+      e.set("issuer", cert.issuer_string());
+      e.set("subca_subject", pki::name_to_string(id.subject_der));
+      out.push_back(fail(kProbes,
+                         label + ": issuer name " +
+                             name_difference(id.subject_der, cert.issuer_der()) +
+                             " compared with the SubCA subject",
+                         "a probe must be issued by the SubCA being readied (BR 7.1.2.7: issuer "
+                         "byte-identical to the issuing CA's subject); use a test certificate the "
+                         "SubCA issued",
+                         std::move(e)));
+    }
+    if (!cert.authority_key_id() || !expected_aki || *cert.authority_key_id() != *expected_aki) {
+      ++failures;
+      Json e = probe_evidence();
+      e.set("authority_key_id",
+            cert.authority_key_id() ? Json(hex_encode_colon(*cert.authority_key_id())) : Json());
+      e.set("expected", expected_aki ? Json(hex_encode_colon(*expected_aki)) : Json());
+      out.push_back(fail(kProbes,
+                         label + (cert.authority_key_id()
+                                      ? ": authorityKeyIdentifier does not match the SubCA's key id"
+                                      : ": no authorityKeyIdentifier"),
+                         "BR 7.1.2.7.1 / 7.1.2.11.1: the AKI keyIdentifier equals the SubCA's "
+                         "subjectKeyIdentifier (RFC 5280 §4.2.1.2 method 1 when there is no "
+                         "SubCA certificate yet)",
+                         std::move(e)));
+    }
+    if (!subca_key || !cert.verify_signed_by(subca_key.get())) {
+      ++failures;
+      Json e = probe_evidence();
+      e.set("subca_key_id", key_id_hex(id.spki_der));
+      out.push_back(fail(kProbes, label + ": signature does not verify under the SubCA key",
+                         "the probe was not issued by this SubCA's key; OCSP and CRL judgements "
+                         "of it would be meaningless",
+                         std::move(e)));
+    }
+    check_probe_urls(cert, label, p, out, &failures);
+  }
+  if (checked == 0) {
+    out.push_back(skip(kProbes, p.probes.empty()
+                                    ? "no probes in the profile"
+                                    : "probes give serials only; no probe certificate to check"));
+    return;
+  }
+  if (failures == 0) {
+    Json evidence = Json::object();
+    evidence.set("probe_certificates", static_cast<int>(checked));
+    out.push_back(pass(kProbes,
+                       std::to_string(checked) +
+                           " probe certificates are issued by the SubCA and carry only URLs "
+                           "listed in issued.*",
+                       std::move(evidence)));
+  }
+}
+
+// --- profile.urls-match ---------------------------------------------------
+
+void check_urls_match(const Profile& p, Results& out) {
+  const auto& id = p.subca;
+  if (!id.certificate && !id.tbs) {
+    out.push_back(skip(kUrlsMatch, "no SubCA certificate or tbs to compare listed URLs with"));
+    return;
+  }
+  const std::string carrier = id.certificate ? "certificate" : "tbs";
+  struct Set {
+    const char* field;
+    bool listed;
+    const std::vector<LocatedUrl>& listed_urls;
+    const std::vector<LocatedUrl>& cert_urls;
+  };
+  const Set sets[] = {
+      {"subca.crl_distribution_points", p.subca_crl_listed, p.listed_subca_crl_urls,
+       p.subca_crl_urls},
+      {"subca.ocsp", p.subca_ocsp_listed, p.listed_subca_ocsp_urls, p.subca_ocsp_urls},
+      {"subca.ca_issuers", p.subca_ca_issuers_listed, p.listed_subca_ca_issuers_urls,
+       p.subca_ca_issuers_urls},
+  };
+  bool any_listed = false;
+  for (const Set& set : sets) {
+    if (!set.listed) continue;
+    any_listed = true;
+    std::vector<std::string> listed, in_cert;
+    for (const auto& u : set.listed_urls) listed.push_back(u.url);
+    for (const auto& u : set.cert_urls) in_cert.push_back(u.url);
+    Json evidence = Json::object();
+    evidence.set("field", set.field);
+    evidence.set("listed", string_list(listed));
+    evidence.set("in_" + carrier, string_list(in_cert));
+    if (!set.listed_urls.empty()) evidence.set("at", set.listed_urls.front().pos.to_string());
+    if (listed == in_cert) {
+      out.push_back(pass(kUrlsMatch, std::string(set.field) + " equals the " + carrier + "'s URLs",
+                         std::move(evidence)));
+      continue;
+    }
+    auto sorted = [](std::vector<std::string> v) {
+      std::sort(v.begin(), v.end());
+      return v;
+    };
+    const bool order_only = sorted(listed) == sorted(in_cert);
+    out.push_back(fail(
+        kUrlsMatch,
+        std::string(set.field) + (order_only ? " lists the " + carrier + "'s URLs in another order"
+                                             : " differs from the URLs in the " + carrier),
+        order_only ? "BR 7.1.2.11.2 / 7.1.2.10.3: the first CDP and the AIA order carry meaning; "
+                     "list them in the certificate's order"
+                   : "the " + carrier +
+                         " is what relying parties see; correct the profile (or the certificate "
+                         "profile, before the ceremony) so both name the same URLs",
+        std::move(evidence)));
+  }
+  if (!any_listed) {
+    out.push_back(skip(
+        kUrlsMatch, "no subca URLs listed in the profile; those in the " + carrier + " are used"));
+  }
+}
+
+// --- profile.disclosure (CCADB Policy §6.2) -------------------------------
+
+void check_disclosure(const Profile& p, Results& out) {
+  if (!p.has_disclosure) {
+    out.push_back(skip(kDisclosure, "no disclosure section in the profile"));
+    return;
+  }
+  if (p.partitioned_placeholder) {
+    Json evidence = Json::object();
+    evidence.set("partitioned_crls", Json(Json::Array{Json("")}));
+    evidence.set("at", p.disclosure_pos.to_string());
+    out.push_back(pass(kDisclosure,
+                       "partitioned_crls is the CCADB pre-issuance placeholder [\"\"]; CCADB "
+                       "Policy §6.2 wants the real URL array within 7 days of the first "
+                       "issuance, or 4 hours of the first revocation, whichever is earlier",
+                       std::move(evidence)));
+    return;
+  }
+  const bool full = !p.full_crls.empty();
+  const auto& disclosed = full ? p.full_crls : p.partitioned_crls;
+  const std::string field = full ? "full_crls" : "partitioned_crls";
+  std::size_t failures = 0;
+  for (const LocatedUrl& cdp : p.issued_crl_urls) {
+    const bool found = std::any_of(disclosed.begin(), disclosed.end(),
+                                   [&](const LocatedUrl& d) { return d.url == cdp.url; });
+    if (found) continue;
+    ++failures;
+    Json evidence = Json::object();
+    evidence.set("url", cdp.url);
+    evidence.set("at", cdp.pos.to_string());
+    evidence.set("disclosed", url_list(disclosed));
+    out.push_back(fail(kDisclosure,
+                       "issued CDP \"" + cdp.url + "\" is not among disclosure." + field,
+                       "CCADB Policy §6.2: the disclosed CRL URLs must cover every CDP URL the "
+                       "SubCA's certificates carry, written exactly as in the certificates; add "
+                       "it to the CCADB record",
+                       std::move(evidence)));
+  }
+  if (failures == 0) {
+    Json evidence = Json::object();
+    evidence.set("issued_cdps", url_list(p.issued_crl_urls));
+    evidence.set(field, url_list(disclosed));
+    out.push_back(pass(kDisclosure,
+                       std::to_string(p.issued_crl_urls.size()) +
+                           " issued CDP URLs are all among disclosure." + field,
+                       std::move(evidence)));
+  }
+}
+
+}  // namespace
+
+Results check_profile(const Profile& profile, const Policy& policy,
+                      const ProfileCheckContext& context) {
+  Results out;
+  check_urls(profile, policy, out);
+  check_identity(profile, context, out);
+  check_probes(profile, out);
+  check_urls_match(profile, out);
+  check_disclosure(profile, out);
+  for (auto& r : out) r.profile = profile.name;
+  return out;
+}
+
+}  // namespace preflight

@@ -1,0 +1,158 @@
+#pragma once
+
+// Zero-copy X.509 v2 CRL decoder (RFC 5280 §5). Every field is a view into
+// the caller's buffer, which must outlive the Crl. The revoked certificate
+// list is kept as raw bytes and walked on demand by RevokedIterator, so a
+// CRL of millions of entries costs no allocation per entry.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "util/bytes.h"
+#include "util/time.h"
+
+namespace preflight::pki {
+
+// Time ::= CHOICE { utcTime UTCTime, generalTime GeneralizedTime }
+struct CrlTime {
+  UnixTime value = 0;
+  bool generalized = false;  // encoded as GeneralizedTime
+};
+
+// RFC 5280 §5.1.2.4: UTCTime for dates through 2049, GeneralizedTime from 2050.
+bool IsTimeEncodingCorrect(const CrlTime& t);
+
+// Extension ::= SEQUENCE { extnID OBJECT IDENTIFIER,
+//                          critical BOOLEAN DEFAULT FALSE,
+//                          extnValue OCTET STRING }
+struct CrlExtension {
+  ByteView oid;  // OBJECT IDENTIFIER contents
+  bool critical = false;
+  ByteView value;  // extnValue contents
+};
+
+// AuthorityKeyIdentifier ::= SEQUENCE {
+//   keyIdentifier             [0] KeyIdentifier           OPTIONAL,
+//   authorityCertIssuer       [1] GeneralNames            OPTIONAL,
+//   authorityCertSerialNumber [2] CertificateSerialNumber OPTIONAL }
+struct CrlAuthorityKeyId {
+  bool present = false;
+  bool critical = false;
+  std::optional<ByteView> key_identifier;
+  bool has_authority_cert_issuer = false;
+  bool has_authority_cert_serial = false;
+};
+
+// IssuingDistributionPoint ::= SEQUENCE {
+//   distributionPoint          [0] DistributionPointName OPTIONAL,
+//   onlyContainsUserCerts      [1] BOOLEAN DEFAULT FALSE,
+//   onlyContainsCACerts        [2] BOOLEAN DEFAULT FALSE,
+//   onlySomeReasons            [3] ReasonFlags OPTIONAL,
+//   indirectCRL                [4] BOOLEAN DEFAULT FALSE,
+//   onlyContainsAttributeCerts [5] BOOLEAN DEFAULT FALSE }
+// DistributionPointName ::= CHOICE { fullName [0] GeneralNames,
+//                                    nameRelativeToCRLIssuer [1] RelativeDistinguishedName }
+struct CrlIssuingDistributionPoint {
+  bool present = false;
+  bool critical = false;
+  bool empty = false;  // the SEQUENCE has no fields (RFC 5280 §5.2.5 forbids it)
+  bool has_distribution_point = false;
+  bool has_name_relative_to_issuer = false;
+  std::vector<std::string_view> full_name_uris;  // uniformResourceIdentifier names, as encoded
+  bool full_name_has_other_names = false;        // GeneralNames other than URIs
+  bool only_contains_user_certs = false;
+  bool only_contains_ca_certs = false;
+  bool only_some_reasons = false;
+  bool indirect_crl = false;
+  bool only_contains_attribute_certs = false;
+};
+
+// CertificateList ::= SEQUENCE { tbsCertList TBSCertList,
+//                                signatureAlgorithm AlgorithmIdentifier,
+//                                signatureValue BIT STRING }
+// TBSCertList ::= SEQUENCE {
+//   version             Version OPTIONAL,        -- if present, MUST be v2
+//   signature           AlgorithmIdentifier,
+//   issuer              Name,
+//   thisUpdate          Time,
+//   nextUpdate          Time OPTIONAL,
+//   revokedCertificates SEQUENCE OF SEQUENCE { … } OPTIONAL,
+//   crlExtensions   [0] EXPLICIT Extensions OPTIONAL }
+struct Crl {
+  ByteView tbs_cert_list;            // whole TLV: the signed bytes
+  ByteView tbs_signature_der;        // TBSCertList.signature AlgorithmIdentifier, whole TLV
+  ByteView signature_algorithm_der;  // CertificateList.signatureAlgorithm, whole TLV
+  ByteView signature_value;          // BIT STRING contents (unused-bits octet first)
+  // Version value as encoded (1 = v2); nullopt when the field is absent (v1).
+  std::optional<std::int64_t> version;
+  ByteView issuer_der;  // Name, whole TLV
+  CrlTime this_update;
+  std::optional<CrlTime> next_update;
+  // revokedCertificates SEQUENCE contents; nullopt when absent. Present but
+  // empty is a profile fault (RFC 5280 §5.1.2.6), not a parse error.
+  std::optional<ByteView> revoked_certificates;
+
+  bool has_extensions = false;
+  CrlAuthorityKeyId authority_key_id;
+  std::optional<ByteView> crl_number;  // INTEGER contents (sign not judged here)
+  bool crl_number_critical = false;
+  CrlIssuingDistributionPoint idp;
+  bool has_delta_crl_indicator = false;
+  bool has_freshest_crl = false;
+  std::vector<CrlExtension> other_extensions;     // any extension not named above
+  std::vector<std::string> duplicate_extensions;  // dotted OIDs seen more than once
+};
+
+// Strict DER: definite minimal lengths, no trailing bytes (after the
+// CertificateList or inside any SEQUENCE), DEFAULT values omitted, BOOLEAN
+// 0x00/0xff, minimal INTEGERs. Entries are checked by RevokedIterator.
+// Everything d2i_X509_CRL rejects is rejected here too (tested by mutation);
+// beyond it this also rejects BER that OpenSSL tolerates (explicit DEFAULT
+// FALSE, BOOLEAN other than 0x00/0xff), malformed Time strings, an empty
+// Extensions, and malformed AKI / cRLNumber / IDP values, which OpenSSL only
+// flags as invalid after decoding.
+bool ParseCrl(ByteView der, Crl* out, std::string* error);
+
+// revokedCertificates entry:
+//   SEQUENCE { userCertificate    CertificateSerialNumber,
+//              revocationDate     Time,
+//              crlEntryExtensions Extensions OPTIONAL }
+struct RevokedEntry {
+  std::uint64_t index = 0;  // 0-based position in the list
+  ByteView serial;          // INTEGER contents
+  CrlTime revocation_date;
+  std::optional<int> reason;  // CRLReason value (RFC 5280 §5.3.1), when reasonCode present
+  bool reason_critical = false;
+  bool has_certificate_issuer = false;   // indirect CRL marker (RFC 5280 §5.3.3)
+  bool has_unknown_critical = false;     // a critical extension this decoder does not know
+  bool has_other_extensions = false;     // any entry extension besides reasonCode
+  bool has_duplicate_extension = false;  // an extension OID repeated in the entry
+};
+
+// Walks the revokedCertificates contents once, validating each entry's
+// structure. Next returns false at the end or at the first malformed entry;
+// then ok() tells which, and error() says what was wrong at which index.
+class RevokedIterator {
+ public:
+  explicit RevokedIterator(ByteView revoked_contents) : data_(revoked_contents) {}
+
+  bool Next(RevokedEntry* out);
+  bool ok() const { return error_.empty(); }
+  const std::string& error() const { return error_; }
+  std::uint64_t count() const { return index_; }  // entries read so far
+
+ private:
+  bool Fail(std::string what);
+
+  ByteView data_;
+  std::uint64_t index_ = 0;
+  std::string error_;
+};
+
+// CRLReason names ("keyCompromise", …; "value 7" for the unused value).
+std::string CrlReasonName(int reason);
+
+}  // namespace preflight::pki

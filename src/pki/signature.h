@@ -1,0 +1,58 @@
+#pragma once
+
+// Signature verification over raw signed bytes, driven by the DER
+// AlgorithmIdentifier that accompanies them (CRL signatureAlgorithm, OCSP
+// BasicOCSPResponse signatureAlgorithm). Nothing is re-encoded: the bytes
+// that were signed are the bytes verified.
+
+#include <string>
+
+#include "pki/ossl.h"
+#include "util/bytes.h"
+
+namespace preflight::pki {
+
+enum class SignatureScheme { kRsaPkcs1, kRsaPss, kEcdsa, kEd25519 };
+enum class DigestAlgorithm { kNone, kSha1, kSha256, kSha384, kSha512 };
+
+std::string_view digest_name(DigestAlgorithm digest);  // "SHA-256", …
+
+// AlgorithmIdentifier ::= SEQUENCE { algorithm OBJECT IDENTIFIER,
+//                                    parameters ANY DEFINED BY algorithm OPTIONAL }
+// RSASSA-PSS-params ::= SEQUENCE {          -- RFC 4055 §3.1
+//   hashAlgorithm    [0] HashAlgorithm    DEFAULT sha1,
+//   maskGenAlgorithm [1] MaskGenAlgorithm DEFAULT mgf1SHA1,
+//   saltLength       [2] INTEGER          DEFAULT 20,
+//   trailerField     [3] TrailerField     DEFAULT trailerFieldBC }
+struct SignatureAlgorithm {
+  SignatureScheme scheme = SignatureScheme::kRsaPkcs1;
+  DigestAlgorithm digest = DigestAlgorithm::kNone;       // kNone for Ed25519 (PureEdDSA)
+  DigestAlgorithm mgf1_digest = DigestAlgorithm::kNone;  // RSA-PSS only
+  int salt_length = 0;                                   // RSA-PSS only
+  // RSA PKCS#1 v1.5: parameters were NULL (false: absent; RFC 4055 §5 wants NULL).
+  bool null_parameters = false;
+  // "sha256WithRSAEncryption", "RSASSA-PSS(SHA-256, MGF1-SHA-256, salt 32)",
+  // "ecdsa-with-SHA384", "Ed25519".
+  std::string name;
+};
+
+// Parses the whole AlgorithmIdentifier DER (tag and length included). False
+// with *error set for an unknown OID, malformed or unsupported parameters.
+bool ParseSignatureAlgorithm(ByteView algorithm_identifier_der, SignatureAlgorithm* out,
+                             std::string* error);
+
+enum class SignatureStatus {
+  kValid,
+  kInvalid,               // well-formed inputs, the signature does not verify
+  kUnsupportedAlgorithm,  // unknown or malformed AlgorithmIdentifier
+  kKeyMismatch,           // the algorithm cannot be used with this key type
+  kMalformedSignature,    // the BIT STRING has unused bits
+};
+
+// Verifies `signature_bit_string` (BIT STRING contents, leading unused-bits
+// octet included) over `signed_data` with `key`. *detail explains anything
+// but kValid, in one line for a check message.
+SignatureStatus CheckSignature(ByteView algorithm_identifier_der, ByteView signed_data,
+                               ByteView signature_bit_string, EVP_PKEY* key, std::string* detail);
+
+}  // namespace preflight::pki

@@ -1,0 +1,85 @@
+#include "report/renderers.h"
+#include "version.h"
+
+namespace preflight::report_detail {
+
+namespace {
+
+Json summary_json(const Results& results) {
+  const Summary s = summarize(results);
+  Json summary = Json::object();
+  summary.set("pass", s.pass);
+  summary.set("fail", s.fail);
+  summary.set("warn", s.warn);
+  summary.set("skip", s.skip);
+  return summary;
+}
+
+// SPEC §6: check, status, severity, where (only the parts that are set;
+// inspect results carry no url or path), serial, profile (several profiles),
+// message, hint, evidence.
+Json result_json(const Report& report, const CheckResult& r) {
+  Json j = Json::object();
+  const auto set_if = [&j](std::string_view key, const std::string& value) {
+    if (!value.empty()) j.set(key, value);
+  };
+  j.set("check", r.check);
+  j.set("status", to_string(r.status));
+  j.set("severity", to_string(r.severity));
+  set_if("role", r.role);
+  if (!report.is_inspect) {
+    set_if("url", r.url);
+    set_if("path", r.path);
+  }
+  set_if("method", r.method);
+  set_if("request", r.request);
+  set_if("serial", r.serial);
+  if (!report.is_inspect && report.profiles.size() > 1) j.set("profile", profile_of(report, r));
+  j.set("message", r.message);
+  set_if("hint", r.hint);
+  if (r.evidence.is_object()) {
+    j.set("evidence", r.evidence);
+  } else if (r.evidence.is_null()) {
+    j.set("evidence", Json::object());
+  } else {
+    j.set("evidence", Json::object()).set("value", r.evidence);
+  }
+  return j;
+}
+
+Json results_json(const Report& report) {
+  Json results = Json::array();
+  for (const CheckResult& r : report.results) results.push(result_json(report, r));
+  return results;
+}
+
+}  // namespace
+
+std::string render_json(const Report& report) {
+  Json doc = Json::object();
+  doc.set("tool", "subca-preflight");
+  doc.set("version", kVersion);
+  if (report.is_inspect) {
+    doc.set("at", format_rfc3339(report.at));
+    // An artifact that could not be decoded at all is of kind "unknown".
+    doc.set("artifact", report.artifact.has_value() ? *report.artifact
+                                                    : Json(Json::Object{{"kind", "unknown"}}));
+    doc.set("cert_status", report.cert_status.has_value() ? Json(*report.cert_status) : Json());
+  } else {
+    if (report.profiles.size() == 1) {
+      doc.set("profile", report.profiles.front());
+    } else {
+      Json names = Json::array();
+      for (const std::string& name : report.profiles) names.push(name);
+      doc.set("profile", std::move(names));
+    }
+    doc.set("policy", report.policy);
+    doc.set("at", format_rfc3339(report.at));
+  }
+  doc.set("verdict", is_ready(report.results) ? "ready" : "not-ready");
+  doc.set("summary", summary_json(report.results));
+  doc.set("results", results_json(report));
+  return doc.dump(2) + "\n";
+}
+
+}  // namespace preflight::report_detail

@@ -1,0 +1,133 @@
+#include "report/renderers.h"
+
+namespace preflight::report_detail {
+
+namespace {
+
+// Plain text inside a GFM table cell: Markdown punctuation is backslash-
+// escaped and HTML is turned into entities, so a server string cannot end the
+// cell, start a link or hide the rest of the ticket in an HTML comment.
+std::string md_text(std::string_view s) {
+  return printable_escaped(s, [](char c) -> std::string_view {
+    constexpr std::string_view kEscaped[] = {"\\\\", "\\`", "\\*", "\\_",
+                                             "\\[",  "\\]", "\\|", "\\~"};
+    for (const std::string_view escaped : kEscaped) {
+      if (escaped[1] == c) return escaped;
+    }
+    return html_entity(c);
+  });
+}
+
+// A code span: shown literally and never auto-linked, which suits ids and
+// URLs. Only `|` needs escaping there (GFM tables split cells on it even
+// inside code). A backtick cannot be escaped inside a span: fall back to text.
+std::string md_code(std::string_view s) {
+  if (s.empty()) return {};
+  const std::string text = printable(s);
+  if (text.find('`') != std::string::npos) return md_text(s);
+  std::string out = "`";
+  for (const char c : text) {
+    if (c == '|') out += '\\';
+    out += c;
+  }
+  return out + "`";
+}
+
+std::string_view status_cell(Status status) {
+  switch (status) {
+    case Status::kPass:
+      return "✔ pass";
+    case Status::kFail:
+      return "✘ **fail**";
+    case Status::kWarn:
+      return "! warn";
+    case Status::kSkip:
+      return "– skip";
+  }
+  return "?";
+}
+
+class MarkdownWriter {
+ public:
+  explicit MarkdownWriter(const Report& report) : report_(report) {}
+
+  std::string render() {
+    summary_line();
+    std::vector<const CheckResult*> failures, warnings, rest;
+    for (const CheckResult* r : ordered_results(report_)) {
+      (r->status == Status::kFail   ? failures
+       : r->status == Status::kWarn ? warnings
+                                    : rest)
+          .push_back(r);
+    }
+    if (failures.empty() && warnings.empty()) {
+      out_ += "\nNo check failed or warned.\n";
+    } else {
+      out_ += '\n';
+      table_head();
+      for (const CheckResult* r : failures) row(*r);
+      for (const CheckResult* r : warnings) row(*r);
+    }
+    // Passes and skips fold away: a reviewer opens them when needed.
+    if (!rest.empty()) {
+      const Summary s = summarize(report_.results);
+      out_ += "\n<details><summary>" + std::to_string(s.pass) + " passed, " +
+              std::to_string(s.skip) + " skipped</summary>\n\n";
+      table_head();
+      for (const CheckResult* r : rest) row(*r);
+      out_ += "\n</details>\n";
+    }
+    return std::move(out_);
+  }
+
+ private:
+  bool several_profiles() const { return report_.profiles.size() > 1; }
+
+  void summary_line() {
+    const Summary s = summarize(report_.results);
+    out_ += is_ready(report_.results) ? "**READY**" : "**NOT READY**";
+    out_ += ": " + std::to_string(s.fail) + " fail, " + std::to_string(s.warn) + " warn, " +
+            std::to_string(s.pass) + " pass, " + std::to_string(s.skip) + " skip";
+    if (!report_.profiles.empty()) {
+      out_ += several_profiles() ? " · profiles " : " · profile ";
+      for (size_t i = 0; i < report_.profiles.size(); ++i) {
+        out_ += (i > 0 ? ", " : "") + md_text(report_.profiles[i]);
+      }
+    }
+    if (report_.is_inspect && report_.artifact.has_value()) {
+      if (const Json* kind = report_.artifact->find("kind"); kind && kind->as_string()) {
+        out_ += " · artifact " + md_text(*kind->as_string());
+      }
+    }
+    if (!report_.policy.empty()) out_ += " · policy " + md_code(report_.policy);
+    out_ += " · at " + format_rfc3339(report_.at) + "\n";
+  }
+
+  void table_head() {
+    if (several_profiles()) out_ += "| Profile ";
+    out_ += "| Status | Check | Role | Path | URL | Message |\n";
+    if (several_profiles()) out_ += "|---";
+    out_ += "|---|---|---|---|---|---|\n";
+  }
+
+  void row(const CheckResult& r) {
+    if (several_profiles()) out_ += "| " + md_text(profile_of(report_, r)) + " ";
+    std::string check = md_code(r.check);
+    if (const std::string request = request_label(r); !request.empty()) {
+      check += " " + md_text(request);
+    }
+    std::string message = md_text(r.message);
+    if (!r.hint.empty() && r.status != Status::kPass) message += "<br>hint: " + md_text(r.hint);
+    out_ += "| " + std::string(status_cell(r.status)) + " | " + check + " | " + md_code(r.role) +
+            " | " + md_text(r.path) + " | " + md_code(r.url) + " | " + message + " |\n";
+  }
+
+  const Report& report_;
+  std::string out_;
+};
+
+}  // namespace
+
+std::string render_markdown(const Report& report) { return MarkdownWriter(report).render(); }
+
+}  // namespace preflight::report_detail

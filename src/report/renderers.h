@@ -1,0 +1,58 @@
+#pragma once
+
+// Internal to src/report: one function per output format, and what they share.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "report/report.h"
+
+namespace preflight::report_detail {
+
+std::string render_text(const Report& report, const RenderOptions& options);
+std::string render_json(const Report& report);
+std::string render_junit(const Report& report);
+std::string render_markdown(const Report& report);
+std::string render_prometheus(const Report& report);
+
+// Counts one result of `status` into `summary`.
+void tally(Summary& summary, Status status);
+
+// `s` as valid UTF-8 that is safe to show on a terminal or in a file: control
+// characters (C0 except those in `keep`, DEL, C1), bidirectional overrides and
+// the XML 1.0 non-characters U+FFFE/U+FFFF become visible escapes ("\x1b",
+// "\u{202e}"), and bytes that are not UTF-8 become "\xff". Server bytes are
+// hostile: an ESC sequence must not drive the operator's terminal, a U+202E
+// must not reorder a URL, a NUL must not end an XML file.
+std::string printable(std::string_view s, std::string_view keep = {});
+
+// printable(s, keep) with every character `escape` maps to a non-empty
+// string replaced by that string (the format's own escaping).
+using CharEscape = std::string_view (*)(char);
+std::string printable_escaped(std::string_view s, CharEscape escape, std::string_view keep = {});
+
+// "&amp;", "&lt;", "&gt;" for & < >; empty for anything else.
+std::string_view html_entity(char c);
+
+// The profile a result belongs to: its own field, or the report's only profile.
+const std::string& profile_of(const Report& report, const CheckResult& result);
+
+// The results of one profile.
+Results results_of(const Report& report, const std::string& profile);
+
+// Results in display order: by profile (report order), profile-level results
+// first, then roles in SPEC §4 table order, then URLs and paths in the order
+// they first appear. Results of one group keep their order.
+std::vector<const CheckResult*> ordered_results(const Report& report);
+
+// "GET unused-serial serial 7f3a…": the parts of method, request and serial
+// that are set.
+std::string request_label(const CheckResult& result);
+
+// The serial when it names the same certificate on every run. The unused
+// serial is drawn at random per run (SPEC §4 rule 4): as part of a JUnit test
+// name or a Prometheus label it would make a new test or series each run.
+std::string_view stable_serial(const CheckResult& result);
+
+}  // namespace preflight::report_detail

@@ -1,0 +1,165 @@
+"""`subca-preflight lint` and `policies`: exit codes and messages (SPEC §5).
+
+Builds the example PKI with examples/make-example-pki.sh into a temporary
+folder, next to a copy of examples/example-asia-dv.yaml.
+"""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import unittest
+
+BIN = os.environ["PREFLIGHT_BIN"]
+SOURCE = os.environ["PREFLIGHT_SOURCE_DIR"]
+EXAMPLE = os.path.join(SOURCE, "examples", "example-asia-dv.yaml")
+
+
+def run(*args):
+    return subprocess.run([BIN, *args], capture_output=True, text=True, timeout=60)
+
+
+class LintTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp(prefix="preflight-lint-")
+        subprocess.run(
+            [os.path.join(SOURCE, "examples", "make-example-pki.sh"),
+             os.path.join(cls.dir, "generated")],
+            check=True, capture_output=True, timeout=120)
+        with open(EXAMPLE, encoding="utf-8") as f:
+            cls.example_text = f.read()
+        cls.example = cls.write("example.yaml", cls.example_text)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.dir, ignore_errors=True)
+
+    @classmethod
+    def write(cls, name, text):
+        path = os.path.join(cls.dir, name)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+        return path
+
+    def variant(self, name, old, new):
+        self.assertIn(old, self.example_text)
+        return self.write(name, self.example_text.replace(old, new, 1))
+
+    def position_of(self, text, needle):
+        """1-based line and column of needle in text."""
+        offset = text.index(needle)
+        line = text.count("\n", 0, offset) + 1
+        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        return line, column
+
+    def test_example_is_ready(self):
+        result = run("lint", self.example)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertEqual(result.stderr, "")
+
+    def test_example_is_ready_under_every_shipped_policy(self):
+        for policy in ("cabf-tls-br", "cabf-smime-br", "strict"):
+            with self.subTest(policy=policy):
+                result = run("lint", self.example, "--policy", policy)
+                self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+
+    def test_typo_key_names_position_and_suggestion(self):
+        path = self.variant("typo.yaml", "  crl_distribution_points: [\"http://crl.crlocsp.cn",
+                            "  crl_distribution_point: [\"http://crl.crlocsp.cn")
+        with open(path, encoding="utf-8") as f:
+            line, column = self.position_of(f.read(), "crl_distribution_point: [\"http://crl.crlocsp")
+        result = run("lint", path)
+        self.assertEqual(result.returncode, 2)
+        self.assertIn(f"{path}:{line}:{column}: ", result.stderr)
+        self.assertIn("did you mean `crl_distribution_points`?", result.stderr)
+        self.assertNotIn("Traceback", result.stderr)
+
+    def test_malformed_url_is_an_input_error(self):
+        path = self.variant("url.yaml", "ocsp: [\"http://ocsp.crlocsp.cn\"]",
+                            "ocsp: [\"ocsp.crlocsp.cn\"]")
+        result = run("lint", path)
+        self.assertEqual(result.returncode, 2)
+        self.assertRegex(result.stderr, re.escape(path) + r":\d+:\d+: issued\.ocsp: .*not an absolute URL")
+
+    def test_disallowed_scheme_is_not_ready(self):
+        path = self.variant("https.yaml", "ocsp: [\"http://ocsp.crlocsp.cn\"]",
+                            "ocsp: [\"https://ocsp.crlocsp.cn\"]")
+        result = run("lint", path)
+        self.assertEqual(result.returncode, 1, result.stdout + result.stderr)
+        self.assertIn("profile.urls", result.stdout)
+
+    def test_probe_off_the_list_is_not_ready(self):
+        path = self.variant("probe.yaml", "crl_distribution_points: [\"http://crl.crlocsp.cn/ExampleAsiaDVCAR1.crl\"]",
+                            "crl_distribution_points: [\"http://crl.crlocsp.cn/Other.crl\"]")
+        result = run("lint", path)
+        self.assertEqual(result.returncode, 1, result.stdout + result.stderr)
+
+    def test_missing_profile_file(self):
+        result = run("lint", os.path.join(self.dir, "absent.yaml"))
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("no such file", result.stderr)
+
+    def test_missing_certificate_file_names_the_key(self):
+        path = self.variant("nocert.yaml", "generated/root.pem", "generated/absent.pem")
+        result = run("lint", path)
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("issuer.certificate: \"generated/absent.pem\": no such file", result.stderr)
+
+    def test_unknown_policy(self):
+        result = run("lint", self.example, "--policy", "strickt")
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("did you mean `strict`?", result.stderr)
+
+    def test_unknown_policy_in_profile_points_at_the_key(self):
+        path = self.variant("policy.yaml", "policy: cabf-tls-br", "policy: cabf-tls")
+        line, column = self.position_of(self.example_text, "cabf-tls-br ")
+        result = run("lint", path)
+        self.assertEqual(result.returncode, 2)
+        self.assertIn(f"{path}:{line}:{column}: policy: unknown policy", result.stderr)
+
+    def test_bad_at(self):
+        result = run("lint", self.example, "--at", "yesterday")
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("RFC 3339", result.stderr)
+
+    def test_unknown_option(self):
+        result = run("lint", self.example, "--no-such-option")
+        self.assertEqual(result.returncode, 2)
+
+    def test_missing_argument(self):
+        self.assertEqual(run("lint").returncode, 2)
+
+    def test_help(self):
+        result = run("lint", "--help")
+        self.assertEqual(result.returncode, 0)
+        self.assertIn("--policy", result.stdout)
+
+
+class PoliciesTest(unittest.TestCase):
+    def test_lists_the_shipped_policies(self):
+        result = run("policies")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        for name in ("cabf-tls-br", "cabf-smime-br", "strict"):
+            self.assertIn(name, result.stdout)
+        for key in ("http.timeout", "crl.issued_max_validity", "ocsp.max_age", "max_in_flight"):
+            self.assertIn(key, result.stdout)
+        self.assertRegex(result.stdout, r"ocsp\.require_post\s+false\s+false\s+true")
+
+    def test_json(self):
+        result = run("policies", "--format", "json")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        data = json.loads(result.stdout)
+        by_name = {p["name"]: p for p in data["policies"]}
+        self.assertEqual(sorted(by_name), ["cabf-smime-br", "cabf-tls-br", "strict"])
+        self.assertEqual(by_name["cabf-tls-br"]["thresholds"]["crl.ca_max_validity"], "12mo")
+        self.assertTrue(by_name["strict"]["thresholds"]["escalate_warnings"])
+
+    def test_bad_format(self):
+        self.assertEqual(run("policies", "--format", "xml").returncode, 2)
+
+
+if __name__ == "__main__":
+    unittest.main()

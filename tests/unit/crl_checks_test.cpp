@@ -1,0 +1,690 @@
+#include "checks/crl_checks.h"
+
+#include <catch2/catch.hpp>
+
+#include "pki/keys.h"
+#include "pki/serial.h"
+#include "support/crl_builder.h"
+#include "support/testpki.h"
+
+using namespace preflight;
+using testpki::CrlSpec;
+
+namespace {
+
+constexpr const char* kUrl = "http://crl.example.com/sub.crl";
+
+// The SubCA's own CRL (role issued.crl), judged against the SubCA.
+CrlExpectation issued_expectation(const testpki::Hierarchy& h) {
+  const pki::Certificate sub = h.subca.cert();
+  CrlExpectation x;
+  x.role = "issued.crl";
+  x.issuer_subject_der = sub.subject_der();
+  x.issuer_spki_der = sub.spki_der();
+  x.issuer_key_id = sub.subject_key_id();
+  x.url = kUrl;
+  return x;
+}
+
+// The root's CRL (role subca.crl), judged against the root.
+CrlExpectation ca_expectation(const testpki::Hierarchy& h) {
+  const pki::Certificate root = h.root.cert();
+  CrlExpectation x;
+  x.role = "subca.crl";
+  x.ca_crl = true;
+  x.issuer_subject_der = root.subject_der();
+  x.issuer_spki_der = root.spki_der();
+  x.issuer_key_id = root.subject_key_id();
+  x.url = "http://crl.example.com/root-r46.crl";
+  return x;
+}
+
+CheckResult only(const Results& results, std::string_view id) {
+  const CheckResult* found = nullptr;
+  for (const auto& r : results) {
+    if (r.check != id) continue;
+    REQUIRE(found == nullptr);
+    found = &r;
+  }
+  REQUIRE(found != nullptr);
+  return *found;
+}
+
+bool contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+const testpki::Hierarchy& hierarchy() {
+  static const testpki::Hierarchy h = testpki::make_hierarchy();
+  return h;
+}
+
+Results judge(const Bytes& crl, const CrlExpectation& x, UnixTime at = now_utc(),
+              CrlFacts* facts = nullptr) {
+  return check_crl(crl, x, Policy{}, at, facts);
+}
+
+Bytes subca_crl(const CrlSpec& spec = {}) {
+  const auto& h = hierarchy();
+  return testpki::make_crl(spec, h.subca, h.subca_key);
+}
+
+testpki::CrlEntry entry(std::string serial_hex, std::optional<int> reason, UnixTime revoked_at = 0,
+                        bool reason_critical = false) {
+  testpki::CrlEntry e;
+  e.serial_hex = std::move(serial_hex);
+  e.reason = reason;
+  e.revoked_at = revoked_at;
+  e.reason_critical = reason_critical;
+  return e;
+}
+
+void require_all_pass(const Results& results) {
+  for (const auto& r : results) {
+    INFO(r.check << ": " << r.message);
+    CHECK(r.status == Status::kPass);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("a well-formed SubCA CRL passes every check") {
+  const auto& h = hierarchy();
+  CrlFacts facts;
+  const Results results = judge(subca_crl(), issued_expectation(h), now_utc(), &facts);
+  require_all_pass(results);
+  CHECK(results.size() == 9);
+  for (const auto& r : results) {
+    CHECK_FALSE(r.message.empty());
+    CHECK(r.role.empty());
+    CHECK(r.url.empty());
+  }
+  CHECK(facts.parsed);
+  CHECK(facts.crl_number == Bytes{0x01});
+  CHECK(facts.entry_count == 0);
+  CHECK(facts.sha256.size() == 32);
+  REQUIRE(facts.next_update.has_value());
+  CHECK(*facts.next_update - facts.this_update == 7 * 86400);
+  const CheckResult sig = only(results, "crl.signature");
+  const Json* alg = sig.evidence.find("algorithm");
+  REQUIRE(alg != nullptr);
+  CHECK(*alg->as_string() == "ecdsa-with-SHA256");
+}
+
+TEST_CASE("every key type signs a CRL that verifies") {
+  using testpki::KeyType;
+  for (KeyType type : {KeyType::kRsa2048, KeyType::kRsaPss2048, KeyType::kEcP256, KeyType::kEcP384,
+                       KeyType::kEcP521, KeyType::kEd25519}) {
+    const auto h = testpki::make_hierarchy(type);
+    // The hash BR 7.1.3.2 pairs with each key (ECDSA by curve; PSS salt = hash length).
+    CrlSpec spec;
+    if (type == KeyType::kEcP384) spec.digest = EVP_sha384();
+    if (type == KeyType::kEcP521) spec.digest = EVP_sha512();
+    if (type == KeyType::kRsaPss2048) spec.pss_salt_length = 32;
+    const Bytes crl = testpki::make_crl(spec, h.subca, h.subca_key);
+    const Results results = judge(crl, issued_expectation(h));
+    INFO("key type " << static_cast<int>(type));
+    const CheckResult& sig = only(results, "crl.signature");
+    INFO(sig.message);
+    CHECK(sig.status == Status::kPass);
+    CHECK(only(results, "crl.profile").status == Status::kPass);
+
+    // The same CRL under the root's key (same type) must not verify.
+    CrlExpectation wrong_key = issued_expectation(h);
+    wrong_key.issuer_spki_der = h.root.cert().spki_der();
+    CHECK(only(judge(crl, wrong_key), "crl.signature").status == Status::kFail);
+  }
+}
+
+TEST_CASE("crl.parse says what the body looks like and skips the rest") {
+  const auto& h = hierarchy();
+  const CrlExpectation base = issued_expectation(h);
+  const Bytes good = subca_crl();
+  Bytes trailing = good;
+  trailing.push_back(0x00);
+  trailing.push_back(0x00);
+  const Bytes truncated(good.begin(), good.begin() + static_cast<long>(good.size() / 2));
+  const std::string pem = testpki::to_pem("X509 CRL", good);
+  const std::string html = "<html><head><title>404 Not Found</title></head></html>";
+  struct Case {
+    Bytes body;
+    std::string expected;
+  };
+  const std::vector<Case> cases = {
+      {Bytes(pem.begin(), pem.end()), "PEM CRL"},
+      {Bytes(html.begin(), html.end()), "<title>404 Not Found</title>"},
+      {Bytes{}, "an empty body"},
+      {truncated, "truncated DER"},
+      {trailing, "2 trailing bytes"},
+      {h.subca.der(), "certificate"},
+  };
+  for (const auto& c : cases) {
+    CrlExpectation x = base;
+    x.serials.push_back({h.subca.cert().serial(), false, "SubCA serial"});
+    const Results results = judge(c.body, x);
+    const CheckResult& parse = only(results, "crl.parse");
+    INFO(parse.message);
+    CHECK(parse.status == Status::kFail);
+    CHECK(contains(parse.message, c.expected));
+    CHECK_FALSE(parse.hint.empty());
+    CHECK(results.size() == 10);
+    for (const auto& r : results) {
+      if (r.check == "crl.parse") continue;
+      CHECK(r.status == Status::kSkip);
+      CHECK(r.message == "crl.parse failed");
+    }
+  }
+  const std::string pem_hint = only(judge(Bytes(pem.begin(), pem.end()), base), "crl.parse").hint;
+  CHECK(contains(pem_hint, "DER"));
+}
+
+TEST_CASE("crl.issuer: another key, another name, another string type") {
+  const auto& h = hierarchy();
+  const CrlExpectation x = issued_expectation(h);
+
+  SECTION("right name, another key: signature fails, issuer passes") {
+    const testpki::Key other = testpki::make_key();
+    const Bytes crl = testpki::make_crl({}, h.subca, other);
+    const Results r = judge(crl, x);
+    CHECK(only(r, "crl.issuer").status == Status::kPass);
+    CHECK(only(r, "crl.signature").status == Status::kFail);
+    CHECK(contains(only(r, "crl.signature").message, "does not verify"));
+  }
+  SECTION("right key, another name") {
+    CrlSpec spec;
+    spec.issuer_override = "C=GB,O=Example Ltd,CN=Example Legacy CA";
+    const Results r = judge(subca_crl(spec), x);
+    const CheckResult& issuer = only(r, "crl.issuer");
+    CHECK(issuer.status == Status::kFail);
+    CHECK(contains(issuer.message, "CN=Example Legacy CA"));
+    CHECK(contains(issuer.message, "CN=Example Asia DV CA R1"));
+    CHECK(only(r, "crl.signature").status == Status::kPass);
+  }
+  SECTION("PrintableString vs UTF8String: fail, and warn when the subject came from a string") {
+    CrlSpec spec;
+    spec.issuer_override = "C=GB,O=Example Ltd,CN=Example Asia DV CA R1";
+    spec.issuer_override_utf8_country = true;
+    const Bytes crl = subca_crl(spec);
+    const CheckResult& strict = only(judge(crl, x), "crl.issuer");
+    CHECK(strict.status == Status::kFail);
+    CHECK(contains(strict.message, "RFC 5280 §7.1"));
+    CHECK(contains(strict.message, "countryName: PrintableString expected, UTF8String seen"));
+    CrlExpectation typed = x;
+    typed.issuer_subject_from_string = true;
+    const CheckResult& lenient = only(judge(crl, typed), "crl.issuer");
+    CHECK(lenient.status == Status::kWarn);
+    CHECK(contains(lenient.message, "string encoding"));
+  }
+}
+
+TEST_CASE("crl.signature fails on one flipped signature byte") {
+  const auto& h = hierarchy();
+  Bytes crl = subca_crl();
+  // The last byte belongs to the ECDSA s value inside the signature BIT STRING.
+  crl.back() ^= 0x01;
+  const CheckResult& sig = only(judge(crl, issued_expectation(h)), "crl.signature");
+  CHECK(sig.status == Status::kFail);
+  CHECK_FALSE(sig.hint.empty());
+  CHECK(sig.evidence.find("key") != nullptr);
+}
+
+TEST_CASE("crl.signature fails cleanly when the algorithm does not fit the key") {
+  const auto rsa = testpki::make_hierarchy(testpki::KeyType::kRsa2048);
+  const Bytes crl = testpki::make_crl({}, rsa.subca, rsa.subca_key);
+  CrlExpectation x = issued_expectation(rsa);
+  x.issuer_spki_der = hierarchy().subca_key.spki_der();  // an EC key
+  const CheckResult& sig = only(judge(crl, x), "crl.signature");
+  CHECK(sig.status == Status::kFail);
+  CHECK(contains(sig.message, "sha256WithRSAEncryption cannot be verified with a EC P-256 key"));
+}
+
+TEST_CASE("crl.aki") {
+  const auto& h = hierarchy();
+  const CrlExpectation x = issued_expectation(h);
+  SECTION("missing") {
+    CrlSpec spec;
+    spec.authority_key_id = false;
+    CHECK(only(judge(subca_crl(spec), x), "crl.aki").status == Status::kFail);
+  }
+  SECTION("authorityCertIssuer present") {
+    CrlSpec spec;
+    spec.authority_key_id = false;
+    spec.extra_extensions = {{"authorityKeyIdentifier", "keyid:always,issuer:always"}};
+    const CheckResult& aki = only(judge(subca_crl(spec), x), "crl.aki");
+    CHECK(aki.status == Status::kFail);
+    CHECK(contains(aki.message, "authorityCertIssuer present"));
+  }
+  SECTION("keyIdentifier of another certificate") {
+    CrlExpectation other = x;
+    other.issuer_key_id = h.root.cert().subject_key_id();
+    const CheckResult& aki = only(judge(subca_crl(), other), "crl.aki");
+    CHECK(aki.status == Status::kFail);
+    CHECK(contains(aki.message, hex_encode_colon(*h.root.cert().subject_key_id())));
+  }
+  SECTION("no certificate yet: method-1 match passes, mismatch warns with the identifier") {
+    CrlExpectation key_only = x;
+    key_only.issuer_key_id.reset();
+    CHECK(only(judge(subca_crl(), key_only), "crl.aki").status == Status::kPass);
+    const testpki::Key other = testpki::make_key();
+    key_only.issuer_spki_der = other.spki_der();
+    const CheckResult& aki = only(judge(subca_crl(), key_only), "crl.aki");
+    CHECK(aki.status == Status::kWarn);
+    const std::string m1 = hex_encode_colon(*pki::key_identifier_method1(other.spki_der()));
+    CHECK(contains(aki.message, m1));
+    CHECK(contains(aki.hint, m1));
+  }
+}
+
+TEST_CASE("crl.current and crl.validity") {
+  const auto& h = hierarchy();
+  const CrlExpectation x = issued_expectation(h);
+  const UnixTime now = now_utc();
+  SECTION("expired") {
+    CrlSpec spec;
+    spec.this_update = now - 8 * 86400;
+    spec.next_update = now - 86400;
+    const CheckResult& current = only(judge(subca_crl(spec), x, now), "crl.current");
+    CHECK(current.status == Status::kFail);
+    CHECK(contains(current.message, "expired"));
+    CHECK(*current.evidence.find("next_update")->as_string() == format_rfc3339(now - 86400));
+  }
+  SECTION("less than crl.min_remaining left") {
+    CrlSpec spec;
+    spec.this_update = now - 86400;
+    spec.next_update = now + 3600;
+    CHECK(only(judge(subca_crl(spec), x, now), "crl.current").status == Status::kFail);
+  }
+  SECTION("thisUpdate beyond the clock skew") {
+    CrlSpec spec;
+    spec.this_update = now + 600;
+    CHECK(only(judge(subca_crl(spec), x, now), "crl.current").status == Status::kFail);
+    spec.this_update = now + 60;
+    CHECK(only(judge(subca_crl(spec), x, now), "crl.current").status == Status::kPass);
+  }
+  SECTION("older than the issued max age, fine for a CA CRL") {
+    CrlSpec spec;
+    spec.this_update = now - 8 * 86400;
+    spec.next_update = now + 86400;
+    CHECK(only(judge(subca_crl(spec), x, now), "crl.current").status == Status::kFail);
+    const Bytes root_crl = testpki::make_crl(spec, h.root, h.root_key);
+    CHECK(only(judge(root_crl, ca_expectation(h), now), "crl.current").status == Status::kPass);
+  }
+  SECTION("11 days: fail on an issued CRL, fine on a CA CRL; exactly 10 days passes") {
+    CrlSpec spec;
+    spec.this_update = now - 3600;
+    spec.next_update = spec.this_update + 11 * 86400;
+    const CheckResult& validity = only(judge(subca_crl(spec), x, now), "crl.validity");
+    CHECK(validity.status == Status::kFail);
+    CHECK(contains(validity.message, "11d"));
+    const Bytes root_crl = testpki::make_crl(spec, h.root, h.root_key);
+    CHECK(only(judge(root_crl, ca_expectation(h), now), "crl.validity").status == Status::kPass);
+    spec.next_update = spec.this_update + 10 * 86400;
+    CHECK(only(judge(subca_crl(spec), x, now), "crl.validity").status == Status::kPass);
+    spec.next_update = spec.this_update + 10 * 86400 + 1;
+    CHECK(only(judge(subca_crl(spec), x, now), "crl.validity").status == Status::kFail);
+  }
+  SECTION("CA CRL limited to 12 calendar months") {
+    CrlSpec spec;
+    spec.this_update = *parse_rfc3339("2026-01-31T00:00:00Z");
+    spec.next_update = *parse_rfc3339("2027-01-31T00:00:00Z");
+    const Bytes root_crl = testpki::make_crl(spec, h.root, h.root_key);
+    const UnixTime at = spec.this_update + 86400;
+    CHECK(only(judge(root_crl, ca_expectation(h), at), "crl.validity").status == Status::kPass);
+    spec.next_update = *spec.next_update + 1;
+    const Bytes longer = testpki::make_crl(spec, h.root, h.root_key);
+    CHECK(only(judge(longer, ca_expectation(h), at), "crl.validity").status == Status::kFail);
+  }
+  SECTION("no nextUpdate fails both") {
+    CrlSpec spec;
+    spec.omit_next_update = true;
+    const Results r = judge(subca_crl(spec), x, now);
+    CHECK(only(r, "crl.current").status == Status::kFail);
+    CHECK(only(r, "crl.validity").status == Status::kFail);
+    CHECK(contains(only(r, "crl.validity").hint, "RFC 5280 §5.1.2.5"));
+  }
+}
+
+TEST_CASE("crl.number") {
+  const auto& h = hierarchy();
+  const CrlExpectation x = issued_expectation(h);
+  CrlSpec spec;
+  SECTION("absent") {
+    spec.crl_number.reset();
+    CHECK(only(judge(subca_crl(spec), x), "crl.number").status == Status::kFail);
+  }
+  SECTION("critical") {
+    spec.crl_number_critical = true;
+    const Results r = judge(subca_crl(spec), x);
+    CHECK(only(r, "crl.number").status == Status::kFail);
+    CHECK(contains(only(r, "crl.number").message, "critical"));
+  }
+  SECTION("21 octets fail, 20 pass") {
+    spec.crl_number = "01" + std::string(40, '0');  // 2^160: 21 octets
+    const CheckResult& big = only(judge(subca_crl(spec), x), "crl.number");
+    CHECK(big.status == Status::kFail);
+    CHECK(contains(big.message, "21 octets"));
+    spec.crl_number = "7f" + std::string(38, 'f');  // 2^159 - 1: 20 octets
+    CHECK(only(judge(subca_crl(spec), x), "crl.number").status == Status::kPass);
+  }
+  SECTION("evidence in hex and decimal") {
+    spec.crl_number = "0100";
+    const CheckResult& n = only(judge(subca_crl(spec), x), "crl.number");
+    CHECK(n.status == Status::kPass);
+    CHECK(*n.evidence.find("crl_number")->as_string() == "0100");
+    CHECK(*n.evidence.find("crl_number_decimal")->as_string() == "256");
+  }
+}
+
+TEST_CASE("crl.idp") {
+  const auto& h = hierarchy();
+  CrlExpectation x = issued_expectation(h);
+  CrlSpec spec;
+  SECTION("absent passes, unless partitioned") {
+    CHECK(only(judge(subca_crl(spec), x), "crl.idp").status == Status::kPass);
+    x.partitioned = true;
+    CHECK(only(judge(subca_crl(spec), x), "crl.idp").status == Status::kFail);
+  }
+  SECTION("naming the URL passes, another URL fails") {
+    spec.idp = std::string("critical,fullname:URI:") + kUrl;
+    CHECK(only(judge(subca_crl(spec), x), "crl.idp").status == Status::kPass);
+    spec.idp = "critical,fullname:URI:http://crl.example.com/other.crl";
+    const CheckResult& idp = only(judge(subca_crl(spec), x), "crl.idp");
+    CHECK(idp.status == Status::kFail);
+    CHECK(contains(idp.message, "http://crl.example.com/other.crl"));
+    CHECK(contains(idp.message, kUrl));
+  }
+  SECTION("byte-for-byte: a trailing slash differs") {
+    spec.idp = std::string("critical,fullname:URI:") + kUrl + "/";
+    CHECK(only(judge(subca_crl(spec), x), "crl.idp").status == Status::kFail);
+  }
+  SECTION("idp_any_of when there is no URL") {
+    x.url.clear();
+    x.idp_any_of = {"http://a.example/1.crl", kUrl};
+    spec.idp = std::string("critical,fullname:URI:") + kUrl;
+    CHECK(only(judge(subca_crl(spec), x), "crl.idp").status == Status::kPass);
+  }
+  SECTION("subca.crl scope must cover CA certificates") {
+    const CrlExpectation ca = ca_expectation(h);
+    spec.idp = "critical,fullname:URI:" + ca.url + ",onlyuser:TRUE";
+    const Bytes user_only = testpki::make_crl(spec, h.root, h.root_key);
+    const CheckResult& idp = only(judge(user_only, ca), "crl.idp");
+    CHECK(idp.status == Status::kFail);
+    CHECK(contains(idp.message, "onlyContainsUserCerts"));
+    // The same IDP is fine on the SubCA's own CRL (issued certificates are user certs).
+    spec.idp = std::string("critical,fullname:URI:") + kUrl + ",onlyuser:TRUE";
+    CHECK(only(judge(subca_crl(spec), x), "crl.idp").status == Status::kPass);
+    spec.idp = "critical,fullname:URI:" + ca.url + ",onlyCA:TRUE";
+    CHECK(only(judge(testpki::make_crl(spec, h.root, h.root_key), ca), "crl.idp").status ==
+          Status::kPass);
+  }
+}
+
+TEST_CASE("crl.entries: one result per expected serial") {
+  const auto& h = hierarchy();
+  const Bytes subca_serial = h.subca.cert().serial();
+  const UnixTime revoked_at = now_utc() - 7200;
+  CrlSpec spec;
+  spec.entries = {entry(pki::serial_to_hex(subca_serial), 1, revoked_at),
+                  entry("7f3a09c1d2", 4, revoked_at)};
+  const Bytes root_crl = testpki::make_crl(spec, h.root, h.root_key);
+  CrlExpectation ca = ca_expectation(h);
+  ca.serials = {{subca_serial, false, "SubCA serial"},
+                {*pki::serial_from_hex("7f3a09c1d2"), true, "probe revoked"},
+                {*pki::serial_from_hex("7f3a09c1d3"), true, "probe not revoked yet"},
+                {*pki::serial_from_hex("0a0b"), false, "probe good"}};
+  const Results results = judge(root_crl, ca);
+  std::vector<const CheckResult*> entries;
+  for (const auto& r : results) {
+    if (r.check == "crl.entries") entries.push_back(&r);
+  }
+  REQUIRE(entries.size() == 4);
+  CHECK(entries[0]->status == Status::kFail);
+  CHECK(contains(entries[0]->message, "SubCA serial"));
+  CHECK(contains(entries[0]->message, "keyCompromise"));
+  CHECK(entries[1]->status == Status::kPass);
+  CHECK(*entries[1]->evidence.find("reason")->as_string() == "superseded");
+  CHECK(*entries[1]->evidence.find("revoked_at")->as_string() == format_rfc3339(revoked_at));
+  CHECK(entries[2]->status == Status::kFail);
+  CHECK(contains(entries[2]->message, "not on the CRL"));
+  CHECK(entries[3]->status == Status::kPass);
+  // Byte comparison: the same value with a non-minimal encoding is another serial.
+  CrlExpectation padded = ca;
+  padded.serials = {{Bytes{0x00, 0x7f, 0x3a, 0x09, 0xc1, 0xd2}, true, "padded"}};
+  CHECK(only(judge(root_crl, padded), "crl.entries").status == Status::kFail);
+}
+
+TEST_CASE("lookup_serials") {
+  const auto& h = hierarchy();
+  CrlSpec spec;
+  spec.entries = {entry("01", std::nullopt), entry("7f3a09c1d2", 9)};
+  const Bytes crl = subca_crl(spec);
+  const auto found =
+      lookup_serials(crl, {Bytes{0x01}, *pki::serial_from_hex("7f3a09c1d2"), Bytes{0x02}});
+  REQUIRE(found.has_value());
+  REQUIRE(found->size() == 3);
+  REQUIRE((*found)[0].has_value());
+  CHECK_FALSE((*found)[0]->reason.has_value());
+  REQUIRE((*found)[1].has_value());
+  CHECK((*found)[1]->reason == 9);
+  CHECK_FALSE((*found)[2].has_value());
+  CHECK_FALSE(lookup_serials(as_bytes("<html></html>"), {Bytes{0x01}}).has_value());
+  (void)h;
+}
+
+TEST_CASE("crl.profile") {
+  const auto& h = hierarchy();
+  const CrlExpectation x = issued_expectation(h);
+  CrlSpec spec;
+  auto profile = [&](const Bytes& crl) { return only(judge(crl, x), "crl.profile"); };
+  SECTION("certificateHold, critical reasonCode and unspecified fail, all listed") {
+    spec.entries = {entry("0a", 6), entry("0b", 1, 0, true), entry("0c", 0), entry("0d", 6)};
+    const CheckResult p = profile(subca_crl(spec));
+    CHECK(p.status == Status::kFail);
+    CHECK(contains(p.message, "3 profile violations"));
+    CHECK(contains(p.message,
+                   "certificateHold (6) (BR 7.2.2, 4.9.13) on 2 entries (first: entry 0)"));
+    CHECK(contains(p.message, "critical reasonCode"));
+    CHECK(contains(p.message, "unspecified (0)"));
+  }
+  SECTION("reasons 2, 8 and 10 warn") {
+    spec.entries = {entry("0a", 2)};
+    const CheckResult p = profile(subca_crl(spec));
+    CHECK(p.status == Status::kWarn);
+    CHECK(contains(p.message, "not in the BR 7.2.2 CRLReasons table"));
+  }
+  SECTION("unknown critical CRL extension") {
+    spec.extra_extensions = {{"1.3.6.1.4.1.99999.1", "critical,DER:0500"}};
+    const CheckResult p = profile(subca_crl(spec));
+    CHECK(p.status == Status::kFail);
+    CHECK(contains(p.message, "unrecognised critical CRL extension 1.3.6.1.4.1.99999.1"));
+  }
+  SECTION("unknown non-critical CRL extension warns") {
+    spec.extra_extensions = {{"1.3.6.1.4.1.99999.1", "DER:0500"}};
+    CHECK(profile(subca_crl(spec)).status == Status::kWarn);
+  }
+  SECTION("unknown critical entry extension") {
+    spec.entries = {entry("0a", 1)};
+    spec.entries[0].extra_extensions = {{"1.3.6.1.4.1.99999.2", "critical,DER:0500"}};
+    const CheckResult p = profile(subca_crl(spec));
+    CHECK(p.status == Status::kFail);
+    CHECK(contains(p.message, "unrecognised critical entry extension"));
+  }
+  SECTION("delta CRL") {
+    spec.extra_extensions = {{"deltaCRL", "critical,DER:020101"}};
+    const CheckResult p = profile(subca_crl(spec));
+    CHECK(p.status == Status::kFail);
+    CHECK(contains(p.message, "deltaCRLIndicator"));
+  }
+  SECTION("IDP: not critical, indirect") {
+    spec.idp = std::string("fullname:URI:") + kUrl + ",indirectCRL:TRUE";
+    const CheckResult p = profile(subca_crl(spec));
+    CHECK(p.status == Status::kFail);
+    CHECK(contains(p.message, "not critical"));
+    CHECK(contains(p.message, "indirectCRL"));
+  }
+  SECTION("IDP: both only-user and only-CA, attribute certs") {
+    spec.idp =
+        std::string("critical,fullname:URI:") + kUrl + ",onlyuser:TRUE,onlyCA:TRUE,onlyAA:TRUE";
+    const CheckResult p = profile(subca_crl(spec));
+    CHECK(p.status == Status::kFail);
+    CHECK(contains(p.message, "both onlyContainsUserCerts and onlyContainsCACerts"));
+    CHECK(contains(p.message, "onlyContainsAttributeCerts"));
+  }
+  SECTION("IDP: an empty SEQUENCE, built raw") {
+    testpki::RawCrl raw = testpki::raw_crl_for(h.subca, h.subca_key);
+    const std::uint8_t idp_oid[] = {0x55, 0x1d, 0x1c};
+    raw.extensions.push_back(testpki::der_extension(idp_oid, true, Bytes{0x30, 0x00}));
+    const Results r = judge(testpki::sign_raw_crl(raw, h.subca_key), x);
+    CHECK(contains(only(r, "crl.profile").message, "empty SEQUENCE"));
+    CHECK(only(r, "crl.idp").status == Status::kFail);  // names no URL
+  }
+  SECTION("certificateIssuer entry extension: an indirect CRL, built raw") {
+    testpki::RawCrl raw = testpki::raw_crl_for(h.subca, h.subca_key);
+    const std::uint8_t issuer_oid[] = {0x55, 0x1d, 0x1d};
+    // GeneralNames { directoryName [4] issuer Name }
+    const Bytes names = testpki::der_tlv(0x30, testpki::der_tlv(0xa4, raw.issuer));
+    raw.revoked = testpki::der_tlv(
+        0x30, testpki::der_crl_entry(
+                  Bytes{0x0a}, testpki::der_utc_time(now_utc() - 60),
+                  {testpki::der_reason_code(1), testpki::der_extension(issuer_oid, true, names)}));
+    const CheckResult p = profile(testpki::sign_raw_crl(raw, h.subca_key));
+    CHECK(p.status == Status::kFail);
+    CHECK(contains(p.message,
+                   "certificateIssuer entry extension: an indirect CRL (BR 7.2) on entry 0"));
+    // certificateIssuer is a recognised critical extension (RFC 5280 §5.3.3).
+    CHECK_FALSE(contains(p.message, "unrecognised critical entry extension"));
+  }
+  SECTION("empty revokedCertificates, built raw") {
+    testpki::RawCrl raw = testpki::raw_crl_for(h.subca, h.subca_key);
+    raw.revoked = Bytes{0x30, 0x00};
+    const Results r = judge(testpki::sign_raw_crl(raw, h.subca_key), x);
+    CHECK(only(r, "crl.signature").status == Status::kPass);
+    CHECK(only(r, "crl.profile").status == Status::kFail);
+    CHECK(contains(only(r, "crl.profile").message, "present but empty"));
+  }
+  SECTION("v1 CRL") {
+    testpki::RawCrl raw = testpki::raw_crl_for(h.subca, h.subca_key);
+    raw.version.reset();
+    const CheckResult p = profile(testpki::sign_raw_crl(raw, h.subca_key));
+    CHECK(p.status == Status::kFail);
+    CHECK(contains(p.message, "v1 CRL"));
+  }
+  SECTION("inner and outer signature algorithms differ") {
+    testpki::RawCrl raw = testpki::raw_crl_for(h.subca, h.subca_key);
+    raw.outer_signature_algorithm =
+        Bytes{0x30, 0x0a, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x03};
+    const CheckResult p = profile(testpki::sign_raw_crl(raw, h.subca_key));
+    CHECK(p.status == Status::kFail);
+    CHECK(contains(p.message, "RFC 5280 §5.1.1.2"));
+  }
+  SECTION("ECDSA hash not paired with the curve (BR 7.1.3.2)") {
+    CrlSpec sha384;
+    sha384.digest = EVP_sha384();
+    const CheckResult p = profile(subca_crl(sha384));
+    CHECK(p.status == Status::kFail);
+    CHECK(contains(p.message, "ecdsa-with-SHA384 with a EC P-256 key"));
+  }
+  SECTION("RSA-PSS with a salt other than the hash length (BR 7.1.3.2)") {
+    const auto pss = testpki::make_hierarchy(testpki::KeyType::kRsaPss2048);
+    const Bytes crl = testpki::make_crl({}, pss.subca, pss.subca_key);  // OpenSSL's maximum salt
+    const CheckResult p = only(judge(crl, issued_expectation(pss)), "crl.profile");
+    CHECK(p.status == Status::kFail);
+    CHECK(contains(p.message, "salt of the hash length"));
+    CrlSpec salt32;
+    salt32.pss_salt_length = 32;
+    const Bytes good = testpki::make_crl(salt32, pss.subca, pss.subca_key);
+    CHECK(only(judge(good, issued_expectation(pss)), "crl.profile").status == Status::kPass);
+  }
+  SECTION("SHA-1") {
+    const auto rsa = testpki::make_hierarchy(testpki::KeyType::kRsa2048);
+    CrlSpec sha1;
+    sha1.digest = EVP_sha1();
+    const Bytes crl = testpki::make_crl(sha1, rsa.subca, rsa.subca_key);
+    const CheckResult p = only(judge(crl, issued_expectation(rsa)), "crl.profile");
+    CHECK(p.status == Status::kFail);
+    CHECK(contains(p.message, "SHA-1 is banned"));
+  }
+  SECTION("GeneralizedTime before 2050") {
+    testpki::RawCrl raw = testpki::raw_crl_for(h.subca, h.subca_key);
+    raw.this_update = testpki::der_generalized_time(now_utc() - 3600);
+    const CheckResult p = profile(testpki::sign_raw_crl(raw, h.subca_key));
+    CHECK(p.status == Status::kFail);
+    CHECK(contains(p.message, "thisUpdate not UTCTime"));
+  }
+  SECTION("a malformed entry names its index; entries cannot be judged") {
+    testpki::RawCrl raw = testpki::raw_crl_for(h.subca, h.subca_key);
+    const Bytes when = testpki::der_utc_time(now_utc() - 7200);
+    Bytes list = testpki::der_crl_entry(Bytes{0x0a}, when);
+    testpki::der_append(list, testpki::der_crl_entry(Bytes{0x0b}, when));
+    // Entry 2: serial INTEGER with a non-minimal encoding.
+    testpki::der_append(list, testpki::der_crl_entry(Bytes{0x00, 0x0c}, when));
+    raw.revoked = testpki::der_tlv(0x30, list);
+    CrlExpectation with_serial = x;
+    with_serial.serials = {{Bytes{0x0d}, false, "SubCA serial"}};
+    const Results r = judge(testpki::sign_raw_crl(raw, h.subca_key), with_serial);
+    CHECK(only(r, "crl.parse").status == Status::kPass);
+    CHECK(only(r, "crl.profile").status == Status::kFail);
+    CHECK(contains(only(r, "crl.profile").message, "entry 2"));
+    CHECK(only(r, "crl.entries").status == Status::kFail);
+  }
+}
+
+TEST_CASE("crl.consistent against the reference path") {
+  const auto& h = hierarchy();
+  const UnixTime now = now_utc();
+  auto facts_for = [&](const std::string& number, UnixTime this_update, UnixTime next_update) {
+    CrlSpec spec;
+    spec.crl_number = number;
+    spec.this_update = this_update;
+    spec.next_update = next_update;
+    CrlFacts facts;
+    check_crl(subca_crl(spec), issued_expectation(h), Policy{}, now, &facts);
+    REQUIRE(facts.parsed);
+    return facts;
+  };
+  const CrlFacts reference = facts_for("05", now - 3600, now + 6 * 86400);
+  SECTION("same CRL") {
+    const CheckResult r = check_crl_against_reference(reference, reference, "origin", {}, now);
+    CHECK(r.status == Status::kPass);
+    CHECK(*r.evidence.find("reference_crl_number")->as_string() == "5");
+  }
+  SECTION("newer") {
+    const CrlFacts newer = facts_for("06", now - 60, now + 7 * 86400);
+    CHECK(check_crl_against_reference(newer, reference, "origin", {}, now).status == Status::kPass);
+  }
+  SECTION("older but current: warn") {
+    const CrlFacts older = facts_for("04", now - 2 * 86400, now + 5 * 86400);
+    const CheckResult r = check_crl_against_reference(older, reference, "origin", {}, now);
+    CHECK(r.status == Status::kWarn);
+    CHECK(contains(r.hint, "origin"));
+    CHECK(contains(r.hint, "purge"));
+  }
+  SECTION("older and no longer current: fail") {
+    const CrlFacts older = facts_for("04", now - 8 * 86400, now - 3600);
+    CHECK(check_crl_against_reference(older, reference, "origin", {}, now).status == Status::kFail);
+  }
+  SECTION("same number, different CRL: fail") {
+    const CrlFacts twin = facts_for("05", now - 1800, now + 6 * 86400);
+    CHECK(check_crl_against_reference(twin, reference, "origin", {}, now).status == Status::kFail);
+  }
+  SECTION("numbers compare by value, not length of encoding") {
+    const CrlFacts big = facts_for("0100", now - 60, now + 7 * 86400);
+    CHECK(check_crl_against_reference(big, reference, "origin", {}, now).status == Status::kPass);
+    CHECK(check_crl_against_reference(reference, big, "origin", {}, now).status == Status::kWarn);
+  }
+  SECTION("full CRLs identical") {
+    const CrlFacts other = facts_for("06", now - 60, now + 7 * 86400);
+    CHECK(check_full_crls_identical("http://a/x.crl", reference, {{"http://b/x.crl", reference}})
+              .status == Status::kPass);
+    const CheckResult r =
+        check_full_crls_identical("http://a/x.crl", reference, {{"http://b/x.crl", other}});
+    CHECK(r.status == Status::kFail);
+    CHECK(contains(r.message, "http://b/x.crl"));
+    CHECK(contains(r.message, "cRLNumber 6 vs 5 here"));
+    CHECK(contains(r.hint, "CCADB 6.2"));
+    const Json* copies = r.evidence.find("copies");
+    REQUIRE(copies != nullptr);
+    REQUIRE(copies->as_array()->size() == 2);
+    CHECK(contains(*(*copies->as_array())[1].as_string(), "http://b/x.crl: cRLNumber 6"));
+  }
+}
