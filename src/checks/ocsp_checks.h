@@ -40,6 +40,7 @@ struct OcspExpectation {
 struct OcspFacts {
   bool decoded = false;                    // an OCSPResponse at all
   int response_status = -1;                // OCSPResponseStatus, -1 if not decoded
+  bool basic_decoded = false;              // successful with a DER BasicOCSPResponse
   std::optional<std::string> cert_status;  // "good" | "revoked" | "unknown" (matching CertID)
   bool signature_valid = false;
   bool signer_authorized = false;     // passes ocsp.signer for the expected issuer
