@@ -385,6 +385,10 @@ CheckResult check_profile(const Analysis& a) {
   ev.set("version", static_cast<long long>(b.version + 1));
   ev.set("single_responses", b.responses.size());
   ev.set("response_extensions", b.response_extensions.size());
+  if (b.fractional_seconds) {
+    // Not a fault: the BR accepts RFC 6960 "and/or" RFC 5019 conformance.
+    ev.set("time_format", "fractional seconds (RFC 5019 §2.2.4 forbids them; RFC 6960 allows)");
+  }
   if (faults.empty()) {
     return pass(id::kProfile, "v1 BasicOCSPResponse with nextUpdate and no forbidden extensions",
                 std::move(ev));

@@ -2,6 +2,8 @@
 
 #include <openssl/objects.h>
 
+#include <algorithm>
+
 #include "pki/der.h"
 
 namespace preflight::pki {
@@ -17,9 +19,23 @@ bool ParseSmallInteger(ByteView contents, std::int64_t* out) {
   return true;
 }
 
-bool ParseTime(der::Parser& p, std::int64_t* out) {
+// GeneralizedTime "YYYYMMDDHHMMSSZ", or with DER fractional seconds
+// ("YYYYMMDDHHMMSS.fffZ", no trailing zero, X.690 §11.7.3): RFC 6960 allows
+// them, RFC 5019 §2.2.4 does not, so they are read (truncated) and flagged.
+bool ParseTime(der::Parser& p, std::int64_t* out, bool* fractional) {
   ByteView contents;
-  return p.Read(der::kGeneralizedTime, &contents) && der::ParseGeneralizedTime(contents, out);
+  if (!p.Read(der::kGeneralizedTime, &contents)) return false;
+  if (contents.size() > 16 && contents[14] == '.') {
+    const ByteView fraction = contents.subspan(15, contents.size() - 16);
+    const bool digits = std::all_of(fraction.begin(), fraction.end(),
+                                    [](std::uint8_t c) { return c >= '0' && c <= '9'; });
+    if (!digits || fraction.back() == '0' || contents.back() != 'Z') return false;
+    Bytes whole(contents.begin(), contents.begin() + 14);
+    whole.push_back('Z');
+    *fractional = true;
+    return der::ParseGeneralizedTime(whole, out);
+  }
+  return der::ParseGeneralizedTime(contents, out);
 }
 
 // AlgorithmIdentifier ::= SEQUENCE { algorithm OID, parameters ANY OPTIONAL }
@@ -71,7 +87,7 @@ bool ParseCertId(ByteView contents, ParsedCertId* out) {
          der::IsValidInteger(out->serial) && !p.HasMore();
 }
 
-bool ParseCertStatus(const der::Tlv& tlv, OcspSingleResponse* out) {
+bool ParseCertStatus(const der::Tlv& tlv, OcspSingleResponse* out, bool* fractional) {
   switch (tlv.tag) {
     case der::context_primitive(0):
       out->status = OcspCertStatus::kGood;
@@ -82,7 +98,7 @@ bool ParseCertStatus(const der::Tlv& tlv, OcspSingleResponse* out) {
     case der::context_constructed(1): {
       out->status = OcspCertStatus::kRevoked;
       der::Parser p(tlv.contents);
-      if (!ParseTime(p, &out->revocation_time)) return false;
+      if (!ParseTime(p, &out->revocation_time, fractional)) return false;
       std::optional<ByteView> reason;
       if (!p.ReadOptional(der::context_constructed(0), &reason) || p.HasMore()) return false;
       if (reason) {
@@ -101,12 +117,13 @@ bool ParseCertStatus(const der::Tlv& tlv, OcspSingleResponse* out) {
   }
 }
 
-bool ParseSingleResponse(ByteView contents, OcspSingleResponse* out) {
+bool ParseSingleResponse(ByteView contents, OcspSingleResponse* out, bool* fractional) {
   der::Parser p(contents);
   ByteView cert_id;
   der::Tlv status;
   if (!p.Read(der::kSequence, &cert_id) || !ParseCertId(cert_id, &out->cert_id) ||
-      !p.ReadTlv(&status) || !ParseCertStatus(status, out) || !ParseTime(p, &out->this_update)) {
+      !p.ReadTlv(&status) || !ParseCertStatus(status, out, fractional) ||
+      !ParseTime(p, &out->this_update, fractional)) {
     return false;
   }
   std::optional<ByteView> next_update, extensions;
@@ -114,7 +131,7 @@ bool ParseSingleResponse(ByteView contents, OcspSingleResponse* out) {
   if (next_update) {
     der::Parser n(*next_update);
     std::int64_t t = 0;
-    if (!ParseTime(n, &t) || n.HasMore()) return false;
+    if (!ParseTime(n, &t, fractional) || n.HasMore()) return false;
     out->next_update = t;
   }
   if (!p.ReadOptional(der::context_constructed(1), &extensions)) return false;
@@ -154,14 +171,17 @@ bool ParseResponseData(ByteView contents, BasicOcspResponse* out, std::string* e
   } else {
     return Fail(error, "responderID");
   }
-  if (!ParseTime(p, &out->produced_at)) return Fail(error, "producedAt");
+  if (!ParseTime(p, &out->produced_at, &out->fractional_seconds)) {
+    return Fail(error, "producedAt");
+  }
   ByteView responses;
   if (!p.Read(der::kSequence, &responses)) return Fail(error, "responses");
   der::Parser list(responses);
   while (list.HasMore()) {
     ByteView single;
     OcspSingleResponse parsed;
-    if (!list.Read(der::kSequence, &single) || !ParseSingleResponse(single, &parsed)) {
+    if (!list.Read(der::kSequence, &single) ||
+        !ParseSingleResponse(single, &parsed, &out->fractional_seconds)) {
       return Fail(error, "SingleResponse");
     }
     out->responses.push_back(std::move(parsed));

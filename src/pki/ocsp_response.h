@@ -108,6 +108,9 @@ struct BasicOcspResponse {
   ByteView signature_algorithm;  // whole AlgorithmIdentifier TLV
   ByteView signature;            // BIT STRING contents after the unused-bits octet
   std::vector<ByteView> certs;   // whole Certificate TLVs
+  // Some GeneralizedTime carries fractional seconds (read truncated): RFC
+  // 6960 allows them, RFC 5019 §2.2.4 does not.
+  bool fractional_seconds = false;
 };
 // `error` (optional) names the first element that did not parse.
 bool ParseBasicOcspResponse(ByteView der, BasicOcspResponse* out, std::string* error = nullptr);

@@ -114,32 +114,48 @@ Bytes concat(std::initializer_list<ByteView> parts) {
   return out;
 }
 
-// Every CertID's hashAlgorithm parameters in tbsResponseData contents
-// replaced by `params` (a whole TLV, or empty to omit them).
-Bytes replace_hash_params(ByteView tbs, ByteView params) {
+// tbsResponseData contents rewritten as the spec asks: the ResponderID,
+// and in every SingleResponse the CertID hashAlgorithm parameters (a whole
+// TLV, or empty to omit them) and the thisUpdate text.
+Bytes rewrite_tbs(ByteView tbs, const ResponseSpec& spec) {
   Bytes out;
   der::Parser top(tbs);
   der::Tlv element;
   while (top.ReadTlv(&element)) {
+    const bool responder_id = element.tag == 0xa1 || element.tag == 0xa2;
+    if (responder_id && spec.responder_id_der) {
+      out.insert(out.end(), spec.responder_id_der->begin(), spec.responder_id_der->end());
+      continue;
+    }
     if (element.tag != der::kSequence) {  // responses is tbs's only universal SEQUENCE
       out.insert(out.end(), element.whole.begin(), element.whole.end());
       continue;
     }
     Bytes responses;
     der::Parser list(element.contents);
-    der::Tlv single, cert_id, algorithm, oid;
+    der::Tlv single, cert_id, algorithm, oid, status, this_update;
     while (list.ReadTlv(&single)) {
       der::Parser sp(single.contents);
       sp.ReadTlv(&cert_id);
+      sp.ReadTlv(&status);
+      sp.ReadTlv(&this_update);
       der::Parser cp(cert_id.contents);
       cp.ReadTlv(&algorithm);
       der::Parser ap(algorithm.contents);
       ap.ReadTlv(&oid);
-      const Bytes new_algorithm = tlv(0x30, concat({oid.whole, params}));
+      const Bytes new_algorithm = spec.certid_hash_params
+                                      ? tlv(0x30, concat({oid.whole, *spec.certid_hash_params}))
+                                      : Bytes(algorithm.whole.begin(), algorithm.whole.end());
       const Bytes new_cert_id =
           tlv(0x30, concat({new_algorithm, cert_id.contents.subspan(algorithm.whole.size())}));
+      const Bytes new_this_update =
+          spec.this_update_text ? tlv(der::kGeneralizedTime, as_bytes(*spec.this_update_text))
+                                : Bytes(this_update.whole.begin(), this_update.whole.end());
+      const std::size_t head =
+          cert_id.whole.size() + status.whole.size() + this_update.whole.size();
       const Bytes new_single =
-          tlv(0x30, concat({new_cert_id, single.contents.subspan(cert_id.whole.size())}));
+          tlv(0x30,
+              concat({new_cert_id, status.whole, new_this_update, single.contents.subspan(head)}));
       responses.insert(responses.end(), new_single.begin(), new_single.end());
     }
     const Bytes rebuilt = tlv(0x30, responses);
@@ -149,8 +165,8 @@ Bytes replace_hash_params(ByteView tbs, ByteView params) {
 }
 
 // The BasicOCSPResponse with its tbsResponseData rewritten as the spec asks
-// (explicit version, CertID parameters) and signed again with SHA-256 under
-// the signer's key (the algorithm OCSP_basic_sign used).
+// (explicit version, ResponderID, CertID parameters, thisUpdate text) and signed again with SHA-256
+// under the signer's key (the algorithm OCSP_basic_sign used).
 Bytes rewritten(const OCSP_BASICRESP* basic, const ResponseSpec& spec) {
   unsigned char* raw = nullptr;
   const int n = i2d_OCSP_BASICRESP(basic, &raw);
@@ -166,7 +182,7 @@ Bytes rewritten(const OCSP_BASICRESP* basic, const ResponseSpec& spec) {
   der::Tlv certs;
   const bool has_certs = p.ReadTlv(&certs);
   Bytes contents(tbs.begin(), tbs.end());
-  if (spec.certid_hash_params) contents = replace_hash_params(contents, *spec.certid_hash_params);
+  contents = rewrite_tbs(contents, spec);
   if (spec.version != 0) {
     contents =
         concat({tlv(0xa0, tlv(0x02, Bytes{static_cast<std::uint8_t>(spec.version)})), contents});
@@ -223,7 +239,8 @@ Bytes make_response(const ResponseSpec& spec) {
   // certs lies outside tbsResponseData: adding after signing keeps the signature.
   for (const auto* c : spec.extra_certs) OCSP_basic_add1_cert(basic.get(), c->x509.get());
   Bytes out;
-  if (spec.version != 0 || spec.certid_hash_params) {
+  if (spec.version != 0 || spec.certid_hash_params || spec.this_update_text ||
+      spec.responder_id_der) {
     out = wrap_basic(rewritten(basic.get(), spec));
   } else {
     ossl::OcspResponsePtr response(

@@ -43,6 +43,12 @@ struct ResponseSpec {
   // Every CertID's hashAlgorithm parameters replaced by this DER (empty:
   // omitted); the response is re-signed. Unset: OpenSSL's explicit NULL.
   std::optional<Bytes> certid_hash_params;
+  // Every thisUpdate replaced by this raw GeneralizedTime text (OpenSSL
+  // drops fractional seconds); the response is re-signed.
+  std::optional<std::string> this_update_text;
+  // The ResponderID replaced by this whole TLV ([1] Name or [2] KeyHash),
+  // e.g. one that names another key; the response is re-signed.
+  std::optional<Bytes> responder_id_der;
 };
 
 // A successful OCSPResponse (DER).

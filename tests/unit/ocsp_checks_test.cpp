@@ -294,6 +294,20 @@ TEST_CASE("a response with hundreds of certs is judged on the first 64") {
                  "any of the 300 certificates in certs (the first 64 considered)"));
 }
 
+TEST_CASE("a responderID naming no known key is reported with the key that signed") {
+  Fixture f;
+  auto spec = f.issuer_signed({f.single()});
+  const Bytes other_hash = sha1(f.responder_key.spki_der());
+  spec.responder_id_der = Bytes{0xa2, 0x16, 0x04, 0x14};
+  spec.responder_id_der->insert(spec.responder_id_der->end(), other_hash.begin(), other_hash.end());
+  const Results results = judge(testocsp::make_response(spec), f.expect());
+  const CheckResult signature = find(results, "ocsp.signature");
+  CHECK(signature.status == Status::kFail);
+  CHECK(contains(signature.message, "byKey " + hex_encode(other_hash)));
+  CHECK(contains(signature.message, "verifies with the issuer's key, so responderID is wrong"));
+  CHECK(status_of(results, "ocsp.signer") == Status::kFail);
+}
+
 TEST_CASE("a flipped signature byte fails ocsp.signature only") {
   Fixture f;
   auto spec = f.delegated({f.single()});
@@ -559,6 +573,30 @@ TEST_CASE("ocsp.profile: nextUpdate, reasonCode and critical extensions") {
     CHECK(status_of(results, "ocsp.profile") == Status::kFail);
     CHECK(contains(find(results, "ocsp.profile").message, "1.3.6.1.4.1.99999.1"));
   }
+}
+
+TEST_CASE("fractional seconds are read and noted, malformed fractions are not") {
+  Fixture f;
+  const UnixTime this_update = kNow - 7200;
+  const std::string text = format_rfc3339(this_update);  // "2026-11-27T02:00:00Z"
+  std::string generalized;
+  for (char c : text.substr(0, 19)) {
+    if (c >= '0' && c <= '9') generalized += c;
+  }
+  auto s = f.single();
+  s.this_update = this_update;
+  auto spec = f.delegated({s});
+  spec.this_update_text = generalized + ".25Z";
+  OcspFacts facts;
+  const Results results = judge(testocsp::make_response(spec), f.expect(), &facts);
+  require_all_pass(results);
+  CHECK(facts.this_update == this_update);
+  CHECK(contains(evidence(find(results, "ocsp.profile"), "time_format"), "RFC 5019 §2.2.4"));
+
+  spec.this_update_text = generalized + ".250Z";  // DER forbids trailing zeros (X.690 §11.7.3)
+  const Results bad = judge(testocsp::make_response(spec), f.expect());
+  CHECK(status_of(bad, "ocsp.profile") == Status::kFail);
+  CHECK(contains(find(bad, "ocsp.profile").message, "malformed at SingleResponse"));
 }
 
 TEST_CASE("ocsp.validity counts the interval inclusive (+1 s)") {
