@@ -171,11 +171,9 @@ Plan make_plan(const std::vector<Profile>& profiles, const std::vector<std::stri
               OcspForm::kGet});
           // The unescaped form catches front ends that merge slashes or
           // decode '+'; the unused serial's request is chosen to hold both.
-          if (questions[q].request == request_kind::kUnusedSerial) {
-            plan.requests.push_back(PlannedRequest{
-                e, path, "GET", pki::ocsp_get_url(endpoint.url, questions[q].request_der, false),
-                qi, OcspForm::kGetUnescaped});
-          }
+          plan.requests.push_back(PlannedRequest{
+              e, path, "GET", pki::ocsp_get_url(endpoint.url, questions[q].request_der, false), qi,
+              OcspForm::kGetUnescaped});
         }
       }
     }

@@ -108,6 +108,14 @@ class CheckRun {
       index_[RequestKey{r.endpoint, r.path, r.question, static_cast<int>(r.form)}] = i;
     }
     fetch();
+    // Every OCSP answer is judged before any result is built: hints and
+    // ocsp.consistent compare with the reference path's answers.
+    for (std::size_t e = 0; e < plan_.endpoints.size(); ++e) {
+      if (plan_.endpoints[e].kind != EndpointKind::kOcsp || plan_.endpoints[e].control) continue;
+      for (std::size_t path : plan_.selected_paths[plan_.endpoints[e].profile_index]) {
+        judge_ocsp_answers(e, path);
+      }
+    }
     Results all;
     for (std::size_t p = 0; p < profiles_.size(); ++p) {
       Results endpoints;
@@ -520,9 +528,8 @@ class CheckRun {
     }
   }
 
-  Results judge_ocsp(std::size_t e, std::size_t path) {
+  void judge_ocsp_answers(std::size_t e, std::size_t path) {
     const auto& questions = plan_.questions[e];
-    const Profile& profile = profile_of(e);
     const auto judge = [&](int q, OcspForm form, bool proven,
                            const std::optional<std::string>& sha1_status) {
       Outcome* o = find(e, path, q, form);
@@ -566,7 +573,11 @@ class CheckRun {
         judge(qi, form, false, sha1_status);
       }
     }
+  }
 
+  Results judge_ocsp(std::size_t e, std::size_t path) {
+    const auto& questions = plan_.questions[e];
+    const Profile& profile = profile_of(e);
     Results out;
     if (plan_.endpoints[e].role == "subca.ocsp" && !profile.subca.serial) {
       Results r{skip("ocsp.probe-status",
@@ -587,17 +598,14 @@ class CheckRun {
       const Outcome* g = find(e, path, qi, OcspForm::kGet);
       const Outcome* p = find(e, path, qi, OcspForm::kPost);
       const Outcome* u = find(e, path, qi, OcspForm::kGetUnescaped);
-      Results get_check{check_ocsp_get(g && answered(*g) ? &g->ocsp : nullptr,
-                                       p && answered(*p) ? &p->ocsp : nullptr,
-                                       u && answered(*u) ? &u->ocsp : nullptr)};
-      if (u != nullptr && !answered(*u) && get_check[0].status == Status::kPass) {
-        get_check[0] =
-            warn("ocsp.get",
-                 "the percent-encoded GET is answered; the unescaped form is not (" +
-                     why_no_body(u->observation) + ")",
-                 "a front end decodes '+' or merges '//' in the GET path (RFC 5019 §5): "
-                 "pass the path to the responder unchanged (e.g. nginx merge_slashes off)");
-      }
+      // A GET without an HTTP 200 OCSP answer is already failed at its root
+      // (http.*, ocsp.response-status); ocsp.get then has nothing to compare.
+      Results get_check{
+          g != nullptr && answered(*g)
+              ? check_ocsp_get(&g->ocsp, p && answered(*p) ? &p->ocsp : nullptr,
+                               u && answered(*u) ? &u->ocsp : nullptr)
+              : skip("ocsp.get", "skipped: GET " + (g != nullptr ? why_no_body(g->observation)
+                                                                 : std::string("not sent")))};
       add_ocsp_evidence(get_check, e, path, qi, OcspForm::kGet);
       locate(get_check, e, path, "GET", questions[q].request, serial);
       out.push_back(std::move(get_check[0]));
