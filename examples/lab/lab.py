@@ -61,6 +61,22 @@ def crt_url(ca: str) -> str:
     return f"http://crt.{DOMAIN}/{ca}.crt"
 
 
+def children(pid: int) -> set[int]:
+    """PIDs whose parent is pid (nginx workers of a master)."""
+    found = set()
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(entry))
+    return found
+
+
 class PreflightLab:
     """Starts the lab's servers (through the test harness' Lab, which stops
     them by PID) and writes one profile per new SubCA."""
@@ -177,17 +193,19 @@ class PreflightLab:
             f.write("\n".join(lines) + "\n")
 
     def set_allowlist(self, cas: list[str]) -> None:
-        """Rewrites the allowlist and reloads the front end (SIGHUP), then
-        waits until it serves the last CA's CRL."""
+        """Rewrites the allowlist and reloads the front end (SIGHUP). Returns
+        once the workers of the old configuration have exited: during a
+        graceful reload they keep accepting connections for a while."""
         self.allow = list(cas)
         self.write_allowlist(self.allow)
+        old_workers = children(self.front.pid)
         os.kill(self.front.pid, signal.SIGHUP)
-        probe = cas[-1]
-        deadline = time.time() + 10
+        deadline = time.time() + 15
         while time.time() < deadline:
-            if self.fetch_status(crl_url(probe), self.front.port) == 200:
+            workers = children(self.front.pid)
+            if workers and not workers & old_workers:
                 return
-            time.sleep(0.1)
+            time.sleep(0.05)
         raise RuntimeError("front end did not pick up the new allowlist")
 
     def fetch_status(self, url: str, port: int) -> int:
@@ -269,8 +287,10 @@ def binary() -> str:
 
 
 def run_check(profiles: list[str], reports: list[str], color: bool) -> int:
-    argv = [binary(), "check", *profiles, *reports, "--color", "always" if color else "never"]
-    print("$ subca-preflight check " + " ".join(os.path.relpath(p) for p in profiles), flush=True)
+    # The console shows failures, warnings and the verdict (-q); the files
+    # hold every result.
+    argv = [binary(), "check", *profiles, *reports, "-q", "--color", "always" if color else "never"]
+    print("$ subca-preflight check -q " + " ".join(os.path.relpath(p) for p in profiles), flush=True)
     return subprocess.run(argv).returncode
 
 
@@ -283,11 +303,13 @@ def demo(args) -> int:
         print(f"\n== 1. The ceremony is done; the front end still passes only {', '.join(lab.allow)}.\n",
               flush=True)
         before = run_check(profiles, ["--report", f"junit={out}/before.junit.xml",
-                                      "--report", f"markdown={out}/before.md"], color)
+                                      "--report", f"markdown={out}/before.md",
+                                      "--report", f"text={out}/before.txt"], color)
         print(f"\n== 2. Add the new SubCAs to the front end's allowlist and reload it.\n", flush=True)
         lab.set_allowlist(ALLOWLIST_BEFORE + NEW_SUBCAS)
         after = run_check(profiles, ["--report", f"junit={out}/after.junit.xml",
-                                     "--report", f"markdown={out}/after.md"], color)
+                                     "--report", f"markdown={out}/after.md",
+                                     "--report", f"text={out}/after.txt"], color)
     print(f"\nfirst run exit {before} (expected 1: NOT READY), second run exit {after} "
           f"(expected 0: READY); reports in {out}")
     return 0 if (before, after) == (1, 0) else 1

@@ -310,12 +310,27 @@ class CheckRun {
       x.issuer_subject_from_string = profile.subca.subject_from_string();
     }
     x.expected = expected_status(profile, plan_.questions[e], q);
-    x.subject_label =
-        q.request == request_kind::kProbe
-            ? "probe " + profile.probes[static_cast<std::size_t>(q.probe_index)].pos.to_string()
-        : q.request == request_kind::kSubcaSerial ? "SubCA serial"
-                                                  : "unused serial";
+    x.subject_label = subject_label(profile, plan_.questions[e], q);
     return x;
+  }
+
+  // What a question asks about; the SHA-256 variant asks about the serial
+  // of another question.
+  static std::string subject_label(const Profile& profile,
+                                   const std::vector<OcspQuestion>& questions,
+                                   const OcspQuestion& q) {
+    if (q.request == request_kind::kProbe) {
+      return "probe " + profile.probes[static_cast<std::size_t>(q.probe_index)].pos.to_string();
+    }
+    if (q.request == request_kind::kSubcaSerial) return "SubCA serial";
+    if (q.request == request_kind::kSha256CertId) {
+      for (const auto& other : questions) {
+        if (&other != &q && other.cert_id.serial == q.cert_id.serial) {
+          return subject_label(profile, questions, other) + " (SHA-256 CertID)";
+        }
+      }
+    }
+    return "unused serial";
   }
 
   static ExpectedCertStatus expected_status(const Profile& profile,
@@ -689,6 +704,9 @@ class CheckRun {
     return std::to_string(obs.http_status);
   }
 
+  // Contrasts a failing path with the reference path and with `controls`
+  // (SPEC §2: they only sharpen hints) so the hint names the cause: a URL
+  // the front end does not pass, or a host or path that is down.
   void sharpen_http_hints(Results& results, std::size_t e, std::size_t path, int q, OcspForm form) {
     const Outcome* ours = find(e, path, q, form);
     if (ours == nullptr) return;
@@ -697,41 +715,52 @@ class CheckRun {
           r.status == Status::kSkip) {
         continue;
       }
-      std::string contrast;
+      std::vector<std::string> seen;
+      bool reference_ok = false;
       const auto ref = reference_path(plan_.endpoints[e].profile_index);
       if (ref && *ref != path) {
         const Outcome* theirs = find(e, *ref, q, form);
         if (theirs != nullptr && body_checks_apply(theirs->observation)) {
-          contrast = profile_of(e).paths[*ref].name + " answers 200, " +
-                     profile_of(e).paths[path].name + " " + status_line(ours->observation) +
-                     ": the front end on this path does not pass this URL — add it to the "
-                     "proxy/CDN allowlist";
+          reference_ok = true;
+          seen.push_back(profile_of(e).paths[*ref].name + " answers 200, " +
+                         profile_of(e).paths[path].name + " " + status_line(ours->observation));
         }
       }
-      const std::string control = control_contrast(e, path);
-      if (!control.empty()) contrast += (contrast.empty() ? "" : "; ") + control;
-      if (!contrast.empty()) r.hint = contrast + (r.hint.empty() ? "" : ". " + r.hint);
+      const auto control = control_outcome(e, path);
+      std::string conclusion;
+      if (control && body_checks_apply(control->second->observation)) {
+        seen.push_back("control " + control->first + " answers 200 through this path");
+        conclusion =
+            "the front end on this path is up but does not pass this URL — add it to "
+            "the proxy/CDN allowlist";
+      } else if (control) {
+        seen.push_back("control " + control->first + " fails through this path too (" +
+                       status_line(control->second->observation) + ")");
+        conclusion = "the host or the path itself is down";
+      } else if (reference_ok) {
+        conclusion =
+            "the front end on this path does not pass this URL — add it to the "
+            "proxy/CDN allowlist";
+      }
+      if (conclusion.empty()) continue;
+      std::string text;
+      for (const auto& part : seen) text += (text.empty() ? "" : "; ") + part;
+      r.hint = text + ": " + conclusion + (r.hint.empty() ? "" : ". " + r.hint);
     }
   }
 
-  // `controls` only sharpen hints (SPEC §2): a known-good URL on the same
-  // front end tells "not passed" from "down".
-  std::string control_contrast(std::size_t e, std::size_t path) const {
+  // The first `controls` URL of the profile and what it got on this path.
+  std::optional<std::pair<std::string, const Outcome*>> control_outcome(std::size_t e,
+                                                                        std::size_t path) const {
     const std::size_t p = plan_.endpoints[e].profile_index;
     for (std::size_t k = 0; k < plan_.endpoints.size(); ++k) {
       const Endpoint& control = plan_.endpoints[k];
       if (!control.control || control.profile_index != p) continue;
-      const Outcome* o = find(k, path, -1, OcspForm::kGet);
-      if (o == nullptr) continue;
-      if (body_checks_apply(o->observation)) {
-        return "control " + control.url +
-               " answers 200 through this path, so the front end is up "
-               "but does not pass this URL — add it to the proxy/CDN allowlist";
+      if (const Outcome* o = find(k, path, -1, OcspForm::kGet)) {
+        return std::make_pair(control.url, o);
       }
-      return "control " + control.url + " fails through this path too (" +
-             status_line(o->observation) + "): the host or the path itself is down";
     }
-    return {};
+    return std::nullopt;
   }
 
   void sharpen_unauthorized_hint(Results& results, std::size_t e, std::size_t path, int q,

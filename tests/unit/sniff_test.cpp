@@ -146,9 +146,10 @@ TEST_CASE("sniff recognises PKCS#7 written by openssl crl2pkcs7, DER, PEM and BE
   const Bytes der = read_file(dir + "/p7.der");
   der::Header h;
   REQUIRE(der::ParseHeader(der, &h));
-  Bytes ber{0x30, 0x80};
-  ber.insert(ber.end(), der.begin() + static_cast<long>(h.header_length), der.end());
-  ber.insert(ber.end(), {0x00, 0x00});
+  Bytes ber(der.size() - h.header_length + 4, 0x00);  // ends with the 00 00 end-of-contents
+  ber[0] = 0x30;
+  ber[1] = 0x80;
+  std::copy(der.begin() + static_cast<long>(h.header_length), der.end(), ber.begin() + 2);
   check_der(ber, ArtifactKind::kPkcs7, "a BER PKCS#7");
 }
 
