@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config
   libssl-dev openssl libcurl4-openssl-dev libcli11-dev libyaml-cpp-dev catch2
-  python3 nginx-light tinyproxy curl procps
+  python3 nginx-light tinyproxy curl procps time
 )
 
 missing=()

@@ -681,9 +681,11 @@ Results check_crl(ByteView body, const CrlExpectation& expectation, const Policy
     out.push_back(skip(kProfile, reason));
     return out;
   }
+  // One walk answers the judged serials and then the plain lookups.
   std::vector<Bytes> serials;
   for (const auto& s : expectation.serials) serials.push_back(s.serial);
-  const EntryScan scan = scan_entries(crl, serials);
+  serials.insert(serials.end(), expectation.lookups.begin(), expectation.lookups.end());
+  EntryScan scan = scan_entries(crl, serials);
   out.push_back(check_issuer(crl, expectation));
   out.push_back(check_signature(crl, expectation));
   out.push_back(check_aki(crl, expectation));
@@ -700,6 +702,13 @@ Results check_crl(ByteView body, const CrlExpectation& expectation, const Policy
     facts->this_update = crl.this_update.value;
     if (crl.next_update) facts->next_update = crl.next_update->value;
     facts->entry_count = scan.count;
+    facts->entries_error = scan.error;
+    // A list that breaks part-way cannot prove a serial absent.
+    if (scan.ok) {
+      facts->lookups.emplace(std::make_move_iterator(scan.found.begin()) +
+                                 static_cast<std::ptrdiff_t>(expectation.serials.size()),
+                             std::make_move_iterator(scan.found.end()));
+    }
   }
   return out;
 }

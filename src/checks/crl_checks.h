@@ -42,6 +42,17 @@ struct CrlExpectation {
   };
   // crl.entries: one result per expectation. Empty → no crl.entries result.
   std::vector<SerialExpectation> serials;
+  // Serials (INTEGER contents) whose status the caller wants without a
+  // judgement (inspect --serial without --expect): looked up in the same
+  // walk, answered in CrlFacts::lookups.
+  std::vector<Bytes> lookups;
+};
+
+// A serial found on a CRL: when and why it was revoked.
+struct RevocationEntry {
+  UnixTime revoked_at = 0;
+  std::optional<int> reason;
+  bool operator==(const RevocationEntry&) const = default;
 };
 
 // What a parsed CRL said, for cross-path and cross-URL comparison.
@@ -51,7 +62,11 @@ struct CrlFacts {
   UnixTime this_update = 0;
   std::optional<UnixTime> next_update;
   std::uint64_t entry_count = 0;
-  Bytes sha256;  // of the whole DER body
+  std::string entries_error;  // the first malformed entry; empty when all are well-formed
+  Bytes sha256;               // of the whole DER body
+  // Per CrlExpectation::lookups; nullopt when the CRL does not parse or its
+  // entry list is malformed (as lookup_serials).
+  std::optional<std::vector<std::optional<RevocationEntry>>> lookups;
 };
 
 // All crl.* checks on one body except crl.consistent. Raw results (no
@@ -67,10 +82,6 @@ Results check_crl(ByteView body, const CrlExpectation& expectation, const Policy
 // the body is not a CRL, or if its entry list is malformed (a list that
 // breaks part-way cannot prove a serial absent). Serials compare as INTEGER
 // contents, byte for byte (BR 7.2.2).
-struct RevocationEntry {
-  UnixTime revoked_at = 0;
-  std::optional<int> reason;
-};
 std::optional<std::vector<std::optional<RevocationEntry>>> lookup_serials(
     ByteView body, const std::vector<Bytes>& serials);
 

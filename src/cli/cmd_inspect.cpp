@@ -2,7 +2,6 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <iterator>
 #include <memory>
 #include <optional>
 #include <string>
@@ -47,10 +46,16 @@ Bytes read_file(const std::string& path) {
   if (!std::filesystem::is_regular_file(path, ec)) {
     throw InputError(SourcePos{path}, "not a regular file");
   }
+  const auto size = std::filesystem::file_size(path, ec);
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(SourcePos{path}, "cannot read file");
-  Bytes out{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  if (in.bad()) throw InputError(SourcePos{path}, "cannot read file");
+  if (ec || !in) throw InputError(SourcePos{path}, "cannot read file");
+  // One read into a buffer of the file's size: growing a vector as bytes
+  // arrive would hold up to twice a large CRL at once.
+  Bytes out(static_cast<std::size_t>(size));
+  in.read(reinterpret_cast<char*>(out.data()), static_cast<std::streamsize>(size));
+  if (static_cast<std::uintmax_t>(in.gcount()) != size) {
+    throw InputError(SourcePos{path}, "cannot read file");
+  }
   return out;
 }
 
@@ -126,14 +131,18 @@ std::string target_label(const Context& c, const InspectOptions& o) {
   return c.cert ? "certificate " + o.cert : "serial " + pki::serial_to_hex(*c.serial);
 }
 
-Judgement judge_crl(ByteView body, const Context& c, const InspectOptions& o) {
+// With --issuer, check_crl walks the entries once for everything: the
+// checks, the --serial lookup and the summary's count (*facts).
+Judgement judge_crl(ByteView body, const Context& c, const InspectOptions& o, CrlFacts* facts) {
   Judgement j;
-  if (c.serial) {
-    if (auto found = lookup_serials(body, {*c.serial}); found && found->size() == 1) {
-      j.cert_status = (*found)[0] ? "revoked" : "good";
+  if (!c.issuer) {
+    if (c.serial) {
+      if (auto found = lookup_serials(body, {*c.serial}); found && found->size() == 1) {
+        j.cert_status = (*found)[0] ? "revoked" : "good";
+      }
     }
+    return j;
   }
-  if (!c.issuer) return j;
   CrlExpectation e;
   e.ca_crl = c.ca_role;
   e.role = role_of(c, "crl");
@@ -149,7 +158,11 @@ Judgement judge_crl(ByteView body, const Context& c, const InspectOptions& o) {
   if (c.serial && c.expect) {
     e.serials.push_back({*c.serial, *c.expect == "revoked", target_label(c, o)});
   }
-  j.raw = check_crl(body, e, c.policy, c.at);
+  if (c.serial) e.lookups.push_back(*c.serial);
+  j.raw = check_crl(body, e, c.policy, c.at, facts);
+  if (facts->lookups && facts->lookups->size() == 1) {
+    j.cert_status = (*facts->lookups)[0] ? "revoked" : "good";
+  }
   return j;
 }
 
@@ -303,15 +316,28 @@ int run_inspect(const InspectOptions& o) {
   } else {
     body = read_file(o.input);
   }
-  const pki::ArtifactSummary artifact = pki::describe_artifact(body);
+  const pki::CrlWalk crl_walk = c.issuer ? pki::CrlWalk::kDeferred : pki::CrlWalk::kFull;
+  pki::ArtifactSummary artifact = pki::describe_artifact(body, crl_walk);
   // A file may be PEM for convenience; a URL's body is judged as served,
   // as check would (PEM there fails crl.parse / aia.ca-issuers).
   const ByteView judged = from_url || !artifact.decoded ? ByteView(body) : ByteView(artifact.der);
   Judgement j;
   switch (artifact.kind) {
-    case pki::ArtifactKind::kCrl:
-      j = judge_crl(judged, c, o);
+    case pki::ArtifactKind::kCrl: {
+      CrlFacts facts;
+      j = judge_crl(judged, c, o, &facts);
+      if (crl_walk == pki::CrlWalk::kFull) break;
+      if (facts.parsed) {
+        artifact.json.set("entry_count", facts.entry_count);
+        if (!facts.entries_error.empty()) artifact.json.set("entries_error", facts.entries_error);
+        artifact.json.set("sha256", hex_encode(facts.sha256));
+      } else {
+        // Judged as served (a PEM body from a URL) it did not parse: the
+        // summary walks the decoded DER itself.
+        artifact = pki::describe_artifact(body);
+      }
       break;
+    }
     case pki::ArtifactKind::kOcspResponse:
       j = judge_ocsp(judged, c, o);
       break;

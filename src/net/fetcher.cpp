@@ -363,7 +363,7 @@ class Fetcher {
         options_(options),
         on_complete_(on_complete),
         multi_(curl_multi_init()) {
-    // The scheduler below enforces `jobs` and `per_host`. libcurl's own
+    // The scheduler below enforces `jobs` and `per_host` (when set). libcurl's own
     // connection caps are left unset: a transfer they hold back waits inside
     // libcurl while its timeout runs, and would be reported as timed out.
     for (std::size_t i = 0; i < requests_.size(); ++i) pending_.push_back(i);
@@ -405,6 +405,7 @@ class Fetcher {
   bool can_start(std::size_t index) const {
     if (active_.empty()) return true;  // a body larger than max_in_flight still proceeds alone
     if (held_ >= options_.max_in_flight) return false;
+    if (options_.per_host <= 0) return true;
     const auto it = per_host_.find(url_part(requests_[index].url, CURLUPART_HOST));
     return it == per_host_.end() || it->second < std::max(1, options_.per_host);
   }

@@ -22,9 +22,13 @@ struct FetchRequest {
 struct FetchOptions {
   std::int64_t timeout_ms = 10'000;  // whole transaction per attempt
   std::uint64_t max_body = 256ull << 20;
-  std::uint64_t max_in_flight = 512ull << 20;      // body bytes held at once; more requests wait
-  int jobs = 16;                                   // concurrent requests
-  int per_host = 6;                                // concurrent requests per host
+  std::uint64_t max_in_flight = 512ull << 20;  // body bytes held at once; more requests wait
+  int jobs = 16;                               // concurrent requests
+  // Concurrent requests per host name; 0: only `jobs` bounds them. A CDN
+  // front end commonly serves every CRL and OCSP URL of a hierarchy under one
+  // host name (the 2025 case), and is built for far more connections than
+  // `jobs`; a browser-style cap of 6 would serialise a whole run onto it.
+  int per_host = 0;
   int retries = 0;                                 // transport failures only (SPEC §4 rule 9)
   std::string user_agent;                          // default when a path sets none
   std::function<void(std::string_view line)> log;  // -v: one line per request

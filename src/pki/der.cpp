@@ -4,108 +4,10 @@
 
 namespace preflight::der {
 
-bool ParseHeader(ByteView data, Header* out) {
-  if (data.size() < 2) return false;
-  const std::uint8_t tag = data[0];
-  if ((tag & 0x1f) == 0x1f) return false;  // high-tag-number form: not used here
-  const std::uint8_t first = data[1];
-  std::uint64_t length = 0;
-  std::size_t header = 2;
-  if (first < 0x80) {
-    length = first;
-  } else {
-    const std::size_t octets = first & 0x7f;
-    // 0x80 is BER indefinite length; more than 4 octets is beyond any input we accept.
-    if (octets == 0 || octets > 4 || data.size() < 2 + octets) return false;
-    if (data[2] == 0) return false;  // not minimal
-    for (std::size_t i = 0; i < octets; ++i) length = length << 8 | data[2 + i];
-    if (length < 0x80) return false;  // must have used the short form
-    header += octets;
-  }
-  out->tag = tag;
-  out->header_length = header;
-  out->content_length = length;
-  return true;
-}
-
-bool Parser::PeekTag(std::uint8_t* tag) const {
-  if (data_.empty()) return false;
-  *tag = data_[0];
-  return true;
-}
-
-bool Parser::ReadTlv(Tlv* out) {
-  Header h;
-  if (!ParseHeader(data_, &h)) return false;
-  if (h.content_length > data_.size() - h.header_length) return false;
-  const std::size_t total = h.header_length + static_cast<std::size_t>(h.content_length);
-  out->tag = h.tag;
-  out->whole = data_.first(total);
-  out->contents = data_.subspan(h.header_length, static_cast<std::size_t>(h.content_length));
-  data_ = data_.subspan(total);
-  return true;
-}
-
-bool Parser::Read(std::uint8_t tag, ByteView* contents) {
-  std::uint8_t next;
-  if (!PeekTag(&next) || next != tag) return false;
-  Tlv tlv;
-  if (!ReadTlv(&tlv)) return false;
-  *contents = tlv.contents;
-  return true;
-}
-
-bool Parser::ReadWhole(std::uint8_t tag, ByteView* whole) {
-  std::uint8_t next;
-  if (!PeekTag(&next) || next != tag) return false;
-  Tlv tlv;
-  if (!ReadTlv(&tlv)) return false;
-  *whole = tlv.whole;
-  return true;
-}
-
-bool Parser::ReadOptional(std::uint8_t tag, std::optional<ByteView>* contents) {
-  std::uint8_t next;
-  if (!PeekTag(&next) || next != tag) {
-    contents->reset();
-    return true;
-  }
-  ByteView value;
-  if (!Read(tag, &value)) return false;
-  *contents = value;
-  return true;
-}
-
-bool Parser::Skip(std::uint8_t tag) {
-  ByteView ignored;
-  return Read(tag, &ignored);
-}
-
-bool Parser::SkipOptional(std::uint8_t tag) {
-  std::optional<ByteView> ignored;
-  return ReadOptional(tag, &ignored);
-}
-
-bool IsValidInteger(ByteView c) {
-  if (c.empty()) return false;
-  if (c.size() >= 2 && ((c[0] == 0x00 && !(c[1] & 0x80)) || (c[0] == 0xff && (c[1] & 0x80)))) {
-    return false;
-  }
-  return true;
-}
-
-bool IsNonNegativeInteger(ByteView c) { return IsValidInteger(c) && !(c[0] & 0x80); }
-
 bool IsValidBitString(ByteView c) {
   if (c.empty() || c[0] > 7) return false;
   if (c.size() == 1) return c[0] == 0;
   return (c.back() & ((1u << c[0]) - 1)) == 0;
-}
-
-bool ParseBoolean(ByteView c, bool* out) {
-  if (c.size() != 1 || (c[0] != 0x00 && c[0] != 0xff)) return false;
-  *out = c[0] == 0xff;
-  return true;
 }
 
 namespace {

@@ -83,4 +83,105 @@ bool IsValidOid(ByteView contents);
 // Dotted text of an OID's contents ("2.5.29.20"); empty if malformed.
 std::string OidToString(ByteView contents);
 
+// The reader's hot path, inline: the entry walk of a CRL with millions of
+// entries calls these several times per entry.
+
+inline bool ParseHeader(ByteView data, Header* out) {
+  if (data.size() < 2) return false;
+  const std::uint8_t tag = data[0];
+  if ((tag & 0x1f) == 0x1f) return false;  // high-tag-number form: not used here
+  const std::uint8_t first = data[1];
+  std::uint64_t length = 0;
+  std::size_t header = 2;
+  if (first < 0x80) {
+    length = first;
+  } else {
+    const std::size_t octets = first & 0x7f;
+    // 0x80 is BER indefinite length; more than 4 octets is beyond any input we accept.
+    if (octets == 0 || octets > 4 || data.size() < 2 + octets) return false;
+    if (data[2] == 0) return false;  // not minimal
+    for (std::size_t i = 0; i < octets; ++i) length = length << 8 | data[2 + i];
+    if (length < 0x80) return false;  // must have used the short form
+    header += octets;
+  }
+  out->tag = tag;
+  out->header_length = header;
+  out->content_length = length;
+  return true;
+}
+
+inline bool Parser::PeekTag(std::uint8_t* tag) const {
+  if (data_.empty()) return false;
+  *tag = data_[0];
+  return true;
+}
+
+inline bool Parser::ReadTlv(Tlv* out) {
+  Header h;
+  if (!ParseHeader(data_, &h)) return false;
+  if (h.content_length > data_.size() - h.header_length) return false;
+  const std::size_t total = h.header_length + static_cast<std::size_t>(h.content_length);
+  out->tag = h.tag;
+  out->whole = data_.first(total);
+  out->contents = data_.subspan(h.header_length, static_cast<std::size_t>(h.content_length));
+  data_ = data_.subspan(total);
+  return true;
+}
+
+inline bool Parser::Read(std::uint8_t tag, ByteView* contents) {
+  std::uint8_t next;
+  if (!PeekTag(&next) || next != tag) return false;
+  Tlv tlv;
+  if (!ReadTlv(&tlv)) return false;
+  *contents = tlv.contents;
+  return true;
+}
+
+inline bool Parser::ReadWhole(std::uint8_t tag, ByteView* whole) {
+  std::uint8_t next;
+  if (!PeekTag(&next) || next != tag) return false;
+  Tlv tlv;
+  if (!ReadTlv(&tlv)) return false;
+  *whole = tlv.whole;
+  return true;
+}
+
+inline bool Parser::ReadOptional(std::uint8_t tag, std::optional<ByteView>* contents) {
+  std::uint8_t next;
+  if (!PeekTag(&next) || next != tag) {
+    contents->reset();
+    return true;
+  }
+  ByteView value;
+  if (!Read(tag, &value)) return false;
+  *contents = value;
+  return true;
+}
+
+inline bool Parser::Skip(std::uint8_t tag) {
+  ByteView ignored;
+  return Read(tag, &ignored);
+}
+
+inline bool Parser::SkipOptional(std::uint8_t tag) {
+  std::optional<ByteView> ignored;
+  return ReadOptional(tag, &ignored);
+}
+
+inline bool IsValidInteger(ByteView c) {
+  if (c.empty()) return false;
+  if (c.size() >= 2 && ((c[0] == 0x00 && !(c[1] & 0x80)) || (c[0] == 0xff && (c[1] & 0x80)))) {
+    return false;
+  }
+  return true;
+}
+
+inline bool IsNonNegativeInteger(ByteView c) { return IsValidInteger(c) && !(c[0] & 0x80); }
+
+inline bool ParseBoolean(ByteView c, bool* out) {
+  if (c.size() != 1 || (c[0] != 0x00 && c[0] != 0xff)) return false;
+  *out = c[0] == 0xff;
+  return true;
+}
+
 }  // namespace preflight::der

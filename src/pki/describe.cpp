@@ -424,8 +424,8 @@ bool describe_pkcs7(ByteView der, Json* out, std::string* error) {
   return true;
 }
 
-ArtifactSummary describe_artifact(ByteView body) {
-  const Sniffed sniffed = sniff(body);
+ArtifactSummary describe_artifact(ByteView body, CrlWalk crl_walk) {
+  Sniffed sniffed = sniff(body);
   ArtifactSummary out;
   out.pem = sniffed.pem;
   Json json;
@@ -441,7 +441,7 @@ ArtifactSummary describe_artifact(ByteView body) {
       }
       break;
     case ArtifactKind::kCrl:
-      decoded = describe_crl(sniffed.der, &json, &error);
+      decoded = describe_crl(sniffed.der, &json, &error, crl_walk);
       break;
     case ArtifactKind::kOcspResponse:
       decoded = describe_ocsp_response(sniffed.der, &json, &error);
@@ -462,6 +462,8 @@ ArtifactSummary describe_artifact(ByteView body) {
   if (decoded) {
     out.kind = sniffed.kind;
     out.decoded = true;
+    // Moving a vector keeps its buffer, so the view stays valid.
+    out.pem_contents = std::move(sniffed.decoded);
     out.der = sniffed.der;
     const bool ber = sniffed.description.starts_with("a BER");
     json.set("encoding", sniffed.pem ? "PEM" : ber ? "BER" : "DER");

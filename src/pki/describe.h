@@ -20,12 +20,27 @@ struct ArtifactSummary {
   ArtifactKind kind = ArtifactKind::kUnknown;
   bool decoded = false;
   bool pem = false;
-  Bytes der;  // the artifact's DER (PEM decoded) when recognised
+  ByteView der;        // the artifact's DER (PEM decoded) when recognised
+  Bytes pem_contents;  // what `der` views when the body was PEM
   Json json;
+
+  ArtifactSummary() = default;
+  ArtifactSummary(ArtifactSummary&&) = default;
+  ArtifactSummary& operator=(ArtifactSummary&&) = default;
+  ArtifactSummary(const ArtifactSummary&) = delete;
+  ArtifactSummary& operator=(const ArtifactSummary&) = delete;
 };
 
+// Whether a CRL summary walks the entry list and hashes the DER. A caller
+// that judges the CRL with check_crl, which does both, asks kDeferred and
+// fills in "entry_count", "entries_error" and "sha256" from its CrlFacts
+// (placeholders null): a CRL of millions of entries is then walked once.
+enum class CrlWalk { kFull, kDeferred };
+
 // Recognises the body by content (DER or PEM, pki::sniff) and decodes it.
-ArtifactSummary describe_artifact(ByteView body);
+// Zero-copy: `der` views `body` (which must outlive the summary) unless the
+// body was PEM.
+ArtifactSummary describe_artifact(ByteView body, CrlWalk crl_walk = CrlWalk::kFull);
 
 // Each kind on its own. The ByteView forms decode exactly one DER (BER for
 // PKCS#7) element; false with *error when it does not decode.
@@ -33,7 +48,7 @@ Json describe_certificate(const Certificate& cert);
 bool describe_ocsp_response(ByteView der, Json* out, std::string* error);
 bool describe_csr(ByteView der, Json* out, std::string* error);
 bool describe_pkcs7(ByteView der, Json* out, std::string* error);
-bool describe_crl(ByteView der, Json* out, std::string* error);
+bool describe_crl(ByteView der, Json* out, std::string* error, CrlWalk walk = CrlWalk::kFull);
 
 // One SingleResponse of a BasicOCSPResponse (RFC 6960 §4.2.1):
 //   SingleResponse ::= SEQUENCE { certID CertID, certStatus CertStatus,

@@ -76,7 +76,7 @@ Json idp_json(const CrlIssuingDistributionPoint& idp) {
 
 // Zero-copy: the entries are counted with one pass of RevokedIterator and
 // never materialised (CRLs may hold millions).
-bool describe_crl(ByteView der, Json* out, std::string* error) {
+bool describe_crl(ByteView der, Json* out, std::string* error, CrlWalk walk) {
   Crl crl;
   if (!ParseCrl(der, &crl, error)) return false;
   *out = Json::object();
@@ -90,14 +90,15 @@ bool describe_crl(ByteView der, Json* out, std::string* error) {
     out->set("next_update", nullptr);
   }
   set_crl_number(out, crl.crl_number);
+  const bool full = walk == CrlWalk::kFull;
   std::uint64_t entries = 0;
-  if (crl.revoked_certificates) {
+  if (full && crl.revoked_certificates) {
     RevokedIterator it(*crl.revoked_certificates);
     RevokedEntry entry;
     while (it.Next(&entry)) ++entries;
     if (!it.ok()) out->set("entries_error", it.error());
   }
-  out->set("entry_count", entries);
+  out->set("entry_count", full ? Json(entries) : Json(nullptr));
   out->set("authority_key_id", crl.authority_key_id.key_identifier
                                    ? Json(hex_encode_colon(*crl.authority_key_id.key_identifier))
                                    : Json(nullptr));
@@ -116,7 +117,7 @@ bool describe_crl(ByteView der, Json* out, std::string* error) {
   }
   out->set("extensions", std::move(extensions));
   out->set("signature_algorithm", algorithm_name(crl.signature_algorithm_der));
-  out->set("sha256", hex_encode(sha256(der)));
+  out->set("sha256", full ? Json(hex_encode(sha256(der))) : Json(nullptr));
   return true;
 }
 

@@ -320,7 +320,10 @@ bool sniff_pem(std::string_view text, Sniffed* out) {
     what += " (and " + std::to_string(blocks - 1) + " more PEM block" + (blocks > 2 ? "s)" : ")");
   }
   out->kind = shape.kind;
-  if (shape.complete) out->der = std::move(*der);
+  if (shape.complete) {
+    out->decoded = std::move(*der);
+    out->der = out->decoded;
+  }
   out->description = std::move(what);
   return true;
 }
@@ -353,7 +356,7 @@ Sniffed sniff(ByteView body) {
     out.description = shape.description;
     if (shape.complete) {
       out.kind = shape.kind;
-      out.der.assign(body.begin(), body.end());
+      out.der = body;
     }
     return out;
   }

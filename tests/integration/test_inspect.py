@@ -190,6 +190,11 @@ class InspectTest(unittest.TestCase):
         self.assertEqual(checks["crl.signature"][0]["status"], "pass")
         self.assertEqual(checks["crl.issuer"][0]["status"], "pass")
         self.assertEqual(report["verdict"], "ready")
+        # Judging walks the CRL once and fills in the summary: the same as without --issuer.
+        plain = self.inspect_json(self.path("crl.der"), expect_code=0)
+        self.assertEqual(report["artifact"], plain["artifact"])
+        self.assertEqual(report["artifact"]["entry_count"], 1)
+        self.assertEqual(len(report["artifact"]["sha256"]), 64)
 
     def test_crl_with_wrong_issuer_fails_signature(self):
         report = self.inspect_json(self.path("crl.der"), "--issuer",
@@ -209,6 +214,12 @@ class InspectTest(unittest.TestCase):
                                    "--cert", self.path("valid.pem"), "--expect", "revoked",
                                    expect_code=1)
         self.assertEqual(report["cert_status"], "good")
+        # Without --expect the status is looked up in the same walk, not judged.
+        for cert, status in (("revoked.pem", "revoked"), ("valid.pem", "good")):
+            report = self.inspect_json(self.path("crl.der"), "--issuer", self.path("ca.pem"),
+                                       "--cert", self.path(cert), expect_code=0)
+            self.assertEqual(report["cert_status"], status)
+            self.assertNotIn("crl.entries", self.results_by_check(report))
 
     def test_ocsp_with_issuer_and_cert(self):
         report = self.inspect_json(self.path("valid.ocsp"), "--issuer", self.path("ca.pem"),

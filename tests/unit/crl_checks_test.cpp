@@ -471,6 +471,43 @@ TEST_CASE("lookup_serials") {
   (void)h;
 }
 
+TEST_CASE("check_crl answers plain lookups in its one walk, as lookup_serials does") {
+  const auto& h = hierarchy();
+  CrlSpec spec;
+  spec.entries = {entry("01", std::nullopt), entry("7f3a09c1d2", 9)};
+  const Bytes crl = subca_crl(spec);
+  CrlExpectation x = issued_expectation(h);
+  x.serials = {{Bytes{0x01}, true, "probe revoked"}};
+  x.lookups = {*pki::serial_from_hex("7f3a09c1d2"), Bytes{0x02}};
+  CrlFacts facts;
+  const Results results = judge(crl, x, now_utc(), &facts);
+  CHECK(only(results, "crl.entries").status == Status::kPass);  // lookups add no result
+  CHECK(facts.entry_count == 2);
+  CHECK(facts.entries_error.empty());
+  REQUIRE(facts.lookups.has_value());
+  REQUIRE(facts.lookups->size() == 2);
+  REQUIRE((*facts.lookups)[0].has_value());
+  CHECK((*facts.lookups)[0]->reason == 9);
+  CHECK_FALSE((*facts.lookups)[1].has_value());
+  CHECK(*facts.lookups == *lookup_serials(crl, x.lookups));
+
+  // A list that breaks part-way proves nothing absent and says where it broke.
+  testpki::RawCrl raw = testpki::raw_crl_for(h.subca, h.subca_key);
+  const Bytes when = testpki::der_utc_time(now_utc() - 7200);
+  Bytes list = testpki::der_crl_entry(Bytes{0x0a}, when);
+  testpki::der_append(list, testpki::der_crl_entry(Bytes{0x00, 0x0c}, when));
+  raw.revoked = testpki::der_tlv(0x30, list);
+  CrlFacts broken;
+  judge(testpki::sign_raw_crl(raw, h.subca_key), x, now_utc(), &broken);
+  CHECK(broken.parsed);
+  CHECK_FALSE(broken.lookups.has_value());
+  CHECK(contains(broken.entries_error, "entry 1"));
+
+  CrlFacts not_crl;
+  check_crl(as_bytes("<html></html>"), x, Policy{}, now_utc(), &not_crl);
+  CHECK_FALSE(not_crl.lookups.has_value());
+}
+
 TEST_CASE("crl.profile") {
   const auto& h = hierarchy();
   const CrlExpectation x = issued_expectation(h);

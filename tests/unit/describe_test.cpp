@@ -117,6 +117,28 @@ TEST_CASE("describe: CRL issuer, times, number, entries, IDP without materialisi
   CHECK(*field(idp, "only_contains_user_certs").as_bool());
   CHECK(array(j, "extensions").size() == 3);
   CHECK(text(j, "signature_algorithm") == "ecdsa-with-SHA256");
+  // The DER is judged in place: a CRL of tens of MB is never copied.
+  CHECK(summary.der.data() == crl.data());
+  CHECK(summary.der.size() == crl.size());
+
+  // Deferred: the same summary with the walk's fields left null for the caller.
+  Json deferred;
+  std::string error;
+  REQUIRE(pki::describe_crl(crl, &deferred, &error, pki::CrlWalk::kDeferred));
+  CHECK(field(deferred, "entry_count").is_null());
+  CHECK(field(deferred, "sha256").is_null());
+  deferred.set("entry_count", 3);
+  deferred.set("sha256", hex_encode(sha256(crl)));
+  Json full;
+  REQUIRE(pki::describe_crl(crl, &full, &error));
+  CHECK(deferred.dump() == full.dump());
+
+  // PEM: the decoded contents are held by the summary.
+  const std::string pem = testpki::to_pem("X509 CRL", crl);
+  const auto from_pem = describe(as_bytes(pem));
+  REQUIRE(from_pem.decoded);
+  CHECK(from_pem.pem);
+  CHECK(Bytes(from_pem.der.begin(), from_pem.der.end()) == crl);
 
   testpki::CrlSpec late;
   late.this_update = 2'600'000'000;  // 2052: GeneralizedTime (RFC 5280 §5.1.2.4)

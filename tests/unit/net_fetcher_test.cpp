@@ -549,6 +549,8 @@ TEST_CASE("environment proxy variables apply only to a plain path (SPEC §4 rule
   CHECK(exempt.effective_proxy.empty());
 }
 
+// Every request to one host, as behind one CDN host name: with default
+// settings only `jobs` bounds the concurrency (no per-host cap).
 TEST_CASE("50 requests to a 200 ms server with jobs=16 run concurrently") {
   HarnessServer server({"hostile", "delay", "--ms", "200"});
   std::vector<FetchRequest> requests(50);
@@ -556,7 +558,6 @@ TEST_CASE("50 requests to a 200 ms server with jobs=16 run concurrently") {
     requests[i].url = server.url("/r" + std::to_string(i));
   FetchOptions options = quick_options();
   options.jobs = 16;
-  options.per_host = 16;
   std::vector<std::string> lines;
   options.log = [&](std::string_view line) { lines.emplace_back(line); };
   const auto start = std::chrono::steady_clock::now();
@@ -570,6 +571,19 @@ TEST_CASE("50 requests to a 200 ms server with jobs=16 run concurrently") {
   CHECK(ms < 3 * ideal);
   REQUIRE(lines.size() == 50);
   CHECK(lines[0].find(" 200 2 bytes ") != std::string::npos);
+
+  // Requests the server received before the first answer could be back:
+  // all 16 jobs at once (a per-host cap of 6 would admit only 6).
+  std::vector<double> arrivals;
+  const std::string log = server.log_text(1);
+  for (auto at = log.find("\"time\": "); at != std::string::npos;
+       at = log.find("\"time\": ", at + 1))
+    arrivals.push_back(std::strtod(log.c_str() + at + 8, nullptr));
+  REQUIRE(arrivals.size() == 50);
+  std::sort(arrivals.begin(), arrivals.end());
+  const auto first_round = std::count_if(arrivals.begin(), arrivals.end(),
+                                         [&](double t) { return t < arrivals.front() + 0.18; });
+  CHECK(first_round == 16);
 }
 
 TEST_CASE("per_host caps concurrency for one host") {
