@@ -30,12 +30,19 @@ struct Outcome {
   CrlFacts crl;
   std::optional<std::vector<std::optional<RevocationEntry>>> union_lookup;  // serial-only probes
   OcspFacts ocsp;
-  Results results;  // everything reported for this request, in order
+  Results http_results;  // CRL and caIssuers: judged with the body, before it is released
   std::string evidence_file;
 };
 
 using RequestKey =
     std::tuple<std::size_t, std::size_t, int, int>;  // endpoint, path, question, form
+
+// Starts a hint that follows another sentence with a capital letter.
+std::string sentence(std::string text) {
+  if (!text.empty() && text[0] >= 'a' && text[0] <= 'z')
+    text[0] = static_cast<char>(text[0] - 'a' + 'A');
+  return text;
+}
 
 std::string single_quote(std::string_view s) {
   std::string out = "'";
@@ -200,20 +207,25 @@ class CheckRun {
     if (body_checks_apply(outcome.observation)) {
       const ByteView body = outcome.observation.body;
       if (endpoint.kind == EndpointKind::kCrl) {
-        outcome.body_results =
-            check_crl(body, crl_expectation(request.endpoint), policy_, at_, &outcome.crl);
-        const auto serial_only = serial_only_probes(endpoint.profile_index);
-        if (endpoint.role != "subca.crl" && !serial_only.empty()) {
-          std::vector<Bytes> serials;
-          for (std::size_t i : serial_only)
-            serials.push_back(profile_of(request.endpoint).probes[i].serial);
-          outcome.union_lookup = lookup_serials(body, serials);
+        CrlExpectation expectation = crl_expectation(request.endpoint);
+        if (endpoint.role != "subca.crl") {
+          // Serial-only probes are looked up in the same walk of the entries.
+          for (std::size_t i : serial_only_probes(endpoint.profile_index)) {
+            expectation.lookups.push_back(profile_of(request.endpoint).probes[i].serial);
+          }
         }
+        outcome.body_results = check_crl(body, expectation, policy_, at_, &outcome.crl);
+        if (!expectation.lookups.empty()) outcome.union_lookup = outcome.crl.lookups;
       } else {
         outcome.body_results =
             check_ca_issuers(body, ca_issuers_expectation(request.endpoint), at_);
       }
     }
+    std::optional<UnixTime> next_update;
+    if (outcome.crl.parsed) next_update = outcome.crl.next_update;
+    // http.* evidence (bytes, sha256) describes the body, so it is judged now.
+    outcome.http_results =
+        check_http(outcome.observation, body_kind(endpoint.kind), policy_, at_, next_update);
     // Judged: release the body now rather than at the end of the run.
     Bytes().swap(outcome.observation.body);
   }
@@ -443,9 +455,7 @@ class CheckRun {
     Outcome* o = find(e, path, -1, OcspForm::kGet);
     if (o == nullptr) return {};
     const Endpoint& endpoint = plan_.endpoints[e];
-    std::optional<UnixTime> next_update;
-    if (o->crl.parsed) next_update = o->crl.next_update;
-    Results out = check_http(o->observation, body_kind(endpoint.kind), policy_, at_, next_update);
+    Results out = o->http_results;
     sharpen_http_hints(out, e, path, -1, OcspForm::kGet);
     if (body_checks_apply(o->observation)) {
       for (auto& r : o->body_results) out.push_back(std::move(r));
@@ -715,37 +725,45 @@ class CheckRun {
           r.status == Status::kSkip) {
         continue;
       }
+      // A redirect that was not followed has its own cause (http.redirect).
+      if (ours->observation.refused_redirect) continue;
       std::vector<std::string> seen;
-      bool reference_ok = false;
+      std::string conclusion;
       const auto ref = reference_path(plan_.endpoints[e].profile_index);
-      if (ref && *ref != path) {
-        const Outcome* theirs = find(e, *ref, q, form);
-        if (theirs != nullptr && body_checks_apply(theirs->observation)) {
-          reference_ok = true;
-          seen.push_back(profile_of(e).paths[*ref].name + " answers 200, " +
-                         profile_of(e).paths[path].name + " " + status_line(ours->observation));
+      const bool on_reference = ref && *ref == path;
+      std::optional<bool> reference_ok;
+      if (ref && !on_reference) {
+        if (const Outcome* theirs = find(e, *ref, q, form)) {
+          reference_ok = body_checks_apply(theirs->observation);
+          seen.push_back(profile_of(e).paths[*ref].name + " answers " +
+                         status_line(theirs->observation) + ", " + profile_of(e).paths[path].name +
+                         " " + status_line(ours->observation));
         }
       }
       const auto control = control_outcome(e, path);
-      std::string conclusion;
-      if (control && body_checks_apply(control->second->observation)) {
+      const bool control_ok = control && body_checks_apply(control->second->observation);
+      if (reference_ok == false) {
+        conclusion = "the origin does not serve it either: publish it there first";
+      } else if (on_reference) {
+        // At the origin, a working control only shows the host is up.
+      } else if (control_ok) {
         seen.push_back("control " + control->first + " answers 200 through this path");
         conclusion =
-            "the front end on this path is up but does not pass this URL — add it to "
-            "the proxy/CDN allowlist";
+            "the front end on this path is up but does not pass this URL — add it to the "
+            "proxy/CDN allowlist";
       } else if (control) {
         seen.push_back("control " + control->first + " fails through this path too (" +
                        status_line(control->second->observation) + ")");
         conclusion = "the host or the path itself is down";
-      } else if (reference_ok) {
+      } else if (reference_ok == true) {
         conclusion =
-            "the front end on this path does not pass this URL — add it to the "
-            "proxy/CDN allowlist";
+            "the front end on this path does not pass this URL — add it to the proxy/CDN "
+            "allowlist";
       }
       if (conclusion.empty()) continue;
       std::string text;
       for (const auto& part : seen) text += (text.empty() ? "" : "; ") + part;
-      r.hint = text + ": " + conclusion + (r.hint.empty() ? "" : ". " + r.hint);
+      r.hint = text + ": " + conclusion + (r.hint.empty() ? "" : ". " + sentence(r.hint));
     }
   }
 

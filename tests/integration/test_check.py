@@ -93,6 +93,10 @@ class CheckAgainstLab(unittest.TestCase):
         for r in unauthorized:
             self.assertIn("request_base64", r["evidence"])
             self.assertIn("curl", r["evidence"])
+        # Evidence describes the 404 reply that was received, body included.
+        not_found = [r for r in report["results"] if r["status"] == "fail" and r["check"] == "http.status"]
+        self.assertTrue(all(r["evidence"]["http_status"] == 404 and r["evidence"]["bytes"] > 0
+                            for r in not_found), not_found)
 
     def test_redirect_to_https_fails(self):
         lab = self.run_lab(allow=ALL, front_extra=(
@@ -158,6 +162,22 @@ class CheckAgainstLab(unittest.TestCase):
             self.assertIn(("crl.consistent", NAMES["subca1"], "issued.crl", path), got)
             self.assertIn(("crl.current", NAMES["subca1"], "issued.crl", path), got)
         self.assertNotIn(("crl.consistent", NAMES["subca1"], "issued.crl", "origin"), got)
+
+    def test_crl_never_published_points_at_the_origin(self):
+        lab = PreflightLab(allow=ALL)
+        self.addCleanup(lab.stop)
+        lab.make_pki()
+        os.remove(os.path.join(lab.pki, "publish", "crl", "subca3.crl"))
+        lab.start_servers()
+        code, report = check([lab.write_profiles()[2]])
+        self.assertEqual(code, 1)
+        self.assert_only_failures(report, {("http.status", NAMES["subca3"], "issued.crl", p)
+                                           for p in ("relying-party", "corp-proxy", "origin")})
+        for r in report["results"]:
+            if r["status"] == "fail" and r["path"] != "origin":
+                self.assertIn("origin answers 404", r["hint"])
+                self.assertIn("publish it there first", r["hint"])
+                self.assertNotIn("allowlist", r["hint"].split(".")[0])
 
     def test_forward_proxy_filtering_a_host(self):
         lab = self.run_lab(allow=ALL, proxy_filter=[r"^ocsp-subca2\."])
