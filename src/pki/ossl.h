@@ -45,6 +45,13 @@ using OcspResponsePtr = std::unique_ptr<OCSP_RESPONSE, Deleter<OCSP_RESPONSE_fre
 using OcspBasicRespPtr = std::unique_ptr<OCSP_BASICRESP, Deleter<OCSP_BASICRESP_free>>;
 using OcspCertIdPtr = std::unique_ptr<OCSP_CERTID, Deleter<OCSP_CERTID_free>>;
 using Pkcs7Ptr = std::unique_ptr<PKCS7, Deleter<PKCS7_free>>;
+// A STACK_OF(X509_EXTENSION) that owns its extensions (X509_REQ_get_extensions).
+inline void free_extension_stack(STACK_OF(X509_EXTENSION) * stack) {
+  sk_X509_EXTENSION_pop_free(stack, X509_EXTENSION_free);
+}
+using X509ExtensionStackPtr =
+    std::unique_ptr<STACK_OF(X509_EXTENSION), Deleter<free_extension_stack>>;
+
 using GeneralNamesPtr = std::unique_ptr<GENERAL_NAMES, Deleter<GENERAL_NAMES_free>>;
 using DistPointsPtr = std::unique_ptr<CRL_DIST_POINTS, Deleter<CRL_DIST_POINTS_free>>;
 using AuthorityInfoAccessPtr =

@@ -301,6 +301,26 @@ Bytes make_crl(const CrlSpec& spec, const Issued& issuer, const Key& signing_key
   return encode(c, i2d_X509_CRL);
 }
 
+Bytes make_pkcs7_certs(const std::vector<const Issued*>& certs) {
+  ossl::Pkcs7Ptr p7(PKCS7_new());
+  if (!p7 || PKCS7_set_type(p7.get(), NID_pkcs7_signed) != 1 ||
+      PKCS7_content_new(p7.get(), NID_pkcs7_data) != 1) {
+    die("PKCS7 certs-only");
+  }
+  for (const Issued* cert : certs) {
+    if (PKCS7_add_certificate(p7.get(), cert->x509.get()) != 1) die("PKCS7_add_certificate");
+  }
+  return encode(p7.get(), i2d_PKCS7);
+}
+
+Bytes make_pkcs7_signed(const std::string& content, const Issued& signer, const Key& signer_key) {
+  ossl::BioPtr data(BIO_new_mem_buf(content.data(), static_cast<int>(content.size())));
+  ossl::Pkcs7Ptr p7(
+      PKCS7_sign(signer.x509.get(), signer_key.pkey.get(), nullptr, data.get(), PKCS7_BINARY));
+  if (!p7) die("PKCS7_sign");
+  return encode(p7.get(), i2d_PKCS7);
+}
+
 Bytes make_csr(const std::string& subject, const Key& key, bool break_signature) {
   ossl::X509ReqPtr req(X509_REQ_new());
   if (!req || X509_REQ_set_version(req.get(), 0) != 1) die("X509_REQ_new");

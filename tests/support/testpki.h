@@ -105,6 +105,11 @@ struct CrlSpec {
 // A DER CRL signed by signing_key, naming issuer (for issuer name and AKI).
 Bytes make_crl(const CrlSpec& spec, const Issued& issuer, const Key& signing_key);
 
+// A certs-only PKCS#7 SignedData holding certs in order (what
+// `openssl crl2pkcs7 -nocrl -certfile` writes), DER.
+Bytes make_pkcs7_certs(const std::vector<const Issued*>& certs);
+// A PKCS#7 SignedData over `content`, signed by signer (so not certs-only), DER.
+Bytes make_pkcs7_signed(const std::string& content, const Issued& signer, const Key& signer_key);
 // A DER PKCS#10 request (RFC 2986) for subject and key, self-signed; with
 // break_signature the last signature octet is flipped (still parses, fails to verify).
 Bytes make_csr(const std::string& subject, const Key& key, bool break_signature = false);

@@ -1,0 +1,264 @@
+"""inspect (SPEC §5, §6): artifacts made by `openssl ca` and `openssl ocsp`
+decode in text and JSON; with --issuer they are judged like check does."""
+
+import functools
+import http.server
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import textwrap
+import threading
+import unittest
+
+BIN = os.environ.get("PREFLIGHT_BIN", "subca-preflight")
+
+CA_CONF = textwrap.dedent("""\
+    [ca]
+    default_ca = lab
+    [lab]
+    dir = {dir}
+    database = $dir/index.txt
+    serial = $dir/serial
+    crlnumber = $dir/crlnumber
+    new_certs_dir = $dir/newcerts
+    certificate = $dir/ca.pem
+    private_key = $dir/ca.key
+    default_md = sha256
+    default_days = 30
+    default_crl_days = 7
+    policy = anything
+    unique_subject = no
+    copy_extensions = none
+    crl_extensions = crl_ext
+    [anything]
+    commonName = supplied
+    [crl_ext]
+    authorityKeyIdentifier = keyid:always
+    [ca_ext]
+    basicConstraints = critical,CA:TRUE
+    keyUsage = critical,digitalSignature,keyCertSign,cRLSign
+    subjectKeyIdentifier = hash
+    authorityKeyIdentifier = keyid:always
+    [leaf_ext]
+    basicConstraints = critical,CA:FALSE
+    keyUsage = critical,digitalSignature
+    subjectKeyIdentifier = hash
+    authorityKeyIdentifier = keyid:always
+    crlDistributionPoints = URI:http://crl.lab.test/lab.crl
+    authorityInfoAccess = OCSP;URI:http://ocsp.lab.test
+    """)
+
+
+def openssl(*args, cwd):
+    subprocess.run(["openssl", *args], cwd=cwd, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def make_ca(d, name):
+    """A self-signed CA with EC P-256 key under d/ (ca.key, ca.pem, ca.der)."""
+    openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+            "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "365",
+            "-subj", f"/C=GB/O=Lab/CN={name}", "-config", "ca.cnf", "-extensions", "ca_ext",
+            cwd=d)
+
+
+class InspectTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp(prefix="inspect-test-")
+        d = cls.dir
+        cls.ca = os.path.join(d, "ca")
+        cls.other = os.path.join(d, "other")
+        for ca_dir, name in ((cls.ca, "Lab Issuing CA"), (cls.other, "Other CA")):
+            os.makedirs(os.path.join(ca_dir, "newcerts"))
+            with open(os.path.join(ca_dir, "ca.cnf"), "w") as f:
+                f.write(CA_CONF.format(dir=ca_dir))
+            open(os.path.join(ca_dir, "index.txt"), "w").close()
+            with open(os.path.join(ca_dir, "serial"), "w") as f:
+                f.write("1000\n")
+            with open(os.path.join(ca_dir, "crlnumber"), "w") as f:
+                f.write("01\n")
+            make_ca(ca_dir, name)
+        ca = cls.ca
+        for leaf in ("valid", "revoked"):
+            openssl("req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                    "-nodes", "-keyout", f"{leaf}.key", "-out", f"{leaf}.csr",
+                    "-subj", f"/CN={leaf}.lab.test", cwd=ca)
+            openssl("ca", "-batch", "-config", "ca.cnf", "-extensions", "leaf_ext",
+                    "-in", f"{leaf}.csr", "-out", f"{leaf}.pem", cwd=ca)
+        openssl("ca", "-config", "ca.cnf", "-revoke", "revoked.pem",
+                "-crl_reason", "keyCompromise", cwd=ca)
+        openssl("ca", "-config", "ca.cnf", "-gencrl", "-out", "crl.pem", cwd=ca)
+        openssl("crl", "-in", "crl.pem", "-outform", "DER", "-out", "crl.der", cwd=ca)
+        openssl("x509", "-in", "valid.pem", "-outform", "DER", "-out", "valid.der", cwd=ca)
+        openssl("crl2pkcs7", "-nocrl", "-certfile", "valid.pem", "-certfile", "ca.pem",
+                "-outform", "DER", "-out", "chain.p7b", cwd=ca)
+        # OCSP responses from the index, signed by the CA itself, no nonce (RFC 5019 §2.1).
+        for leaf in ("valid", "revoked"):
+            openssl("ocsp", "-issuer", "ca.pem", "-cert", f"{leaf}.pem", "-no_nonce",
+                    "-reqout", f"{leaf}.req", cwd=ca)
+            openssl("ocsp", "-index", "index.txt", "-CA", "ca.pem", "-rsigner", "ca.pem",
+                    "-rkey", "ca.key", "-reqin", f"{leaf}.req", "-respout", f"{leaf}.ocsp",
+                    "-ndays", "1", cwd=ca)
+        with open(os.path.join(d, "random.bin"), "wb") as f:
+            f.write(os.urandom(700))
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.dir, ignore_errors=True)
+
+    def path(self, name, ca=None):
+        return os.path.join(ca or self.ca, name)
+
+    def inspect(self, *args):
+        # A local server is reached directly, whatever proxy the environment sets.
+        env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
+        return subprocess.run([BIN, "inspect", *args], capture_output=True, text=True,
+                              timeout=60, env=env)
+
+    def inspect_json(self, *args, expect_code):
+        p = self.inspect(*args, "--format", "json")
+        self.assertEqual(p.returncode, expect_code, p.stdout + p.stderr)
+        report = json.loads(p.stdout)
+        for key in ("tool", "version", "at", "artifact", "cert_status", "verdict",
+                    "summary", "results"):
+            self.assertIn(key, report)
+        self.assertEqual(report["tool"], "subca-preflight")
+        return report
+
+    def results_by_check(self, report):
+        out = {}
+        for r in report["results"]:
+            out.setdefault(r["check"], []).append(r)
+            self.assertNotIn("url", r)
+            self.assertNotIn("path", r)
+        return out
+
+    def test_crl_decodes_in_text_and_json(self):
+        for name in ("crl.der", "crl.pem"):
+            p = self.inspect(self.path(name))
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertIn("crl", p.stdout.splitlines()[0])
+            self.assertIn("CN=Lab Issuing CA", p.stdout)
+            report = self.inspect_json(self.path(name), expect_code=0)
+            artifact = report["artifact"]
+            self.assertEqual(artifact["kind"], "crl")
+            self.assertIn("Lab Issuing CA", artifact["issuer"])
+            for key in ("this_update", "next_update", "crl_number", "entry_count",
+                        "authority_key_id", "signature_algorithm", "extensions"):
+                self.assertIn(key, artifact)
+            self.assertEqual(artifact["entry_count"], 1)
+            self.assertIsNone(report["cert_status"])
+            self.assertEqual(report["results"], [])
+
+    def test_ocsp_response_decodes(self):
+        report = self.inspect_json(self.path("revoked.ocsp"), expect_code=0)
+        artifact = report["artifact"]
+        self.assertEqual(artifact["kind"], "ocsp-response")
+        self.assertEqual(artifact["response_status"], "successful")
+        for key in ("responder_id", "produced_at", "responses", "certs"):
+            self.assertIn(key, artifact)
+        single = artifact["responses"][0]
+        self.assertEqual(single["status"], "revoked")
+        self.assertEqual(single["revocation_reason"], "keyCompromise")
+        for key in ("hash_algorithm", "issuer_name_hash", "issuer_key_hash", "serial"):
+            self.assertIn(key, single["cert_id"])
+        p = self.inspect(self.path("valid.ocsp"))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("good", p.stdout)
+
+    def test_certificate_pkcs7_and_csr_decode(self):
+        report = self.inspect_json(self.path("valid.der"), expect_code=0)
+        artifact = report["artifact"]
+        self.assertEqual(artifact["kind"], "certificate")
+        self.assertEqual(artifact["crl_urls"], ["http://crl.lab.test/lab.crl"])
+        self.assertEqual(artifact["ocsp_urls"], ["http://ocsp.lab.test"])
+        self.assertIn("digitalSignature", artifact["key_usage"])
+        report = self.inspect_json(self.path("chain.p7b"), expect_code=0)
+        self.assertEqual(report["artifact"]["kind"], "pkcs7")
+        self.assertEqual(len(report["artifact"]["certificates"]), 2)
+        report = self.inspect_json(self.path("valid.csr"), expect_code=0)
+        self.assertEqual(report["artifact"]["kind"], "csr")
+        self.assertTrue(report["artifact"]["signature_valid"])
+
+    def test_good_crl_with_issuer_passes(self):
+        report = self.inspect_json(self.path("crl.der"), "--issuer", self.path("ca.pem"),
+                                   expect_code=0)
+        checks = self.results_by_check(report)
+        self.assertEqual(checks["crl.signature"][0]["status"], "pass")
+        self.assertEqual(checks["crl.issuer"][0]["status"], "pass")
+        self.assertEqual(report["verdict"], "ready")
+
+    def test_crl_with_wrong_issuer_fails_signature(self):
+        report = self.inspect_json(self.path("crl.der"), "--issuer",
+                                   self.path("ca.pem", self.other), expect_code=1)
+        checks = self.results_by_check(report)
+        self.assertEqual(checks["crl.signature"][0]["status"], "fail")
+        self.assertEqual(report["verdict"], "not-ready")
+
+    def test_crl_reports_the_named_certificates_status(self):
+        report = self.inspect_json(self.path("crl.der"), "--issuer", self.path("ca.pem"),
+                                   "--cert", self.path("revoked.pem"), "--expect", "revoked",
+                                   expect_code=0)
+        self.assertEqual(report["cert_status"], "revoked")
+        checks = self.results_by_check(report)
+        self.assertEqual(checks["crl.entries"][0]["status"], "pass")
+        report = self.inspect_json(self.path("crl.der"), "--issuer", self.path("ca.pem"),
+                                   "--cert", self.path("valid.pem"), "--expect", "revoked",
+                                   expect_code=1)
+        self.assertEqual(report["cert_status"], "good")
+
+    def test_ocsp_with_issuer_and_cert(self):
+        report = self.inspect_json(self.path("valid.ocsp"), "--issuer", self.path("ca.pem"),
+                                   "--cert", self.path("valid.pem"), "--expect", "good",
+                                   expect_code=0)
+        self.assertEqual(report["cert_status"], "good")
+        checks = self.results_by_check(report)
+        self.assertEqual(checks["ocsp.signature"][0]["status"], "pass")
+        self.assertEqual(checks["ocsp.certid"][0]["status"], "pass")
+        report = self.inspect_json(self.path("valid.ocsp"), "--issuer",
+                                   self.path("ca.pem", self.other), expect_code=1)
+        checks = self.results_by_check(report)
+        self.assertEqual(checks["ocsp.certid"][0]["status"], "fail")
+
+    def test_url_input_is_fetched_and_judged_as_served(self):
+        handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=self.ca)
+        handler.log_message = lambda *args: None
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        self.addCleanup(server.server_close)
+        self.addCleanup(server.shutdown)
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        report = self.inspect_json(f"{base}/crl.der", "--issuer", self.path("ca.pem"),
+                                   expect_code=0)
+        self.assertEqual(report["artifact"]["kind"], "crl")
+        # Served as PEM, the body fails crl.parse as check would judge it.
+        report = self.inspect_json(f"{base}/crl.pem", "--issuer", self.path("ca.pem"),
+                                   expect_code=1)
+        self.assertEqual(self.results_by_check(report)["crl.parse"][0]["status"], "fail")
+        p = self.inspect(f"{base}/missing.crl")
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+        self.assertIn("HTTP 404", p.stderr)
+
+    def test_random_file_exits_1(self):
+        p = self.inspect(os.path.join(self.dir, "random.bin"))
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+        report = self.inspect_json(os.path.join(self.dir, "random.bin"), expect_code=1)
+        self.assertEqual(report["artifact"]["kind"], "unknown")
+        self.assertTrue(report["artifact"]["looks_like"])
+
+    def test_missing_file_exits_2(self):
+        p = self.inspect(os.path.join(self.dir, "does-not-exist.crl"))
+        self.assertEqual(p.returncode, 2, p.stdout + p.stderr)
+        self.assertIn("does-not-exist.crl", p.stderr)
+
+    def test_usage_errors_exit_2(self):
+        self.assertEqual(self.inspect(self.path("crl.der"), "--format", "yaml").returncode, 2)
+        self.assertEqual(self.inspect(self.path("crl.der"), "--expect", "good").returncode, 2)
+        self.assertEqual(self.inspect(self.path("crl.der"), "--at", "yesterday").returncode, 2)
+
+
+if __name__ == "__main__":
+    unittest.main()
