@@ -8,6 +8,7 @@
 #include "checks/ocsp_checks.h"
 #include "checks/profile_checks.h"
 #include "pki/crl.h"
+#include "pki/describe.h"
 #include "pki/ocsp_request.h"
 #include "pki/ocsp_response.h"
 #include "pki/sniff.h"
@@ -174,7 +175,13 @@ void run_ca_issuers(ByteView input) {
   check_ca_issuers(input, root, fixed_at());
 }
 
-void run_sniff(ByteView input) { pki::sniff(input); }
+// `inspect` without --issuer: recognise the body, then decode it for the summary.
+void run_sniff(ByteView input) {
+  pki::sniff(input);
+  const pki::ArtifactSummary summary = pki::describe_artifact(input);
+  pki::render_summary_text(summary.json);
+  pki::ocsp_single_statuses(input);
+}
 
 // The loaders read files: the input becomes one, beside the fixture's
 // certificates so that a profile can name them.
@@ -286,15 +293,16 @@ Seeds ca_issuers_seeds() {
   return {{"subca.der", f.subca.der()},
           {"subca.pem", bytes_of(f.subca.pem())},
           {"root.der", f.root.der()},
-          {"leaf.der", f.leaf.der()}};
+          {"leaf.der", f.leaf.der()},
+          {"chain.p7c", testpki::make_pkcs7_certs({&f.leaf, &f.subca, &f.root})},
+          {"signed.p7m", testpki::make_pkcs7_signed("content", f.subca, f.subca_key)}};
 }
 
 Seeds sniff_seeds() {
   const Fixture& f = fixture();
   Seeds out = crl_seeds();
   for (auto& seed : ocsp_seeds()) out.push_back(std::move(seed));
-  out.emplace_back("subca.der", f.subca.der());
-  out.emplace_back("subca.pem", bytes_of(f.subca.pem()));
+  for (auto& seed : ca_issuers_seeds()) out.push_back(std::move(seed));
   out.emplace_back("subca.csr", testpki::make_csr("C=GB,CN=Example", f.subca_key));
   out.emplace_back("request.der", pki::encode_ocsp_request(f.issued_ocsp.cert_id));
   out.emplace_back(
