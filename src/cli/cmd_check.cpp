@@ -1,16 +1,112 @@
-#include <iostream>
+#include <unistd.h>
 
+#include <iostream>
+#include <set>
+
+#include "app/evidence.h"
+#include "app/run_check.h"
 #include "cli/commands.h"
+#include "cli/common.h"
+#include "cli/output.h"
+#include "net/fetcher.h"
+#include "profile/input_error.h"
+#include "profile/loader.h"
 
 namespace preflight::cli {
 
+namespace {
+
+struct CheckOptions {
+  std::vector<std::string> profiles;
+  std::string policy;
+  std::string at;
+  std::vector<std::string> paths;
+  std::string evidence;
+  int jobs = 16;
+  std::string timeout;
+  int retries = 0;
+  OutputOptions output;
+};
+
+int run_check_command(const CheckOptions& o) {
+  validate_output_options(o.output);
+  const UnixTime at = evaluation_time(o.at);
+  std::vector<Profile> profiles;
+  std::set<std::string> names;
+  for (const auto& file : o.profiles) {
+    profiles.push_back(load_profile(file));
+    if (!names.insert(profiles.back().name).second) {
+      throw InputError(SourcePos{file, 0, 0}, "profile name \"" + profiles.back().name +
+                                                  "\" is used twice: names must be unique "
+                                                  "(SPEC §4 rule 10)");
+    }
+  }
+  const Policy policy = select_policy(o.policy, profiles);
+
+  CheckRunOptions run;
+  run.at = at;
+  run.only_paths = o.paths;
+  run.jobs = o.jobs;
+  run.retries = o.retries;
+  if (!o.timeout.empty()) {
+    const auto d = parse_duration(o.timeout);
+    if (!d || d->months != 0 || d->seconds <= 0) {
+      throw InputError({}, "--timeout " + o.timeout + ": expected a duration such as 10s or 2m");
+    }
+    run.timeout_ms = d->seconds * 1000;
+  }
+  run.progress = !o.output.quiet && isatty(STDERR_FILENO);
+  if (o.output.verbose > 0) {
+    run.log = [](std::string_view line) { std::cerr << line << "\n"; };
+    for (const auto& profile : profiles) {
+      for (const auto& path : profile.paths) {
+        std::cerr << profile.name << ": path " << describe_path(path) << "\n";
+      }
+    }
+  }
+  std::optional<EvidenceWriter> evidence;
+  if (!o.evidence.empty()) {
+    evidence.emplace(o.evidence);
+    run.evidence = &*evidence;
+  }
+
+  const Report report = run_check(profiles, policy, run);
+
+  if (evidence) {
+    for (Format format : requested_formats(o.output)) {
+      evidence->add_file("report." + std::string(format_name(format)), render(report, format));
+    }
+    evidence->write_manifest();
+  }
+  emit_report(report, o.output);
+  return is_ready(report.results) ? 0 : 1;
+}
+
+}  // namespace
+
 void register_check(CLI::App& app, int& exit_code) {
-  auto* cmd = app.add_subcommand("check", "check (not yet available)");
-  cmd->allow_extras();
-  cmd->callback([&exit_code] {
-    std::cerr << "subca-preflight: 'check' is not available yet\n";
-    exit_code = 2;
-  });
+  auto options = std::make_shared<CheckOptions>();
+  auto* cmd = app.add_subcommand(
+      "check",
+      "Fetch every CRL, OCSP and caIssuers URL of the profile(s) through every path and judge "
+      "what relying parties get. Exit 0 ready, 1 not ready, 2 input error.");
+  cmd->add_option("profiles", options->profiles, "Profile file(s); one verdict for all")
+      ->required();
+  cmd->add_option("--policy", options->policy,
+                  "Policy name (see `policies`) or file; default: the profile's, else cabf-tls-br");
+  cmd->add_option("--at", options->at, "Evaluate as of this RFC 3339 time (default: now)");
+  cmd->add_option("--path", options->paths, "Only this path (repeatable)");
+  cmd->add_option("--evidence", options->evidence,
+                  "Save every response body and headers, the reports and a SHA-256 manifest here");
+  cmd->add_option("--jobs", options->jobs, "Concurrent requests (default 16)")
+      ->check(CLI::Range(1, 256));
+  cmd->add_option("--timeout", options->timeout,
+                  "Per-request limit, overriding the policy's http.timeout (e.g. 5s)");
+  cmd->add_option("--retries", options->retries,
+                  "Retry transport failures N times; every attempt is reported (default 0)")
+      ->check(CLI::Range(0, 10));
+  add_output_options(*cmd, options->output);
+  cmd->callback([options, &exit_code] { exit_code = run_check_command(*options); });
 }
 
 }  // namespace preflight::cli

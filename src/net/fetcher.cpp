@@ -363,10 +363,9 @@ class Fetcher {
         options_(options),
         on_complete_(on_complete),
         multi_(curl_multi_init()) {
-    curl_multi_setopt(multi_.get(), CURLMOPT_MAX_HOST_CONNECTIONS,
-                      static_cast<long>(std::max(1, options_.per_host)));
-    curl_multi_setopt(multi_.get(), CURLMOPT_MAX_TOTAL_CONNECTIONS,
-                      static_cast<long>(std::max(1, options_.jobs)));
+    // The scheduler below enforces `jobs` and `per_host`. libcurl's own
+    // connection caps are left unset: a transfer they hold back waits inside
+    // libcurl while its timeout runs, and would be reported as timed out.
     for (std::size_t i = 0; i < requests_.size(); ++i) pending_.push_back(i);
   }
 

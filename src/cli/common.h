@@ -1,0 +1,20 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "policy/policy.h"
+#include "profile/profile.h"
+#include "util/time.h"
+
+namespace preflight::cli {
+
+// --at: RFC 3339; empty → the moment the run starts, once (SPEC §4 rule 3).
+UnixTime evaluation_time(const std::string& at_option);
+
+// --policy wins; otherwise the profiles' `policy` (they must agree), else
+// the default cabf-tls-br. Throws InputError.
+Policy select_policy(const std::string& policy_option, const std::vector<Profile>& profiles);
+
+}  // namespace preflight::cli

@@ -1,0 +1,172 @@
+"""`subca-preflight check` against real servers on 127.0.0.1: the bundled
+lab (nginx origin and front end, `openssl ocsp` responders, tinyproxy) in
+the shapes real CRL/OCSP endpoints fail (INCIDENTS.md)."""
+
+import json
+import os
+import subprocess
+import sys
+import time
+import unittest
+
+SOURCE = os.environ.get("PREFLIGHT_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
+sys.path.insert(0, os.path.join(SOURCE, "examples", "lab"))
+sys.path.insert(0, os.path.join(SOURCE, "tests", "harness"))
+
+from lab import ALLOWLIST_BEFORE, NEW_SUBCAS, NAMES, PreflightLab, crl_url  # noqa: E402
+from servers import free_port  # noqa: E402
+
+BINARY = os.environ["PREFLIGHT_BIN"]
+ALL = ALLOWLIST_BEFORE + NEW_SUBCAS
+
+
+def check(profiles, *extra, timeout=120):
+    done = subprocess.run([BINARY, "check", *profiles, "--format", "json", *extra],
+                          capture_output=True, text=True, timeout=timeout)
+    try:
+        report = json.loads(done.stdout)
+    except json.JSONDecodeError:
+        raise AssertionError(f"no JSON report (exit {done.returncode}):\n{done.stdout}\n{done.stderr}")
+    return done.returncode, report
+
+
+def profile_of(report, result):
+    return result.get("profile", report["profile"])
+
+
+def failing(report, status="fail"):
+    """{(check, profile, role, path)} of results with that status."""
+    return {(r["check"], profile_of(report, r), r.get("role"), r.get("path"))
+            for r in report["results"] if r["status"] == status}
+
+
+class CheckAgainstLab(unittest.TestCase):
+    def run_lab(self, **lab_args):
+        lab = PreflightLab(**lab_args)
+        lab.__enter__()
+        self.addCleanup(lab.__exit__, None, None, None)
+        return lab
+
+    def assert_only_failures(self, report, expected):
+        got = failing(report)
+        self.assertEqual(got, expected, json.dumps(
+            [r for r in report["results"] if r["status"] == "fail"], indent=1)[:6000])
+
+    def test_healthy_lab_is_ready(self):
+        lab = self.run_lab(allow=ALL)
+        code, report = check(lab.write_profiles())
+        self.assert_only_failures(report, set())
+        self.assertEqual(code, 0)
+        self.assertEqual(report["verdict"], "ready")
+        self.assertEqual(report["profile"], [NAMES[c] for c in NEW_SUBCAS])
+        checks = {r["check"] for r in report["results"] if r["status"] == "pass"}
+        for expected in ("crl.signature", "crl.issuer", "ocsp.signer", "ocsp.probe-status",
+                         "ocsp.unused-serial", "ocsp.get", "crl.entries", "aia.ca-issuers",
+                         "crl.consistent", "ocsp.consistent", "profile.identity"):
+            self.assertIn(expected, checks)
+
+    def test_2025_incident_front_end_allowlist(self):
+        lab = self.run_lab()  # the front end passes only root and legacy
+        code, report = check(lab.write_profiles())
+        self.assertEqual(code, 1)
+        self.assertEqual(report["verdict"], "not-ready")
+        expected = set()
+        for ca in NEW_SUBCAS:
+            for path in ("relying-party", "corp-proxy"):
+                expected.add(("http.status", NAMES[ca], "issued.crl", path))
+                expected.add(("ocsp.response-status", NAMES[ca], "issued.ocsp", path))
+        self.assert_only_failures(report, expected)
+        # The issuer's own endpoints pass through the front end.
+        passing = {(r["check"], r.get("role"), r.get("path")) for r in report["results"]
+                   if r["status"] == "pass"}
+        self.assertIn(("http.status", "subca.crl", "relying-party"), passing)
+        self.assertIn(("ocsp.probe-status", "subca.ocsp", "relying-party"), passing)
+        hints = [r["hint"] for r in report["results"]
+                 if r["status"] == "fail" and r["check"] == "http.status"]
+        self.assertTrue(all("origin answers 200" in h and "allowlist" in h for h in hints), hints)
+        self.assertTrue(all(crl_url("legacy") in h for h in hints), hints)
+        unauthorized = [r for r in report["results"]
+                        if r["status"] == "fail" and r["check"] == "ocsp.response-status"]
+        self.assertTrue(all("unauthorized" in r["message"] for r in unauthorized))
+        self.assertTrue(any("origin answers" in r["hint"] and "good" in r["hint"]
+                            for r in unauthorized if r["request"] == "probe"), unauthorized)
+        for r in unauthorized:
+            self.assertIn("request_base64", r["evidence"])
+            self.assertIn("curl", r["evidence"])
+
+    def test_redirect_to_https_fails(self):
+        lab = self.run_lab(allow=ALL, front_extra=(
+            "    location = /subca1.crl { return 301 https://crl.examplepki.net/subca1.crl; }"))
+        code, report = check(lab.write_profiles())
+        self.assertEqual(code, 1)
+        for path in ("relying-party", "corp-proxy"):
+            self.assertIn(("http.redirect", NAMES["subca1"], "issued.crl", path), failing(report))
+        self.assertNotIn(("http.redirect", NAMES["subca1"], "issued.crl", "origin"), failing(report))
+
+    def test_html_soft_200_fails_crl_parse(self):
+        lab = self.run_lab(allow=ALL, front_extra=(
+            '    location = /subca2.crl { default_type text/html; '
+            'return 200 "<html><title>Access denied</title></html>"; }'))
+        code, report = check(lab.write_profiles())
+        self.assertEqual(code, 1)
+
+        def results(check_id):
+            return [r for r in report["results"] if r["check"] == check_id
+                    and profile_of(report, r) == NAMES["subca2"]
+                    and r.get("path") == "relying-party" and r.get("role") == "issued.crl"]
+
+        parse = results("crl.parse")
+        self.assertEqual([r["status"] for r in parse], ["fail"])
+        self.assertIn("HTML", parse[0]["message"])
+        self.assertEqual([r["status"] for r in results("crl.signature")], ["skip"])
+
+    def test_slow_and_refused_paths_name_the_stage(self):
+        lab = self.run_lab(allow=ALL)
+        slow = lab.servers.hostile("delay", ms=8000)
+        dead_port = free_port()
+        extra = (f'  - name: slow\n    connect_to: ["::127.0.0.1:{slow.port}"]\n'
+                 f'  - name: dead\n    connect_to: ["::127.0.0.1:{dead_port}"]\n')
+        profiles = lab.write_profiles({"subca3": extra})
+        started = time.monotonic()
+        code, report = check([profiles[2]], "--timeout", "3s")
+        elapsed = time.monotonic() - started
+        self.assertEqual(code, 1)
+        self.assertLess(elapsed, 20, "requests must run concurrently and stop at the timeout")
+        reach = [r for r in report["results"] if r["check"] == "http.reachable" and r["status"] == "fail"]
+        self.assertEqual({r["path"] for r in reach}, {"slow", "dead"})
+        self.assertTrue(all("timed out" in r["message"] for r in reach if r["path"] == "slow"), reach)
+        self.assertTrue(all("refused" in r["message"] for r in reach if r["path"] == "dead"), reach)
+        self.assertFalse(any(r.get("path") in ("relying-party", "origin", "corp-proxy")
+                             for r in report["results"] if r["status"] == "fail"))
+        skipped = [r for r in report["results"] if r.get("path") == "dead" and r["check"] == "http.status"]
+        self.assertTrue(skipped and all(r["status"] == "skip" for r in skipped))
+
+    def test_stale_crl_at_the_front_end(self):
+        lab = PreflightLab(allow=ALL)
+        self.addCleanup(lab.stop)
+        lab.make_pki()
+        stale_dir = os.path.join(lab.run_dir, "stale")
+        # The front end keeps an older, short-lived CRL; the origin publishes a newer one.
+        lab.publish_crl("subca1", os.path.join(stale_dir, "subca1.crl"), hours=2)
+        lab.publish_crl("subca1", os.path.join(lab.pki, "publish", "crl", "subca1.crl"))
+        lab.front_extra = f"    location = /subca1.crl {{ root {stale_dir}; }}"
+        lab.start_servers()
+        code, report = check(lab.write_profiles())
+        self.assertEqual(code, 1)
+        got = failing(report)
+        for path in ("relying-party", "corp-proxy"):
+            self.assertIn(("crl.consistent", NAMES["subca1"], "issued.crl", path), got)
+            self.assertIn(("crl.current", NAMES["subca1"], "issued.crl", path), got)
+        self.assertNotIn(("crl.consistent", NAMES["subca1"], "issued.crl", "origin"), got)
+
+    def test_forward_proxy_filtering_a_host(self):
+        lab = self.run_lab(allow=ALL, proxy_filter=[r"^ocsp-subca2\."])
+        code, report = check(lab.write_profiles())
+        self.assertEqual(code, 1)
+        self.assert_only_failures(report, {("http.status", NAMES["subca2"], "issued.ocsp", "corp-proxy")})
+        msgs = {r["message"] for r in report["results"] if r["status"] == "fail"}
+        self.assertTrue(any("403" in m for m in msgs), msgs)
+
+
+if __name__ == "__main__":
+    unittest.main()
