@@ -14,6 +14,11 @@ shift || true
 targets=("$@")
 [[ ${#targets[@]} -eq 0 ]] && targets=(crl ocsp ca_issuers sniff profile policy)
 
+if ! command -v clang++ >/dev/null; then
+  echo "tests/fuzz.sh needs clang with libFuzzer: apt-get install clang" >&2
+  exit 2
+fi
+
 build=build-fuzz
 CC=clang CXX=clang++ cmake -S . -B "$build" -G "Unix Makefiles" \
   -DPREFLIGHT_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
