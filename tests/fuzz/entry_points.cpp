@@ -1,5 +1,7 @@
 #include "fuzz/entry_points.h"
 
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
@@ -7,6 +9,7 @@
 #include "checks/crl_checks.h"
 #include "checks/ocsp_checks.h"
 #include "checks/profile_checks.h"
+#include "model/catalog.h"
 #include "pki/crl.h"
 #include "pki/describe.h"
 #include "pki/ocsp_request.h"
@@ -122,16 +125,35 @@ const Fixture& fixture() {
   return f;
 }
 
+// Whatever the bytes, a result must be reportable: a catalog (or advisory)
+// id, a one-line message, a hint when it fails. Anything else is a finding,
+// so abort for libFuzzer to report it.
+void require_reportable(const Results& results) {
+  for (const CheckResult& r : results) {
+    const bool known = find_check(r.check) != nullptr || is_advisory(r.check);
+    const bool one_line = !r.message.empty() && r.message.find('\n') == std::string::npos;
+    const bool hinted = r.status != Status::kFail || !r.hint.empty();
+    if (!known || !one_line || !hinted) {
+      std::fprintf(stderr, "unreportable result: check \"%s\", message \"%s\", hint \"%s\"\n",
+                   r.check.c_str(), r.message.c_str(), r.hint.c_str());
+      std::abort();
+    }
+  }
+}
+
+void require_reportable(const CheckResult& result) { require_reportable(Results{result}); }
+
 void run_crl(ByteView input) {
   const Fixture& f = fixture();
   const UnixTime at = fixed_at();
   CrlFacts facts;
-  check_crl(input, f.issued_crl, f.policy, at, &facts);
-  check_crl(input, f.subca_crl, f.policy, at);
+  require_reportable(check_crl(input, f.issued_crl, f.policy, at, &facts));
+  require_reportable(check_crl(input, f.subca_crl, f.policy, at));
   lookup_serials(input, {f.leaf_serial, f.unused_serial});
   if (facts.parsed) {
-    check_crl_against_reference(facts, facts, "origin", f.policy, at);
-    check_full_crls_identical(kIssuedCrlUrl, facts, {{"http://crl2.example.com/a.crl", facts}});
+    require_reportable(check_crl_against_reference(facts, facts, "origin", f.policy, at));
+    require_reportable(check_full_crls_identical(kIssuedCrlUrl, facts,
+                                                 {{"http://crl2.example.com/a.crl", facts}}));
   }
 }
 
@@ -139,18 +161,18 @@ void run_ocsp(ByteView input) {
   const Fixture& f = fixture();
   const UnixTime at = fixed_at();
   OcspFacts facts;
-  check_ocsp(input, f.issued_ocsp, f.policy, at, &facts);
+  require_reportable(check_ocsp(input, f.issued_ocsp, f.policy, at, &facts));
   OcspExpectation unused = f.issued_ocsp;
   unused.request = "unused-serial";
   unused.expected = ExpectedCertStatus::kNotGood;
   unused.responder_proven = true;
-  check_ocsp(input, unused, f.policy, at);
+  require_reportable(check_ocsp(input, unused, f.policy, at));
   OcspExpectation sha256 = f.issued_ocsp;
   sha256.request = "sha256-certid";
   sha256.sha1_cert_status = "good";
-  check_ocsp(input, sha256, f.policy, at);
-  check_ocsp_get(&facts, &facts, &facts);
-  check_ocsp_against_reference(facts, facts, "origin");
+  require_reportable(check_ocsp(input, sha256, f.policy, at));
+  require_reportable(check_ocsp_get(&facts, &facts, &facts));
+  require_reportable(check_ocsp_against_reference(facts, facts, "origin"));
   describe_ocsp_answer(facts);
 }
 
@@ -165,14 +187,14 @@ void run_ca_issuers(ByteView input) {
   issued.expected_issuer_der = f.root_cert.subject_der();
   issued.issuer_spki_der = f.root_cert.spki_der();
   issued.profile_certificate_der = f.subca_cert.der();
-  check_ca_issuers(input, issued, fixed_at());
+  require_reportable(check_ca_issuers(input, issued, fixed_at()));
   CaIssuersExpectation root;
   root.role = "subca.ca_issuers";
   root.subject_der = f.root_cert.subject_der();
   root.spki_der = f.root_cert.spki_der();
   root.expected_issuer_der = f.root_cert.subject_der();
   root.failures_are_warnings = true;
-  check_ca_issuers(input, root, fixed_at());
+  require_reportable(check_ca_issuers(input, root, fixed_at()));
 }
 
 // `inspect` without --issuer: recognise the body, then decode it for the summary.
@@ -197,7 +219,7 @@ void run_profile(ByteView input) {
     const Profile profile = load_profile(path);
     ProfileCheckContext context;
     context.at = fixed_at();
-    check_profile(profile, fixture().policy, context);
+    require_reportable(check_profile(profile, fixture().policy, context));
   } catch (const InputError&) {
   }
 }
