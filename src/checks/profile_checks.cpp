@@ -1,6 +1,7 @@
 #include "checks/profile_checks.h"
 
 #include <algorithm>
+#include <set>
 
 #include "pki/keys.h"
 #include "pki/name.h"
@@ -117,11 +118,11 @@ void check_urls(const Profile& p, const Policy& policy, Results& out) {
   std::string allowed;
   for (const auto& s : policy.http_schemes) allowed += (allowed.empty() ? "" : ", ") + s;
   std::size_t failures = 0, checked = 0;
-  std::vector<std::pair<std::string, std::string>> seen;  // (field, url) judged once
+  // (field, url) judged once; a set, since a profile may list thousands of URLs.
+  std::set<std::pair<std::string, std::string>> seen;
   for (const auto& set : sets) {
     for (const LocatedUrl& u : *set.urls) {
-      if (std::find(seen.begin(), seen.end(), std::pair{set.field, u.url}) != seen.end()) continue;
-      seen.emplace_back(set.field, u.url);
+      if (!seen.emplace(set.field, u.url).second) continue;
       ++checked;
       Json evidence = Json::object();
       evidence.set("field", set.field);

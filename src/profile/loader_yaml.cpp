@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <vector>
 
 #include "profile/loader_syntax.h"
+#include "util/json.h"
 
 namespace preflight {
 namespace {
@@ -37,6 +39,32 @@ std::string_view kind_name(const YAML::Node& node) {
       break;
   }
   return "missing";
+}
+
+// YAML 1.2 §5.2: a stream is UTF-8 unless it starts as UTF-16 or UTF-32,
+// which yaml-cpp decodes itself. Other bytes would pass into names and URLs.
+void require_utf8(const std::string& file, std::string_view text) {
+  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+  if (text.size() >= 2 && (byte(0) == 0x00 || byte(1) == 0x00 || byte(0) == 0xfe ||
+                           (byte(0) == 0xff && byte(1) == 0xfe))) {
+    return;
+  }
+  int line = 1;
+  std::size_t line_start = 0;
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t length = utf8_sequence_length(text, i);
+    if (length == 0) {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "0x%02x", byte(i));
+      throw InputError(SourcePos{file, line, static_cast<int>(i - line_start + 1)},
+                       std::string("not UTF-8: byte ") + hex + " (YAML files are UTF-8)");
+    }
+    if (text[i] == '\n') {
+      line_start = i + 1;
+      ++line;
+    }
+    i += length;
+  }
 }
 
 }  // namespace
@@ -70,6 +98,7 @@ Bytes read_named_file(const std::string& file, const std::string& shown, std::ui
 YamlFile::YamlFile(std::string path, std::uintmax_t max_bytes, std::string_view what)
     : path_(std::move(path)) {
   const Bytes text = read_named_file(path_, path_, max_bytes, SourcePos{}, what);
+  require_utf8(path_, as_chars(text));
   try {
     root_ = YAML::Load(std::string(as_chars(text)));
   } catch (const YAML::Exception& e) {

@@ -34,9 +34,6 @@ const Json* Json::find(std::string_view key) const {
   return nullptr;
 }
 
-namespace {
-
-// Length of the valid UTF-8 sequence starting at s[i], or 0 if invalid.
 size_t utf8_sequence_length(std::string_view s, size_t i) {
   const auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
   const unsigned char c = byte(i);
@@ -65,8 +62,6 @@ size_t utf8_sequence_length(std::string_view s, size_t i) {
   if (overlong || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return 0;
   return length;
 }
-
-}  // namespace
 
 std::string json_escape(std::string_view s) {
   std::string out;

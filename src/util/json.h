@@ -61,6 +61,10 @@ class Json {
       nullptr;
 };
 
+// Length of the well-formed UTF-8 sequence (RFC 3629 §4) starting at s[i],
+// or 0 if the bytes there are not one.
+size_t utf8_sequence_length(std::string_view s, size_t i);
+
 // Escapes a string for a JSON string literal (without the quotes). Invalid
 // UTF-8 bytes are replaced by U+FFFD so hostile input never breaks a report.
 std::string json_escape(std::string_view s);

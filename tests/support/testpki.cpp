@@ -209,7 +209,9 @@ Issued make_cert(const CertSpec& spec, const Key& subject_key, const Issued* iss
   return out;
 }
 
-Hierarchy make_hierarchy(KeyType key_type) {
+Hierarchy make_hierarchy(KeyType key_type) { return make_hierarchy(key_type, now_utc()); }
+
+Hierarchy make_hierarchy(KeyType key_type, UnixTime now) {
   Hierarchy h;
   h.root_key = make_key(key_type);
   h.subca_key = make_key(key_type);
@@ -217,8 +219,8 @@ Hierarchy make_hierarchy(KeyType key_type) {
   root.subject = "C=GB,O=Example Ltd,CN=Example Root R46";
   root.ca = true;
   root.key_usage = "critical,keyCertSign,cRLSign";
-  root.not_before = now_utc() - 365 * 86400;
-  root.not_after = now_utc() + 20 * 365 * 86400;
+  root.not_before = now - 365 * 86400;
+  root.not_after = now + 20 * 365 * 86400;
   h.root = make_cert(root, h.root_key, nullptr, h.root_key);
   CertSpec sub;
   sub.subject = "C=GB,O=Example Ltd,CN=Example Asia DV CA R1";
@@ -227,8 +229,8 @@ Hierarchy make_hierarchy(KeyType key_type) {
   sub.crl_urls = {"http://crl.example.com/root-r46.crl"};
   sub.ocsp_urls = {"http://ocsp.example.com"};
   sub.ca_issuers_urls = {"http://crt.example.com/root-r46.crt"};
-  sub.not_before = now_utc() - 30 * 86400;
-  sub.not_after = now_utc() + 5 * 365 * 86400;
+  sub.not_before = now - 30 * 86400;
+  sub.not_after = now + 5 * 365 * 86400;
   h.subca = make_cert(sub, h.subca_key, &h.root, h.root_key);
   return h;
 }

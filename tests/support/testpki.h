@@ -70,6 +70,8 @@ struct Hierarchy {
   Issued root, subca;
 };
 Hierarchy make_hierarchy(KeyType key_type = KeyType::kEcP256);
+// The same with validity around `now` instead of the clock (reproducible runs).
+Hierarchy make_hierarchy(KeyType key_type, UnixTime now);
 
 struct CrlEntry {
   std::string serial_hex;

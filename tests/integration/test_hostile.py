@@ -1,0 +1,204 @@
+"""`subca-preflight check` against servers that misbehave (issue 7): every
+hostile reply ends in exit 1 with the exact failing check and a message
+naming what went wrong, within --timeout + 2 s, in bounded memory.
+
+One profile per case pins the SubCA's CRL URL to a hostile server of
+tests/harness/servers.py (connect_to); the identity is a subject and a key,
+so that URL is the only one fetched. The PKI comes from
+examples/make-example-pki.sh."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unittest
+
+SOURCE = os.environ.get("PREFLIGHT_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
+sys.path.insert(0, os.path.join(SOURCE, "tests", "harness"))
+
+from servers import Lab  # noqa: E402
+
+BINARY = os.environ["PREFLIGHT_BIN"]
+TIMEOUT_S = 2
+SLACK_S = 2
+MAX_BODY = 8 << 20
+HOST = "crl.hostile.test"
+
+PROFILE = """version: 1
+name: Hostile {case}
+policy: {policy}
+issuer:
+  certificate: {pki}/root.pem
+subca:
+  subject: "CN=Example Asia DV CA R1,O=Example Ltd,C=GB"
+  public_key: {pki}/subca.pub.pem
+issued:
+  crl_distribution_points: ["{url}"]
+paths:
+  - name: {path_name}
+{path_body}
+"""
+
+# The endless body needs a small cap; the proxy case needs https allowed.
+POLICY = """extends: cabf-tls-br
+name: hostile-lab
+http:
+  schemes: [http, https]
+max_body: 8MiB
+max_in_flight: 16MiB
+"""
+
+
+def run_measured(argv, limit_s):
+    """Runs argv; returns (exit code, stdout, stderr, wall seconds, peak RSS bytes)."""
+    start = time.monotonic()
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        child = subprocess.Popen(argv, stdout=out, stderr=err)
+        killer = threading.Timer(limit_s + 30, child.kill)
+        killer.start()
+        # wait4 on this child alone: RUSAGE_CHILDREN would mix in earlier runs.
+        _, status, usage = os.wait4(child.pid, 0)
+        killer.cancel()
+        elapsed = time.monotonic() - start
+        child.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return (child.returncode, out.read().decode(errors="replace"),
+                err.read().decode(errors="replace"), elapsed, usage.ru_maxrss * 1024)
+
+
+class HostileServers(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp(prefix="preflight-hostile-")
+        cls.pki = os.path.join(cls.dir, "pki")
+        subprocess.run([os.path.join(SOURCE, "examples", "make-example-pki.sh"), cls.pki],
+                       check=True, capture_output=True, timeout=120)
+        cls.policy = os.path.join(cls.dir, "hostile-policy.yaml")
+        with open(cls.policy, "w", encoding="utf-8") as f:
+            f.write(POLICY)
+        cls.lab = Lab()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.lab.stop()
+        shutil.rmtree(cls.dir, ignore_errors=True)
+
+    def write_profile(self, case, url, path_body, path_name="pinned"):
+        path = os.path.join(self.dir, f"{case}.yaml")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(PROFILE.format(case=case, policy=self.policy, pki=self.pki, url=url,
+                                   path_name=path_name, path_body=path_body))
+        return path
+
+    def pinned(self, case, server, url=f"http://{HOST}/sub.crl"):
+        return self.write_profile(case, url, f'    connect_to: ["{HOST}:80:127.0.0.1:{server.port}"]')
+
+    def check(self, profile):
+        """Runs check; returns (report, wall seconds, peak RSS bytes) after the common
+        assertions: exit 1, a JSON report, done within the timeout + slack."""
+        code, out, err, elapsed, rss = run_measured(
+            [BINARY, "check", profile, "--format", "json", "--timeout", f"{TIMEOUT_S}s"],
+            TIMEOUT_S + SLACK_S)
+        self.assertEqual(code, 1, out + err)
+        self.assertNotIn("AddressSanitizer", err)
+        self.assertNotIn("runtime error", err)
+        report = json.loads(out)
+        self.assertEqual(report["verdict"], "not-ready")
+        self.assertLessEqual(elapsed, TIMEOUT_S + SLACK_S, f"took {elapsed:.1f} s")
+        return report, elapsed, rss
+
+    def failures(self, report, *check_ids):
+        """The failing results, which must be exactly `check_ids`, each with a hint."""
+        failed = [r for r in report["results"] if r["status"] == "fail"]
+        self.assertEqual(sorted(r["check"] for r in failed), sorted(check_ids),
+                         json.dumps(failed, indent=1))
+        for r in failed:
+            self.assertEqual(r["role"], "issued.crl")
+            self.assertTrue(r.get("hint"), r)
+        return {r["check"]: r for r in failed}
+
+    def failure(self, report, check_id):
+        return self.failures(report, check_id)[check_id]
+
+    def assert_reachable_fails(self, report, *message_parts):
+        result = self.failure(report, "http.reachable")
+        for part in message_parts:
+            self.assertIn(part, result["message"])
+        skipped = {r["check"] for r in report["results"] if r["status"] == "skip"}
+        self.assertIn("crl.parse", skipped)  # SPEC §4 rule 1: nothing judged past the root cause
+        return result
+
+    def test_endless_body_trips_the_cap_in_bounded_memory(self):
+        baseline = self.lab.hostile("fixed", body="not a crl")
+        _, _, baseline_rss = self.check(self.pinned("baseline", baseline))
+        endless = self.lab.hostile("endless")
+        report, _, rss = self.check(self.pinned("endless", endless))
+        self.assert_reachable_fails(report, "body over the 8 MiB cap")
+        # Holding the capped body costs at most a few times the cap over what a
+        # small body costs (under ASan, its quarantine keeps the buffers the body
+        # grew through); read without a cap, the body would grow by GBs a second.
+        self.assertLess(rss - baseline_rss, 4 * MAX_BODY,
+                        f"peak RSS {rss >> 20} MiB vs {baseline_rss >> 20} MiB for a small body")
+
+    def test_body_dripped_one_byte_a_second_times_out(self):
+        drip = self.lab.hostile("drip", bytes=60, ms=1000)
+        report, _, _ = self.check(self.pinned("drip", drip))
+        self.assert_reachable_fails(report, f"timed out after {TIMEOUT_S} s")
+
+    def test_server_that_accepts_and_never_answers_times_out(self):
+        silent = self.lab.hostile("silent")
+        report, _, _ = self.check(self.pinned("silent", silent))
+        self.assert_reachable_fails(report, f"timed out after {TIMEOUT_S} s", "received 0 bytes")
+
+    def test_redirect_loop_is_cut(self):
+        loop = self.lab.hostile("redirect", location=f"http://{HOST}/sub.crl")
+        report, _, _ = self.check(self.pinned("redirect-loop", loop))
+        # The last reply is a 302: http.status fails too and points at http.redirect.
+        failed = self.failures(report, "http.redirect", "http.status")
+        self.assertIn("more than 5 redirects", failed["http.redirect"]["message"])
+        self.assertIn("loop", failed["http.redirect"]["hint"])
+        self.assertIn("http.redirect", failed["http.status"]["hint"])
+
+    def test_megabytes_of_headers_are_refused(self):
+        huge = self.lab.hostile("huge-headers", bytes=4 << 20)
+        report, _, _ = self.check(self.pinned("huge-headers", huge))
+        self.assert_reachable_fails(report, "headers too large")
+
+    def test_unrequested_gzip_body_is_not_inflated(self):
+        # Nothing asks for an encoding, so the body is judged as the bytes sent.
+        packed = self.lab.hostile("gzip", body="x" * 100000)
+        report, _, _ = self.check(self.pinned("gzip", packed))
+        result = self.failure(report, "crl.parse")
+        self.assertIn("gzip-compressed data", result["message"])
+        self.assertLess(result["evidence"].get("bytes", 0), 100000)
+
+    def test_connection_reset_mid_body(self):
+        reset = self.lab.hostile("reset", bytes=200000)
+        report, _, _ = self.check(self.pinned("reset", reset))
+        self.assert_reachable_fails(report, "reset mid-body", "of 200000 bytes")
+
+    def test_content_length_that_lies(self):
+        lying = self.lab.hostile("lying-length", bytes=200000)
+        report, _, _ = self.check(self.pinned("lying-length", lying))
+        self.assert_reachable_fails(report, "Content-Length says 200000", "closed after 100000")
+
+    def test_http09_reply(self):
+        old = self.lab.hostile("http09", body="this is no HTTP response\n")
+        report, _, _ = self.check(self.pinned("http09", old))
+        self.assert_reachable_fails(report, "not an HTTP response")
+
+    def test_proxy_answering_connect_with_403(self):
+        proxy = self.lab.tinyproxy(filter_hosts=[HOST.replace(".", r"\.")])
+        profile = self.write_profile("connect-403", f"https://{HOST}/sub.crl",
+                                     f'    proxy: "http://127.0.0.1:{proxy.port}"', "corp-proxy")
+        report, _, _ = self.check(profile)
+        self.assert_reachable_fails(report, "proxy refused CONNECT (403)")
+
+
+if __name__ == "__main__":
+    unittest.main()
