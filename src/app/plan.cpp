@@ -34,11 +34,6 @@ std::string_view form_name(OcspForm form) {
 
 namespace {
 
-struct IssuerFor {
-  const Bytes* subject_der;
-  const Bytes* spki_der;
-};
-
 void add_endpoints(std::vector<Endpoint>& out, std::set<std::string>& seen, std::size_t profile,
                    const std::string& role, EndpointKind kind,
                    const std::vector<LocatedUrl>& urls) {

@@ -254,7 +254,6 @@ class CheckRun {
       x.issuer_subject_der = profile.issuer.subject_der();
       x.issuer_spki_der = profile.issuer.spki_der();
       x.issuer_key_id = profile.issuer.subject_key_id();
-      if (!x.issuer_key_id) x.issuer_key_id = std::nullopt;
       if (profile.subca.serial) {
         x.serials.push_back({*profile.subca.serial, false, "SubCA serial"});
       }
