@@ -11,16 +11,6 @@ namespace preflight::pki {
 
 namespace {
 
-template <typename T, typename F>
-Bytes i2d_bytes(T* obj, F encode) {
-  const int length = encode(obj, nullptr);
-  if (length <= 0) return {};
-  Bytes out(static_cast<size_t>(length));
-  unsigned char* p = out.data();
-  encode(obj, &p);
-  return out;
-}
-
 std::string general_name_uri(const GENERAL_NAME* name) {
   if (name->type != GEN_URI) return {};
   const ASN1_IA5STRING* uri = name->d.uniformResourceIdentifier;
@@ -58,19 +48,19 @@ std::optional<Certificate> Certificate::parse_der(ByteView der) {
 
 std::optional<Certificate> Certificate::from_x509(const X509* source) {
   Certificate c;
-  c.der_ = i2d_bytes(source, i2d_X509);
+  c.der_ = ossl::to_der(source, i2d_X509);
   if (c.der_.empty()) return std::nullopt;
   const unsigned char* p = c.der_.data();
   c.x509_.reset(d2i_X509(nullptr, &p, static_cast<long>(c.der_.size())));
   if (!c.x509_) return std::nullopt;
   X509* x = c.x509_.get();
 
-  c.subject_der_ = i2d_bytes(X509_get_subject_name(x), i2d_X509_NAME);
-  c.issuer_der_ = i2d_bytes(X509_get_issuer_name(x), i2d_X509_NAME);
-  c.spki_der_ = i2d_bytes(X509_get_X509_PUBKEY(x), i2d_X509_PUBKEY);
+  c.subject_der_ = ossl::to_der(X509_get_subject_name(x), i2d_X509_NAME);
+  c.issuer_der_ = ossl::to_der(X509_get_issuer_name(x), i2d_X509_NAME);
+  c.spki_der_ = ossl::to_der(X509_get_X509_PUBKEY(x), i2d_X509_PUBKEY);
   const ASN1_INTEGER* serial = X509_get0_serialNumber(x);
   // The INTEGER's contents octets, re-encoded from the DER of the INTEGER.
-  Bytes serial_der = i2d_bytes(serial, i2d_ASN1_INTEGER);
+  Bytes serial_der = ossl::to_der(serial, i2d_ASN1_INTEGER);
   if (serial_der.size() < 2) return std::nullopt;
   {
     size_t header = 2;

@@ -16,18 +16,8 @@ namespace preflight::pki {
 
 namespace {
 
-template <typename T, typename F>
-Bytes to_der(const T* obj, F i2d) {
-  const int length = i2d(obj, nullptr);
-  if (length <= 0) return {};
-  Bytes out(static_cast<std::size_t>(length));
-  unsigned char* p = out.data();
-  i2d(obj, &p);
-  return out;
-}
-
 std::string name_text(const X509_NAME* name) {
-  return name != nullptr ? name_to_string(to_der(name, i2d_X509_NAME)) : "";
+  return name != nullptr ? name_to_string(ossl::to_der(name, i2d_X509_NAME)) : "";
 }
 
 Json time_json(const ASN1_TIME* t) {
@@ -43,7 +33,7 @@ Bytes string_bytes(const ASN1_STRING* s) {
 
 // INTEGER → its contents octets, as the project keeps serials.
 Bytes integer_contents(const ASN1_INTEGER* i) {
-  const Bytes der = to_der(i, i2d_ASN1_INTEGER);
+  const Bytes der = ossl::to_der(i, i2d_ASN1_INTEGER);
   der::Parser p(der);
   ByteView contents;
   return p.Read(der::kInteger, &contents) ? Bytes(contents.begin(), contents.end()) : Bytes{};
@@ -393,7 +383,7 @@ bool describe_csr(ByteView der, Json* out, std::string* error) {
   EVP_PKEY* key = X509_REQ_get0_pubkey(req.get());
   out->set("key", describe_key(key));
   if (key != nullptr) {
-    const Bytes spki = to_der(key, i2d_PUBKEY);
+    const Bytes spki = ossl::to_der(key, i2d_PUBKEY);
     if (auto id = key_identifier_method1(spki)) out->set("key_id_method1", hex_encode_colon(*id));
   }
   out->set("signature_algorithm", nid_name(X509_REQ_get_signature_nid(req.get())));

@@ -15,6 +15,8 @@
 #include <memory>
 #include <string>
 
+#include "util/bytes.h"
+
 namespace preflight::ossl {
 
 template <auto Free>
@@ -62,6 +64,17 @@ using BasicConstraintsPtr = std::unique_ptr<BASIC_CONSTRAINTS, Deleter<BASIC_CON
 using ExtendedKeyUsagePtr = std::unique_ptr<EXTENDED_KEY_USAGE, Deleter<EXTENDED_KEY_USAGE_free>>;
 using Asn1BitStringPtr = std::unique_ptr<ASN1_BIT_STRING, Deleter<ASN1_BIT_STRING_free>>;
 using Asn1ObjectPtr = std::unique_ptr<ASN1_OBJECT, Deleter<ASN1_OBJECT_free>>;
+
+// DER of an OpenSSL object through its i2d function; empty on failure.
+template <typename T, typename I2d>
+Bytes to_der(const T* obj, I2d i2d) {
+  const int length = i2d(obj, nullptr);
+  if (length <= 0) return {};
+  Bytes out(static_cast<std::size_t>(length));
+  unsigned char* p = out.data();
+  i2d(obj, &p);
+  return out;
+}
 
 // The OpenSSL error queue as one line (and cleared), for messages.
 std::string take_error_string();

@@ -165,22 +165,12 @@ class Loader {
     }
     auto& id = p_.subca;
     id.csr_der = der;
-    id.csr_subject_der = encode(X509_REQ_get_subject_name(req.get()), i2d_X509_NAME);
-    id.csr_spki_der = encode(X509_REQ_get_X509_PUBKEY(req.get()), i2d_X509_PUBKEY);
+    id.csr_subject_der = ossl::to_der(X509_REQ_get_subject_name(req.get()), i2d_X509_NAME);
+    id.csr_spki_der = ossl::to_der(X509_REQ_get_X509_PUBKEY(req.get()), i2d_X509_PUBKEY);
     EVP_PKEY* key = X509_REQ_get0_pubkey(req.get());
     // A bad self-signature is not an input error: profile.identity reports it.
     id.csr_signature_valid = key != nullptr && X509_REQ_verify(req.get(), key) == 1;
     ossl::take_error_string();
-  }
-
-  template <typename T, typename F>
-  static Bytes encode(T* obj, F i2d) {
-    const int length = i2d(obj, nullptr);
-    if (length <= 0) return {};
-    Bytes out(static_cast<std::size_t>(length));
-    unsigned char* p = out.data();
-    i2d(obj, &p);
-    return out;
   }
 
   std::vector<LocatedUrl> urls(const YAML::Node& node, std::string_view what) const {

@@ -12,18 +12,6 @@ namespace {
   throw std::runtime_error("testpki artifacts: " + what + ": " + ossl::take_error_string());
 }
 
-void openssl_free(unsigned char* p) { OPENSSL_free(p); }
-
-// DER through OpenSSL's allocating i2d form.
-template <typename T, typename F>
-Bytes encode(T* obj, F i2d) {
-  unsigned char* raw = nullptr;
-  const int n = i2d(obj, &raw);
-  if (n <= 0) die("encode");
-  const std::unique_ptr<unsigned char, ossl::Deleter<openssl_free>> owned(raw);
-  return Bytes(raw, raw + n);
-}
-
 ossl::Asn1IntegerPtr integer_from_hex(const std::string& hex) {
   BIGNUM* raw = nullptr;
   if (BN_hex2bn(&raw, hex.c_str()) == 0) die("bad serial hex " + hex);

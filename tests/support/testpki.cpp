@@ -67,16 +67,6 @@ const EVP_MD* digest_for(const Key& key, const EVP_MD* requested) {
   return requested != nullptr ? requested : EVP_sha256();
 }
 
-template <typename T, typename F>
-Bytes encode(T* obj, F i2d) {
-  const int n = i2d(obj, nullptr);
-  if (n <= 0) die("encode");
-  Bytes out(static_cast<size_t>(n));
-  unsigned char* p = out.data();
-  i2d(obj, &p);
-  return out;
-}
-
 }  // namespace
 
 Bytes Key::spki_der() const { return encode(pkey.get(), i2d_PUBKEY); }

@@ -4,6 +4,7 @@
 // (including broken variants) and CRLs. Never pasted blobs.
 
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -25,6 +26,14 @@ struct Key {
 };
 
 Key make_key(KeyType type = KeyType::kEcP256);
+
+// DER of an OpenSSL object; throws when it cannot be encoded.
+template <typename T, typename I2d>
+Bytes encode(const T* obj, I2d i2d) {
+  Bytes der = ossl::to_der(obj, i2d);
+  if (der.empty()) throw std::runtime_error("testpki: cannot DER-encode");
+  return der;
+}
 
 // "C=GB,O=Example Ltd,CN=Example CA" in DER order (left to right).
 // countryName is PrintableString, the rest UTF8String, unless utf8_country.
