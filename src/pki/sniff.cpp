@@ -255,15 +255,6 @@ bool valid_label(std::string_view label) {
          });
 }
 
-std::size_t count_pem_blocks(std::string_view text) {
-  std::size_t n = 0;
-  for (auto at = text.find("-----BEGIN "); at != std::string_view::npos;
-       at = text.find("-----BEGIN ", at + 1)) {
-    ++n;
-  }
-  return n;
-}
-
 // RFC 7468 text. Kind comes from the decoded contents, not the label, so a
 // CRL labelled CERTIFICATE is called what it is.
 bool sniff_pem(std::string_view text, Sniffed* out) {
@@ -409,6 +400,15 @@ Sniffed sniff(ByteView body) {
                     (body.size() == 1 ? " byte" : " bytes") + ", first byte 0x" +
                     hex_encode(body.first(1)) + ")";
   return out;
+}
+
+std::size_t count_pem_blocks(std::string_view text) {
+  std::size_t n = 0;
+  for (auto at = text.find("-----BEGIN "); at != std::string_view::npos;
+       at = text.find("-----BEGIN ", at + 1)) {
+    ++n;
+  }
+  return n;
 }
 
 }  // namespace preflight::pki

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "util/bytes.h"
 
@@ -29,6 +30,9 @@ struct Sniffed {
   Sniffed(const Sniffed&) = delete;
   Sniffed& operator=(const Sniffed&) = delete;
 };
+
+// Number of "-----BEGIN " lines: a file must hold one PEM block, not a bundle.
+std::size_t count_pem_blocks(std::string_view text);
 
 // Recognises an artifact by content (DER or PEM). Bounded work on hostile input.
 Sniffed sniff(ByteView body);

@@ -19,15 +19,6 @@ constexpr std::uintmax_t kMaxProfileBytes = 1u << 20;
 // (a CRL, a disk image) from being read whole.
 constexpr std::uintmax_t kMaxArtifactBytes = 1u << 20;
 
-std::size_t count_pem_blocks(std::string_view text) {
-  std::size_t n = 0;
-  for (auto at = text.find("-----BEGIN "); at != std::string_view::npos;
-       at = text.find("-----BEGIN ", at + 1)) {
-    ++n;
-  }
-  return n;
-}
-
 class Loader {
  public:
   Loader(const YamlFile& y, Profile& p) : y_(y), p_(p) {}
@@ -90,7 +81,7 @@ class Loader {
     const auto begin = text.find("-----BEGIN ");
     if (begin == std::string_view::npos) return data;
     *was_pem = true;
-    if (count_pem_blocks(text) > 1) {
+    if (pki::count_pem_blocks(text) > 1) {
       y_.fail(node, what + " holds several PEM blocks; give exactly one");
     }
     const auto label_start = begin + 11;
