@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "util/time.h"
+
 namespace preflight::der {
 
 bool IsValidBitString(ByteView c) {
@@ -23,30 +25,15 @@ bool digits(ByteView c, std::size_t pos, std::size_t count, int* out) {
   return true;
 }
 
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
 bool to_time(int year, ByteView c, std::size_t pos, std::int64_t* out) {
   int month, day, hour, minute, second;
   if (!digits(c, pos, 2, &month) || !digits(c, pos + 2, 2, &day) || !digits(c, pos + 4, 2, &hour) ||
       !digits(c, pos + 6, 2, &minute) || !digits(c, pos + 8, 2, &second)) {
     return false;
   }
-  static constexpr int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (month < 1 || month > 12 || day < 1 || day > kDays[month - 1] || hour > 23 || minute > 59 ||
-      second > 59) {
-    return false;
-  }
-  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  if (month == 2 && day == 29 && !leap) return false;
-  *out = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * 86400 +
-         hour * 3600 + minute * 60 + second;
+  const auto t = utc_time_from_fields(year, month, day, hour, minute, second);
+  if (!t) return false;
+  *out = *t;
   return true;
 }
 

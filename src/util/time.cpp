@@ -135,6 +135,15 @@ UnixTime subtract_duration(UnixTime t, const Duration& d) {
   return add_months(t - d.seconds, -d.months);
 }
 
+std::optional<UnixTime> utc_time_from_fields(std::int64_t year, int month, int day, int hour,
+                                             int minute, int second) {
+  if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month) || hour < 0 ||
+      hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
+    return std::nullopt;
+  }
+  return time_from_civil(Civil{year, month, day, hour, minute, second});
+}
+
 std::optional<UnixTime> parse_rfc3339(std::string_view s) {
   const auto digits = [&](size_t pos, size_t count) -> std::optional<int> {
     if (pos + count > s.size()) return std::nullopt;
@@ -152,10 +161,10 @@ std::optional<UnixTime> parse_rfc3339(std::string_view s) {
   const auto y = digits(0, 4), mo = digits(5, 2), d = digits(8, 2), h = digits(11, 2),
              mi = digits(14, 2), se = digits(17, 2);
   if (!y || !mo || !d || !h || !mi || !se) return std::nullopt;
-  if (*mo < 1 || *mo > 12 || *d < 1 || *d > days_in_month(*y, *mo) || *h > 23 || *mi > 59 ||
-      *se > 60) {
-    return std::nullopt;
-  }
+  // A leap second (:60) is read as :59.
+  const auto fields = utc_time_from_fields(*y, *mo, *d, *h, *mi, *se == 60 ? 59 : *se);
+  if (!fields) return std::nullopt;
+
   size_t i = 19;
   if (i < s.size() && s[i] == '.') {
     ++i;
@@ -177,7 +186,7 @@ std::optional<UnixTime> parse_rfc3339(std::string_view s) {
     return std::nullopt;
   }
   if (i != s.size()) return std::nullopt;
-  return time_from_civil(Civil{*y, *mo, *d, *h, *mi, std::min(*se, 59)}) - offset;
+  return *fields - offset;
 }
 
 std::string format_rfc3339(UnixTime t) {

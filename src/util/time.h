@@ -30,6 +30,11 @@ std::string format_duration(const Duration& d);
 UnixTime add_duration(UnixTime t, const Duration& d);
 UnixTime subtract_duration(UnixTime t, const Duration& d);
 
+// UTC calendar fields to Unix seconds; nullopt when a field is out of range
+// (month 1–12, day within that month, hour ≤ 23, minute ≤ 59, second ≤ 59).
+std::optional<UnixTime> utc_time_from_fields(std::int64_t year, int month, int day, int hour,
+                                             int minute, int second);
+
 // "2026-11-27T10:00:00Z". Accepts offsets (+02:00) and fractional seconds on
 // input; always prints UTC with "Z".
 std::optional<UnixTime> parse_rfc3339(std::string_view text);
