@@ -10,6 +10,7 @@
 #include "checks/crl_checks.h"
 #include "checks/ocsp_checks.h"
 #include "cli/commands.h"
+#include "cli/common.h"
 #include "net/fetcher.h"
 #include "pki/describe.h"
 #include "pki/ocsp_request.h"
@@ -277,15 +278,7 @@ Judgement judge_ca_issuers(ByteView body, const pki::ArtifactSummary& artifact, 
 Context make_context(const InspectOptions& o) {
   Context c;
   c.policy = load_policy(o.policy);
-  c.at = now_utc();
-  if (!o.at.empty()) {
-    auto parsed = parse_rfc3339(o.at);
-    if (!parsed) {
-      throw InputError(SourcePos{}, "--at: \"" + o.at +
-                                        "\" is not an RFC 3339 time (e.g. 2026-11-27T10:00:00Z)");
-    }
-    c.at = *parsed;
-  }
+  c.at = evaluation_time(o.at);
   if (!o.issuer.empty()) c.issuer = load_certificate("--issuer", o.issuer);
   if (!o.cert.empty()) {
     c.cert = load_certificate("--cert", o.cert);

@@ -3,6 +3,7 @@
 
 #include "checks/profile_checks.h"
 #include "cli/commands.h"
+#include "cli/common.h"
 #include "cli/output.h"
 #include "policy/loader.h"
 #include "profile/input_error.h"
@@ -19,32 +20,11 @@ struct LintOptions {
   OutputOptions output;
 };
 
-// The profile's `policy` (relative to the profile) unless --policy names one.
-Policy policy_for(const Profile& profile, const std::string& option) {
-  if (!option.empty()) return load_policy(option, ".");
-  if (!profile.policy) return load_policy("cabf-tls-br");
-  try {
-    return load_policy(*profile.policy, profile.dir);
-  } catch (const InputError& e) {
-    // A lookup error has no position of its own: point at the profile's key.
-    if (!e.pos().file.empty()) throw;
-    throw InputError(profile.policy_pos, std::string("policy: ") + e.what());
-  }
-}
-
 int run_lint(const LintOptions& options) {
   validate_output_options(options.output);
-  UnixTime at = now_utc();
-  if (!options.at.empty()) {
-    auto parsed = parse_rfc3339(options.at);
-    if (!parsed) {
-      throw InputError(SourcePos{}, "--at: \"" + options.at +
-                                        "\" is not an RFC 3339 time (e.g. 2026-11-27T10:00:00Z)");
-    }
-    at = *parsed;
-  }
+  const UnixTime at = evaluation_time(options.at);
   const Profile profile = load_profile(options.profile);
-  const Policy policy = policy_for(profile, options.policy);
+  const Policy policy = select_policy(options.policy, std::span<const Profile>(&profile, 1));
   ProfileCheckContext context;
   context.at = at;
   Report report;

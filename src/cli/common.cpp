@@ -15,7 +15,7 @@ UnixTime evaluation_time(const std::string& at_option) {
   return *at;
 }
 
-Policy select_policy(const std::string& policy_option, const std::vector<Profile>& profiles) {
+Policy select_policy(const std::string& policy_option, std::span<const Profile> profiles) {
   if (!policy_option.empty()) return load_policy(policy_option, ".");
   const Profile* chosen = nullptr;
   for (const auto& profile : profiles) {
@@ -28,7 +28,13 @@ Policy select_policy(const std::string& policy_option, const std::vector<Profile
     chosen = &profile;
   }
   if (chosen == nullptr) return load_policy("cabf-tls-br", ".");
-  return load_policy(*chosen->policy, chosen->dir);
+  try {
+    return load_policy(*chosen->policy, chosen->dir);
+  } catch (const InputError& e) {
+    // A lookup error has no position of its own: point at the profile's key.
+    if (!e.pos().file.empty()) throw;
+    throw InputError(chosen->policy_pos, std::string("policy: ") + e.what());
+  }
 }
 
 }  // namespace preflight::cli

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,6 @@ UnixTime evaluation_time(const std::string& at_option);
 
 // --policy wins; otherwise the profiles' `policy` (they must agree), else
 // the default cabf-tls-br. Throws InputError.
-Policy select_policy(const std::string& policy_option, const std::vector<Profile>& profiles);
+Policy select_policy(const std::string& policy_option, std::span<const Profile> profiles);
 
 }  // namespace preflight::cli
