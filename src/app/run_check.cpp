@@ -141,11 +141,7 @@ class CheckRun {
     for (const auto& profile : profiles_) report.profiles.push_back(profile.name);
     report.policy = policy_.name;
     report.at = at_;
-    for (auto& raw : all) {
-      if (auto final_result = apply_policy(std::move(raw), policy_)) {
-        report.results.push_back(std::move(*final_result));
-      }
-    }
+    report.results = apply_policy(std::move(all), policy_);
     return report;
   }
 

@@ -349,10 +349,8 @@ int run_inspect(const InspectOptions& o) {
   for (auto& raw : j.raw) {
     raw.role = j.role;
     raw.request = j.request;
-    if (auto final_result = apply_policy(std::move(raw), c.policy)) {
-      report.results.push_back(std::move(*final_result));
-    }
   }
+  report.results = apply_policy(std::move(j.raw), c.policy);
   if (o.format == "json") {
     report.artifact = artifact.json;
     std::cout << render(report, Format::kJson);

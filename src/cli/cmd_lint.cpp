@@ -31,11 +31,7 @@ int run_lint(const LintOptions& options) {
   report.profiles = {profile.name};
   report.policy = policy.name;
   report.at = at;
-  for (CheckResult& raw : check_profile(profile, policy, context)) {
-    if (auto final_result = apply_policy(std::move(raw), policy)) {
-      report.results.push_back(std::move(*final_result));
-    }
-  }
+  report.results = apply_policy(check_profile(profile, policy, context), policy);
   emit_report(report, options.output);
   return is_ready(report.results) ? 0 : 1;
 }

@@ -32,4 +32,15 @@ std::optional<CheckResult> apply_policy(CheckResult raw, const Policy& policy) {
   return raw;
 }
 
+Results apply_policy(Results raw, const Policy& policy) {
+  Results out;
+  out.reserve(raw.size());
+  for (auto& result : raw) {
+    if (auto final_result = apply_policy(std::move(result), policy)) {
+      out.push_back(std::move(*final_result));
+    }
+  }
+  return out;
+}
+
 }  // namespace preflight

@@ -46,5 +46,7 @@ struct Policy {
 // Final status and severity of a raw check result under the policy; nullopt
 // when the check is switched off (SPEC §4 rule 2: left out of results).
 std::optional<CheckResult> apply_policy(CheckResult raw, const Policy& policy);
+// The same for every result, dropping those switched off.
+Results apply_policy(Results raw, const Policy& policy);
 
 }  // namespace preflight
