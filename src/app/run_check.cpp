@@ -11,6 +11,7 @@
 #include "checks/http_checks.h"
 #include "checks/ocsp_checks.h"
 #include "checks/profile_checks.h"
+#include "model/registry.h"
 #include "net/fetcher.h"
 #include "pki/serial.h"
 
@@ -74,20 +75,21 @@ std::string curl_command(const PathSpec& path, const PlannedRequest& request, By
 }
 
 // Body checks that a failed transport or HTTP status skips (SPEC §4 rule 1).
-std::vector<std::string_view> body_check_ids(EndpointKind kind, bool has_serials) {
+std::vector<const CheckDef*> body_check_ids(EndpointKind kind, bool has_serials) {
+  using namespace checks;
   switch (kind) {
     case EndpointKind::kCrl: {
-      std::vector<std::string_view> ids{"crl.parse",  "crl.issuer",  "crl.signature",
-                                        "crl.aki",    "crl.current", "crl.validity",
-                                        "crl.number", "crl.idp",     "crl.profile"};
-      if (has_serials) ids.push_back("crl.entries");
+      std::vector<const CheckDef*> ids{&kCrlParse,  &kCrlIssuer,  &kCrlSignature,
+                                       &kCrlAki,    &kCrlCurrent, &kCrlValidity,
+                                       &kCrlNumber, &kCrlIdp,     &kCrlProfile};
+      if (has_serials) ids.push_back(&kCrlEntries);
       return ids;
     }
     case EndpointKind::kOcsp:
-      return {"ocsp.response-status", "ocsp.signature", "ocsp.profile", "ocsp.signer",
-              "ocsp.certid",          "ocsp.current",   "ocsp.validity"};
+      return {&kOcspResponseStatus, &kOcspSignature, &kOcspProfile, &kOcspSigner,
+              &kOcspCertId,         &kOcspCurrent,   &kOcspValidity};
     case EndpointKind::kCaIssuers:
-      return {"aia.ca-issuers"};
+      return {&kAiaCaIssuers};
   }
   return {};
 }
@@ -420,8 +422,8 @@ class CheckRun {
             });
         if (known) continue;
         CheckResult r =
-            skip("crl.entries", "probe " + probe.pos.to_string() + " names CDP " + url +
-                                    ", which is not among issued.*: see profile.probes");
+            skip(checks::kCrlEntries, "probe " + probe.pos.to_string() + " names CDP " + url +
+                                          ", which is not among issued.*: see profile.probes");
         r.profile = profile.name;
         r.role = "issued.crl";
         r.url = url;
@@ -441,7 +443,7 @@ class CheckRun {
   void add_no_body_skips(Results& out, EndpointKind kind, bool has_serials,
                          const Observation& obs) {
     for (auto id : body_check_ids(kind, has_serials)) {
-      out.push_back(skip(id, "skipped: " + why_no_body(obs)));
+      out.push_back(skip(*id, "skipped: " + why_no_body(obs)));
     }
   }
 
@@ -476,7 +478,7 @@ class CheckRun {
     const Outcome* theirs = find(e, *ref, -1, OcspForm::kGet);
     const std::string ref_name = profile_of(e).paths[*ref].name;
     if (theirs == nullptr || !theirs->crl.parsed || !ours.crl.parsed) {
-      out.push_back(skip("crl.consistent",
+      out.push_back(skip(checks::kCrlConsistent,
                          std::string("skipped: ") +
                              (!ours.crl.parsed ? "this copy" : "the " + ref_name + " copy") +
                              " did not parse"));
@@ -528,14 +530,15 @@ class CheckRun {
       CheckResult r;
       if (found.has_value() == expect_listed) {
         r = pass(
-            "crl.entries",
+            checks::kCrlEntries,
             label + (found ? " is listed" : " is not listed") + " on the SubCA's CRLs, as expected",
             evidence);
       } else if (!complete && !found) {
-        r = skip("crl.entries", label + ": not every CRL of the SubCA could be read on this path");
+        r = skip(checks::kCrlEntries,
+                 label + ": not every CRL of the SubCA could be read on this path");
       } else {
         r = fail(
-            "crl.entries",
+            checks::kCrlEntries,
             label + (found ? " is listed" : " is not listed") + " on the SubCA's CRLs, expected " +
                 (expect_listed ? "revoked" : "good"),
             expect_listed
@@ -600,7 +603,7 @@ class CheckRun {
     const Profile& profile = profile_of(e);
     Results out;
     if (plan_.endpoints[e].role == "subca.ocsp" && !profile.subca.serial) {
-      Results r{skip("ocsp.probe-status",
+      Results r{skip(checks::kOcspProbeStatus,
                      "SubCA serial unknown: no subca.certificate in the profile (SPEC §4 rule 5)")};
       locate(r, e, path, "", request_kind::kSubcaSerial, "");
       out.push_back(std::move(r[0]));
@@ -610,7 +613,7 @@ class CheckRun {
       const std::string serial = pki::serial_to_hex(questions[q].cert_id.serial);
       Results post = ocsp_form_results(e, path, qi, OcspForm::kPost);
       Results get = ocsp_form_results(e, path, qi, OcspForm::kGet);
-      downgrade_post_only(post, get);
+      mark_post_only(post, get);
       locate(post, e, path, "POST", questions[q].request, serial);
       locate(get, e, path, "GET", questions[q].request, serial);
       for (auto& r : post) out.push_back(std::move(r));
@@ -624,8 +627,8 @@ class CheckRun {
           g != nullptr && answered(*g)
               ? check_ocsp_get(&g->ocsp, p && answered(*p) ? &p->ocsp : nullptr,
                                u && answered(*u) ? &u->ocsp : nullptr)
-              : skip("ocsp.get", "skipped: GET " + (g != nullptr ? why_no_body(g->observation)
-                                                                 : std::string("not sent")))};
+              : skip(checks::kOcspGet, "skipped: GET " + (g != nullptr ? why_no_body(g->observation)
+                                                                       : std::string("not sent")))};
       add_ocsp_evidence(get_check, e, path, qi, OcspForm::kGet);
       locate(get_check, e, path, "GET", questions[q].request, serial);
       out.push_back(std::move(get_check[0]));
@@ -644,7 +647,7 @@ class CheckRun {
     if (body_checks_apply(o->observation)) {
       for (const auto& r : o->body_results) out.push_back(r);
     } else if (sha256) {
-      out.push_back(skip("ocsp.sha256-certid", "skipped: " + why_no_body(o->observation)));
+      out.push_back(skip(checks::kOcspSha256CertId, "skipped: " + why_no_body(o->observation)));
     } else {
       add_no_body_skips(out, EndpointKind::kOcsp, false, o->observation);
     }
@@ -665,7 +668,7 @@ class CheckRun {
     if (theirs == nullptr || !answered(*theirs) || !answered(ours) ||
         theirs->ocsp.response_status != kOcspSuccessful ||
         ours.ocsp.response_status != kOcspSuccessful) {
-      out.push_back(skip("ocsp.consistent",
+      out.push_back(skip(checks::kOcspConsistent,
                          "skipped: no successful answer on both this path and " + ref_name));
       return;
     }
@@ -679,7 +682,7 @@ class CheckRun {
     const PlannedRequest& request =
         plan_.requests[index_.at(RequestKey{e, path, q, static_cast<int>(form)})];
     for (auto& r : results) {
-      if (!r.check.starts_with("ocsp.") && r.check != "http.status") continue;
+      if (!r.check().starts_with("ocsp.") && r.check() != "http.status") continue;
       r.evidence.set("request_base64", base64_encode(question.request_der));
       r.evidence.set("curl", curl_command(path_of(request), request, question.request_der));
       if (profile_of(e).subca.subject_from_string() && plan_.endpoints[e].role == "issued.ocsp") {
@@ -689,17 +692,16 @@ class CheckRun {
     }
   }
 
-  // SPEC §4 rule 4: failures seen only on POST are warnings unless
-  // ocsp.require_post (BR 4.9.9 mandates GET only).
-  void downgrade_post_only(Results& post, const Results& get) const {
-    if (policy_.ocsp_require_post) return;
+  // SPEC §4 rule 4: a failure seen on POST while GET passed the same check
+  // is marked; the policy decides whether it stays an error.
+  void mark_post_only(Results& post, const Results& get) const {
     for (auto& r : post) {
       if (r.status != Status::kFail) continue;
       const bool get_passed = std::any_of(get.begin(), get.end(), [&](const CheckResult& g) {
-        return g.check == r.check && g.status == Status::kPass;
+        return g.def == r.def && g.status == Status::kPass;
       });
       if (!get_passed) continue;
-      r.status = Status::kWarn;
+      r.post_only = true;
       r.message = "POST only: " + r.message;
     }
   }
@@ -716,8 +718,8 @@ class CheckRun {
     const Outcome* ours = find(e, path, q, form);
     if (ours == nullptr) return;
     for (auto& r : results) {
-      if ((r.check != "http.status" && r.check != "http.reachable") || r.status == Status::kPass ||
-          r.status == Status::kSkip) {
+      if ((r.check() != "http.status" && r.check() != "http.reachable") ||
+          r.status == Status::kPass || r.status == Status::kSkip) {
         continue;
       }
       // A redirect that was not followed has its own cause (http.redirect).
@@ -785,7 +787,7 @@ class CheckRun {
     const Outcome* theirs = find(e, *ref, q, form);
     if (theirs == nullptr || !answered(*theirs)) return;
     for (auto& r : results) {
-      if (r.check == "ocsp.response-status" && r.status != Status::kPass) {
+      if (r.check() == "ocsp.response-status" && r.status != Status::kPass) {
         r.hint += (r.hint.empty() ? "" : " ") + std::string("(") + profile_of(e).paths[*ref].name +
                   " answers " + describe_ocsp_answer(theirs->ocsp) + ")";
       }

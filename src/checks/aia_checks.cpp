@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "model/registry.h"
 #include "pki/certificate.h"
 #include "pki/keys.h"
 #include "pki/name.h"
@@ -11,8 +12,6 @@
 namespace preflight {
 
 namespace {
-
-constexpr std::string_view kCheck = "aia.ca-issuers";
 
 // What a caIssuers body may be (RFC 5280 §4.2.2.1, RFC 2585 §3).
 constexpr std::string_view kServeHint =
@@ -123,11 +122,11 @@ CheckResult judge(const std::vector<pki::Certificate>& certs, bool pkcs7,
   }
   if (cert == nullptr) {
     if (!pkcs7 && certs.size() == 1) {
-      return fail(kCheck, describe_mismatch(certs.front(), e),
+      return fail(checks::kAiaCaIssuers, describe_mismatch(certs.front(), e),
                   "publish " + role_target(e) + " at this URL; it serves another certificate",
                   std::move(evidence));
     }
-    return fail(kCheck,
+    return fail(checks::kAiaCaIssuers,
                 "PKCS#7 holds " + std::to_string(certs.size()) +
                     " certificate(s), none with the expected subject \"" +
                     pki::name_to_string(e.subject_der) + "\" and key",
@@ -146,7 +145,7 @@ CheckResult judge(const std::vector<pki::Certificate>& certs, bool pkcs7,
   const std::string what = pkcs7 ? "PKCS#7 holds " : "serves ";
   if (!issued_by_expected(*cert, e)) {
     evidence.set("signature", to_string(SignatureStatus::kNotChecked));
-    return warn(kCheck,
+    return warn(checks::kAiaCaIssuers,
                 what + "\"" + cert->subject_string() + "\" issued by \"" + cert->issuer_string() +
                     "\", not by \"" + pki::name_to_string(e.expected_issuer_der) +
                     "\" (a cross-signed copy?)",
@@ -157,7 +156,7 @@ CheckResult judge(const std::vector<pki::Certificate>& certs, bool pkcs7,
   const SignatureStatus signature = CheckSignature(*cert, e);
   evidence.set("signature", to_string(signature));
   if (signature == SignatureStatus::kInvalid) {
-    return fail(kCheck,
+    return fail(checks::kAiaCaIssuers,
                 what + "\"" + cert->subject_string() +
                     "\" but its signature does not verify under the issuer's key",
                 "the served certificate was not signed by the expected issuer key; publish the "
@@ -165,7 +164,7 @@ CheckResult judge(const std::vector<pki::Certificate>& certs, bool pkcs7,
                 std::move(evidence));
   }
   if (!cert->valid_at(at)) {
-    return warn(kCheck,
+    return warn(checks::kAiaCaIssuers,
                 what + "\"" + cert->subject_string() + "\" not valid at " + format_rfc3339(at) +
                     " (valid " + format_rfc3339(cert->not_before()) + " to " +
                     format_rfc3339(cert->not_after()) + ")",
@@ -181,7 +180,7 @@ CheckResult judge(const std::vector<pki::Certificate>& certs, bool pkcs7,
                    ? "; byte-identical to the profile's certificate"
                    : "; not byte-identical to the profile's certificate";
   }
-  return pass(kCheck, std::move(message), std::move(evidence));
+  return pass(checks::kAiaCaIssuers, std::move(message), std::move(evidence));
 }
 
 CheckResult check_body(ByteView body, const CaIssuersExpectation& e, UnixTime at) {
@@ -193,7 +192,7 @@ CheckResult check_body(ByteView body, const CaIssuersExpectation& e, UnixTime at
   const bool der_pkcs7 = !sniffed.pem && sniffed.kind == pki::ArtifactKind::kPkcs7;
   if (!der_certificate && !der_pkcs7) {
     evidence.set("looks_like", sniffed.description);
-    return fail(kCheck,
+    return fail(checks::kAiaCaIssuers,
                 "body is " + sniffed.description + ", not a DER certificate or certs-only PKCS#7",
                 std::string(kServeHint), std::move(evidence));
   }
@@ -201,7 +200,7 @@ CheckResult check_body(ByteView body, const CaIssuersExpectation& e, UnixTime at
     evidence.set("kind", "certificate");
     auto cert = pki::Certificate::parse_der(body);
     if (!cert) {
-      return fail(kCheck, "body looks like a DER certificate but does not decode",
+      return fail(checks::kAiaCaIssuers, "body looks like a DER certificate but does not decode",
                   std::string(kServeHint), std::move(evidence));
     }
     std::vector<pki::Certificate> certs;
@@ -213,18 +212,18 @@ CheckResult check_body(ByteView body, const CaIssuersExpectation& e, UnixTime at
   pki::Pkcs7Certificates p7;
   std::string error;
   if (!pki::parse_pkcs7_certificates(body, &p7, &error)) {
-    return fail(kCheck, "body is not a usable PKCS#7: " + error, std::string(kServeHint),
-                std::move(evidence));
+    return fail(checks::kAiaCaIssuers, "body is not a usable PKCS#7: " + error,
+                std::string(kServeHint), std::move(evidence));
   }
   evidence.set("subjects", subjects_json(p7.certificates));
   if (!p7.certs_only()) {
-    return fail(kCheck, "PKCS#7 is not certs-only: it " + p7.not_certs_only_reason(),
+    return fail(checks::kAiaCaIssuers, "PKCS#7 is not certs-only: it " + p7.not_certs_only_reason(),
                 "serve a certs-only PKCS#7 (no signers, no content), e.g. openssl crl2pkcs7 "
                 "-nocrl -certfile; RFC 5280 §4.2.2.1",
                 std::move(evidence));
   }
   if (p7.certificates.empty()) {
-    return fail(kCheck, "PKCS#7 holds no certificates",
+    return fail(checks::kAiaCaIssuers, "PKCS#7 holds no certificates",
                 "publish " + role_target(e) + " at this URL", std::move(evidence));
   }
   return judge(p7.certificates, true, e, at, std::move(evidence));

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "model/registry.h"
 #include "pki/crl.h"
 #include "pki/der.h"
 #include "pki/keys.h"
@@ -13,18 +14,6 @@
 namespace preflight {
 
 namespace {
-
-constexpr std::string_view kParse = "crl.parse";
-constexpr std::string_view kIssuer = "crl.issuer";
-constexpr std::string_view kSignature = "crl.signature";
-constexpr std::string_view kAki = "crl.aki";
-constexpr std::string_view kCurrent = "crl.current";
-constexpr std::string_view kValidity = "crl.validity";
-constexpr std::string_view kNumber = "crl.number";
-constexpr std::string_view kIdp = "crl.idp";
-constexpr std::string_view kEntries = "crl.entries";
-constexpr std::string_view kProfile = "crl.profile";
-constexpr std::string_view kConsistent = "crl.consistent";
 
 std::string join(const std::vector<std::string>& parts, std::string_view separator) {
   std::string out;
@@ -131,8 +120,8 @@ CheckResult check_issuer(const pki::Crl& crl, const CrlExpectation& x) {
   ev.set("issuer", actual);
   ev.set("expected_issuer", expected);
   if (std::ranges::equal(crl.issuer_der, x.issuer_subject_der)) {
-    return pass(kIssuer, "issuer " + actual + " is byte-identical to the expected subject",
-                std::move(ev));
+    return pass(checks::kCrlIssuer,
+                "issuer " + actual + " is byte-identical to the expected subject", std::move(ev));
   }
   ev.set("issuer_der", hex_encode(crl.issuer_der));
   ev.set("expected_issuer_der", hex_encode(x.issuer_subject_der));
@@ -142,7 +131,7 @@ CheckResult check_issuer(const pki::Crl& crl, const CrlExpectation& x) {
     if (x.issuer_subject_from_string) {
       // SPEC §4 rule 6: the expected DER was built from a typed string, so
       // an encoding-only difference may be the string's, not the CRL's.
-      return warn(kIssuer,
+      return warn(checks::kCrlIssuer,
                   "issuer " + actual +
                       " equals the subject typed in the profile except for string encoding (" +
                       diff + ")",
@@ -150,7 +139,7 @@ CheckResult check_issuer(const pki::Crl& crl, const CrlExpectation& x) {
                   "to compare with the exact subject encoding the ceremony will sign",
                   std::move(ev));
     }
-    return fail(kIssuer,
+    return fail(checks::kCrlIssuer,
                 "issuer " + actual +
                     " equals the expected subject only under RFC 5280 §7.1 comparison, not byte "
                     "for byte (" +
@@ -160,7 +149,7 @@ CheckResult check_issuer(const pki::Crl& crl, const CrlExpectation& x) {
                 std::move(ev));
   }
   return fail(
-      kIssuer, "issuer is " + actual + ", expected " + expected,
+      checks::kCrlIssuer, "issuer is " + actual + ", expected " + expected,
       "this URL serves another CA's CRL: publish the CRL issued by " + expected + " here (BR 7.2)",
       std::move(ev));
 }
@@ -179,7 +168,7 @@ CheckResult check_signature(const pki::Crl& crl, const CrlExpectation& x) {
       crl.signature_algorithm_der, crl.tbs_cert_list, crl.signature_value, key.get(), &detail);
   if (status == pki::SignatureStatus::kValid) {
     return pass(
-        kSignature,
+        checks::kCrlSignature,
         alg.name + " signature verifies with the issuer's " + pki::describe_key(key.get()) + " key",
         std::move(ev));
   }
@@ -207,7 +196,7 @@ CheckResult check_signature(const pki::Crl& crl, const CrlExpectation& x) {
           "different key; publish the CRL signed by the issuer's key";
       break;
   }
-  return fail(kSignature, "signature does not verify: " + detail, hint, std::move(ev));
+  return fail(checks::kCrlSignature, "signature does not verify: " + detail, hint, std::move(ev));
 }
 
 CheckResult check_aki(const pki::Crl& crl, const CrlExpectation& x) {
@@ -217,7 +206,7 @@ CheckResult check_aki(const pki::Crl& crl, const CrlExpectation& x) {
   const std::optional<Bytes> expected = x.issuer_key_id ? x.issuer_key_id : method1;
   if (expected) ev.set("expected_key_id", hex_encode_colon(*expected));
   if (!aki.present) {
-    return fail(kAki, "no authorityKeyIdentifier extension",
+    return fail(checks::kCrlAki, "no authorityKeyIdentifier extension",
                 "BR 7.2.2 / RFC 5280 §5.2.1: CRLs must carry authorityKeyIdentifier with the "
                 "issuer's subjectKeyIdentifier" +
                     (expected ? " (" + hex_encode_colon(*expected) + ")" : std::string()),
@@ -240,7 +229,7 @@ CheckResult check_aki(const pki::Crl& crl, const CrlExpectation& x) {
                      hex_encode_colon(*x.issuer_key_id));
   }
   if (!faults.empty()) {
-    return fail(kAki, "authorityKeyIdentifier: " + join(faults, "; "),
+    return fail(checks::kCrlAki, "authorityKeyIdentifier: " + join(faults, "; "),
                 "re-issue the CRL with a non-critical authorityKeyIdentifier holding only the "
                 "issuer's subjectKeyIdentifier" +
                     (expected ? " (" + hex_encode_colon(*expected) + ")" : std::string()),
@@ -251,7 +240,7 @@ CheckResult check_aki(const pki::Crl& crl, const CrlExpectation& x) {
     // will use is not, so a mismatch is a warning (SPEC §4 crl.aki).
     const std::string ours = hex_encode_colon(*aki.key_identifier);
     const std::string m1 = expected ? hex_encode_colon(*expected) : "unknown";
-    return warn(kAki,
+    return warn(checks::kCrlAki,
                 "keyIdentifier " + ours + " differs from " + m1 +
                     ", the RFC 5280 §4.2.1.2 method-1 identifier of the issuer key",
                 "the SubCA certificate's subjectKeyIdentifier must equal the CRL's AKI: either the "
@@ -259,7 +248,7 @@ CheckResult check_aki(const pki::Crl& crl, const CrlExpectation& x) {
                     ours + ", or the CRL is re-issued with keyIdentifier " + m1 + " (method 1)",
                 std::move(ev));
   }
-  return pass(kAki,
+  return pass(checks::kCrlAki,
               "keyIdentifier " + hex_encode_colon(*aki.key_identifier) + " matches the " +
                   (x.issuer_key_id ? "issuer's subjectKeyIdentifier"
                                    : "method-1 identifier of the issuer key"),
@@ -310,9 +299,9 @@ CheckResult check_current(const pki::Crl& crl, const CrlExpectation& x, const Po
   Json ev = time_evidence(crl, at);
   if (!faults.empty()) {
     hint.resize(hint.size() - 2);
-    return fail(kCurrent, join(faults, "; "), hint, std::move(ev));
+    return fail(checks::kCrlCurrent, join(faults, "; "), hint, std::move(ev));
   }
-  return pass(kCurrent,
+  return pass(checks::kCrlCurrent,
               "issued " + format_span(at - this_update) + " ago, next update in " +
                   format_span(crl.next_update->value - at),
               std::move(ev));
@@ -325,7 +314,7 @@ CheckResult check_validity(const pki::Crl& crl, const CrlExpectation& x, const P
   ev.set("this_update", format_rfc3339(crl.this_update.value));
   ev.set("max_validity", format_duration(max));
   if (!crl.next_update) {
-    return fail(kValidity, "no nextUpdate: the validity period is unbounded",
+    return fail(checks::kCrlValidity, "no nextUpdate: the validity period is unbounded",
                 "RFC 5280 §5.1.2.5: conforming CRL issuers MUST include nextUpdate", std::move(ev));
   }
   const UnixTime span = crl.next_update->value - crl.this_update.value;
@@ -333,19 +322,20 @@ CheckResult check_validity(const pki::Crl& crl, const CrlExpectation& x, const P
   ev.set("validity", format_span(span));
   ev.set("validity_seconds", span);
   if (span < 0) {
-    return fail(kValidity, "nextUpdate lies before thisUpdate (" + format_span(span) + ")",
+    return fail(checks::kCrlValidity,
+                "nextUpdate lies before thisUpdate (" + format_span(span) + ")",
                 "re-issue the CRL with nextUpdate after thisUpdate", std::move(ev));
   }
   // BR 7.2: met when nextUpdate is at most the limit past thisUpdate.
   if (crl.next_update->value > add_duration(crl.this_update.value, max)) {
     return fail(
-        kValidity,
+        checks::kCrlValidity,
         "nextUpdate − thisUpdate is " + format_span(span) + ", more than the " +
             format_duration(max) + " allowed for " + which + " (BR 7.2)",
         "re-issue the CRL with nextUpdate at most " + format_duration(max) + " after thisUpdate",
         std::move(ev));
   }
-  return pass(kValidity,
+  return pass(checks::kCrlValidity,
               "nextUpdate − thisUpdate is " + format_span(span) + ", within " +
                   format_duration(max) + " for " + which,
               std::move(ev));
@@ -353,7 +343,7 @@ CheckResult check_validity(const pki::Crl& crl, const CrlExpectation& x, const P
 
 CheckResult check_number(const pki::Crl& crl) {
   if (!crl.crl_number) {
-    return fail(kNumber, "no cRLNumber extension",
+    return fail(checks::kCrlNumber, "no cRLNumber extension",
                 "BR 7.2.2 / RFC 5280 §5.2.3: every CRL carries a non-critical cRLNumber");
   }
   const ByteView n = *crl.crl_number;
@@ -367,12 +357,13 @@ CheckResult check_number(const pki::Crl& crl) {
   // RFC 5280 §5.2.3: at most 20 octets; BR 7.2.2: less than 2^159.
   if (n.size() > 20) faults.push_back(std::to_string(n.size()) + " octets, more than 20");
   if (!faults.empty()) {
-    return fail(kNumber, "cRLNumber 0x" + hex_encode(n) + " is " + join(faults, ", "),
+    return fail(checks::kCrlNumber, "cRLNumber 0x" + hex_encode(n) + " is " + join(faults, ", "),
                 "BR 7.2.2 / RFC 5280 §5.2.3: cRLNumber is a non-critical INTEGER with "
                 "0 ≤ n < 2^159 (at most 20 octets)",
                 std::move(ev));
   }
-  return pass(kNumber, "cRLNumber " + crl_number_text(Bytes(n.begin(), n.end())), std::move(ev));
+  return pass(checks::kCrlNumber, "cRLNumber " + crl_number_text(Bytes(n.begin(), n.end())),
+              std::move(ev));
 }
 
 CheckResult check_idp(const pki::Crl& crl, const CrlExpectation& x) {
@@ -380,12 +371,13 @@ CheckResult check_idp(const pki::Crl& crl, const CrlExpectation& x) {
   Json ev = Json::object();
   if (!idp.present) {
     if (x.partitioned) {
-      return fail(kIdp, "no issuingDistributionPoint on a CRL disclosed as partitioned",
+      return fail(checks::kCrlIdp, "no issuingDistributionPoint on a CRL disclosed as partitioned",
                   "BR 7.2.2.1 / CCADB 6.2: a partitioned CRL must carry a critical IDP naming " +
                       (x.url.empty() ? std::string("its URL") : x.url),
                   std::move(ev));
     }
-    return pass(kIdp, "no issuingDistributionPoint: the CRL covers all certificates of its issuer",
+    return pass(checks::kCrlIdp,
+                "no issuingDistributionPoint: the CRL covers all certificates of its issuer",
                 std::move(ev));
   }
   std::vector<std::string> uris(idp.full_name_uris.begin(), idp.full_name_uris.end());
@@ -416,13 +408,13 @@ CheckResult check_idp(const pki::Crl& crl, const CrlExpectation& x) {
     faults.push_back("onlySomeReasons: the CRL does not cover every revocation reason");
   }
   if (!faults.empty()) {
-    return fail(kIdp, join(faults, "; "),
+    return fail(checks::kCrlIdp, join(faults, "; "),
                 "the CRL served at a URL must carry an IDP whose fullName holds that URL exactly "
                 "as certificates' CDP write it, with a scope covering those certificates "
                 "(BR 7.2.2.1, RFC 5280 §5.2.5)",
                 std::move(ev));
   }
-  return pass(kIdp,
+  return pass(checks::kCrlIdp,
               wanted.empty() ? "issuingDistributionPoint names " + join(uris, ", ")
                              : "issuingDistributionPoint names " + join(wanted, " or "),
               std::move(ev));
@@ -438,7 +430,7 @@ Results check_entries(const EntryScan& scan, const CrlExpectation& x) {
     ev.set("label", want.label);
     ev.set("expect_listed", want.expect_listed);
     if (!scan.ok && !scan.found[i]) {
-      out.push_back(fail(kEntries,
+      out.push_back(fail(checks::kCrlEntries,
                          want.label + " " + hex +
                              ": cannot tell whether it is listed, the entry list is malformed (" +
                              scan.error + ")",
@@ -460,16 +452,17 @@ Results check_entries(const EntryScan& scan, const CrlExpectation& x) {
     }
     if (entry.has_value() == want.expect_listed) {
       out.push_back(pass(
-          kEntries,
+          checks::kCrlEntries,
           want.label + " " + hex + (entry ? " is listed" + when : " is not listed, as expected"),
           std::move(ev)));
     } else if (entry) {
-      out.push_back(fail(kEntries, want.label + " " + hex + " is listed as revoked" + when,
+      out.push_back(fail(checks::kCrlEntries,
+                         want.label + " " + hex + " is listed as revoked" + when,
                          "relying parties will treat this certificate as revoked: check that "
                          "the right CRL is served and that the certificate was not revoked",
                          std::move(ev)));
     } else {
-      out.push_back(fail(kEntries,
+      out.push_back(fail(checks::kCrlEntries,
                          want.label + " " + hex + " is not on the CRL (" +
                              std::to_string(scan.count) + " entries)",
                          "the revocation has not reached this CRL: publish a new CRL within 24 "
@@ -615,19 +608,19 @@ CheckResult check_profile(const pki::Crl& crl, const EntryScan& scan, EVP_PKEY* 
     std::string message = std::to_string(v.size()) + " profile violation" +
                           (v.size() == 1 ? "" : "s") + ": " + join(v, "; ");
     if (!f.advisories.empty()) message += "; also: " + join(f.advisories, "; ");
-    return fail(kProfile, message,
+    return fail(checks::kCrlProfile, message,
                 "re-issue the CRL following the BR 7.2 / RFC 5280 §5 profile (v2, one signature "
                 "algorithm, AKI + cRLNumber + critical IDP only, reasonCode 1/3/4/5/9 "
                 "non-critical)",
                 std::move(ev));
   }
   if (!f.advisories.empty()) {
-    return warn(kProfile, "not recommended: " + join(f.advisories, "; "),
+    return warn(checks::kCrlProfile, "not recommended: " + join(f.advisories, "; "),
                 "BR 7.2.2 recommends only AKI, cRLNumber and IDP as CRL extensions, only "
                 "reasonCode as entry extension, and reasons from its CRLReasons table",
                 std::move(ev));
   }
-  return pass(kProfile,
+  return pass(checks::kCrlProfile,
               "v2 CRL with " + std::to_string(scan.count) +
                   " entries follows the BR 7.2 / RFC 5280 §5 profile",
               std::move(ev));
@@ -639,7 +632,7 @@ CheckResult check_parse(ByteView body, const pki::Crl* crl, const std::string& e
   ev.set("bytes", static_cast<std::uint64_t>(body.size()));
   ev.set("sha256", hex_encode(digest));
   if (crl != nullptr)
-    return pass(kParse, "one DER CRL, " + std::to_string(body.size()) + " bytes", ev);
+    return pass(checks::kCrlParse, "one DER CRL, " + std::to_string(body.size()) + " bytes", ev);
   const pki::Sniffed sniffed = pki::sniff(body);
   ev.set("looks_like", sniffed.description);
   std::string message = "the body is " + sniffed.description + ", not one DER CRL";
@@ -652,7 +645,7 @@ CheckResult check_parse(ByteView body, const pki::Crl* crl, const std::string& e
       "serve exactly one DER-encoded CRL (RFC 5280 §4.2.1.13, RFC 2585 §3, Content-Type "
       "application/pkix-crl)";
   if (sniffed.pem) hint = "convert the CRL to DER (openssl crl -outform DER) and serve that";
-  return fail(kParse, message, hint, std::move(ev));
+  return fail(checks::kCrlParse, message, hint, std::move(ev));
 }
 
 }  // namespace
@@ -672,13 +665,15 @@ Results check_crl(ByteView body, const CrlExpectation& expectation, const Policy
   if (!parsed) {
     // SPEC §4 rule 1: the root cause is reported once.
     const std::string reason = "crl.parse failed";
-    for (std::string_view id : {kIssuer, kSignature, kAki, kCurrent, kValidity, kNumber, kIdp}) {
-      out.push_back(skip(id, reason));
+    for (const CheckDef* def :
+         {&checks::kCrlIssuer, &checks::kCrlSignature, &checks::kCrlAki, &checks::kCrlCurrent,
+          &checks::kCrlValidity, &checks::kCrlNumber, &checks::kCrlIdp}) {
+      out.push_back(skip(*def, reason));
     }
     for (std::size_t i = 0; i < expectation.serials.size(); ++i) {
-      out.push_back(skip(kEntries, reason));
+      out.push_back(skip(checks::kCrlEntries, reason));
     }
-    out.push_back(skip(kProfile, reason));
+    out.push_back(skip(checks::kCrlProfile, reason));
     return out;
   }
   // One walk answers the judged serials and then the plain lookups.
@@ -728,7 +723,7 @@ CheckResult check_crl_against_reference(const CrlFacts& ours, const CrlFacts& re
                                         const std::string& reference_path, const Policy& policy,
                                         UnixTime at) {
   if (!ours.parsed || !reference.parsed) {
-    return skip(kConsistent, "no parsed CRL on both sides to compare");
+    return skip(checks::kCrlConsistent, "no parsed CRL on both sides to compare");
   }
   Json ev = Json::object();
   ev.set("reference_path", reference_path);
@@ -752,7 +747,7 @@ CheckResult check_crl_against_reference(const CrlFacts& ours, const CrlFacts& re
                                ", thisUpdate " + format_rfc3339(reference.this_update);
   if (order == 0 && ours.sha256 != reference.sha256 && ours.crl_number && reference.crl_number) {
     // RFC 5280 §5.2.3 / BR 7.2.2: one number, one CRL.
-    return fail(kConsistent,
+    return fail(checks::kCrlConsistent,
                 "same cRLNumber " + crl_number_text(ours.crl_number) + " as path " +
                     reference_path + " but a different CRL (" + ours_text + " vs " + ref_text + ")",
                 "two different CRLs carry one cRLNumber (RFC 5280 §5.2.3 requires a strictly "
@@ -761,7 +756,7 @@ CheckResult check_crl_against_reference(const CrlFacts& ours, const CrlFacts& re
                 std::move(ev));
   }
   if (order >= 0) {
-    return pass(kConsistent,
+    return pass(checks::kCrlConsistent,
                 std::string(order == 0 ? "same CRL as" : "newer CRL than") + " path " +
                     reference_path + " (" + ours_text + ")",
                 std::move(ev));
@@ -775,14 +770,15 @@ CheckResult check_crl_against_reference(const CrlFacts& ours, const CrlFacts& re
   const bool current =
       ours.next_update && *ours.next_update >= add_duration(at, policy.crl_min_remaining);
   if (!current) {
-    return fail(kConsistent, message + ", and this copy is no longer current", hint, std::move(ev));
+    return fail(checks::kCrlConsistent, message + ", and this copy is no longer current", hint,
+                std::move(ev));
   }
-  return warn(kConsistent, message, hint, std::move(ev));
+  return warn(checks::kCrlConsistent, message, hint, std::move(ev));
 }
 
 CheckResult check_full_crls_identical(const std::string& url, const CrlFacts& ours,
                                       const std::vector<std::pair<std::string, CrlFacts>>& others) {
-  if (!ours.parsed) return skip(kConsistent, "crl.parse failed");
+  if (!ours.parsed) return skip(checks::kCrlConsistent, "crl.parse failed");
   const auto describe = [](const std::string& where, const CrlFacts& f) {
     return where + ": cRLNumber " + crl_number_text(f.crl_number) + ", thisUpdate " +
            format_rfc3339(f.this_update) + ", sha256 " + hex_encode(f.sha256);
@@ -809,7 +805,8 @@ CheckResult check_full_crls_identical(const std::string& url, const CrlFacts& ou
     differing.push_back(other_url + " (" + join(how, ", ") + ")");
   }
   if (compared.empty()) {
-    return skip(kConsistent, "no other Full CRL URL served a parsed CRL to compare with");
+    return skip(checks::kCrlConsistent,
+                "no other Full CRL URL served a parsed CRL to compare with");
   }
   Json ev = Json::object();
   ev.set("sha256", hex_encode(ours.sha256));
@@ -819,12 +816,12 @@ CheckResult check_full_crls_identical(const std::string& url, const CrlFacts& ou
   ev.set("identical", string_array(same));
   ev.set("different", string_array(differing));
   if (!differing.empty()) {
-    return fail(kConsistent, "serves a different CRL than " + join(differing, "; "),
+    return fail(checks::kCrlConsistent, "serves a different CRL than " + join(differing, "; "),
                 "CCADB 6.2: all Full CRL URLs must reference an identical CRL; publish the same "
                 "file at every URL (and purge front end caches)",
                 std::move(ev));
   }
-  return pass(kConsistent, "serves the same CRL as " + join(same, ", ") + " (CCADB 6.2)",
+  return pass(checks::kCrlConsistent, "serves the same CRL as " + join(same, ", ") + " (CCADB 6.2)",
               std::move(ev));
 }
 

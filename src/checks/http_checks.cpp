@@ -8,17 +8,12 @@
 #include <string>
 #include <string_view>
 
+#include "checks/judgement.h"
+#include "model/registry.h"
 #include "util/bytes.h"
 
 namespace preflight {
 namespace {
-
-constexpr std::string_view kReachable = "http.reachable";
-constexpr std::string_view kStatus = "http.status";
-constexpr std::string_view kRedirect = "http.redirect";
-constexpr std::string_view kContentType = "http.content-type";
-constexpr std::string_view kLatency = "http.latency";
-constexpr std::string_view kCaching = "http.caching";
 
 std::string lower(std::string_view s) {
   std::string out(s);
@@ -280,14 +275,15 @@ CheckResult check_reachable(const Observation& o) {
   ev.set("attempts", attempts_json(o));
   if (o.error) {
     ev.set("stage", stage_name(o.error->stage));
-    return fail(kReachable, o.error->message, stage_hint(o.error->stage), std::move(ev));
+    return fail(checks::kHttpReachable, o.error->message, stage_hint(o.error->stage),
+                std::move(ev));
   }
   const std::string via = o.effective_proxy.empty() ? "" : " via proxy " + o.effective_proxy;
   if (o.attempts.size() > 1) {
     // SPEC §4 rule 9: a request that needed a retry is at least a warning.
     const Attempt& first = o.attempts.front();
     const std::string why = first.error ? first.error->message : "an earlier attempt failed";
-    return warn(kReachable,
+    return warn(checks::kHttpReachable,
                 "response received on attempt " + std::to_string(o.attempts.size()) + via +
                     "; first attempt: " + why,
                 "the endpoint fails intermittently on this path: relying parties do not retry; "
@@ -295,7 +291,7 @@ CheckResult check_reachable(const Observation& o) {
                 std::move(ev));
   }
   const std::string from = o.primary_ip.empty() ? "" : " from " + o.primary_ip;
-  return pass(kReachable, "response received" + from + via, std::move(ev));
+  return pass(checks::kHttpReachable, "response received" + from + via, std::move(ev));
 }
 
 CheckResult check_status(const Observation& o) {
@@ -306,8 +302,8 @@ CheckResult check_status(const Observation& o) {
   ev.set("elapsed_ms", static_cast<std::int64_t>(o.elapsed_ms));
   ev.set("sha256", hex_encode(sha256(o.body)));
   if (o.final_url != o.url && !o.final_url.empty()) ev.set("final_url", o.final_url);
-  if (o.http_status == 200) return pass(kStatus, status_line(o), std::move(ev));
-  return fail(kStatus, status_line(o), status_hint(o), std::move(ev));
+  if (o.http_status == 200) return pass(checks::kHttpStatus, status_line(o), std::move(ev));
+  return fail(checks::kHttpStatus, status_line(o), status_hint(o), std::move(ev));
 }
 
 Json hop_json(const RedirectHop& hop) {
@@ -333,22 +329,23 @@ CheckResult check_redirect(const Observation& o) {
     const std::string scheme = lower(r.location.substr(0, r.location.find(':')));
     const std::string head = "HTTP " + std::to_string(r.status) + " redirect to " + r.location;
     if (scheme == "https")
-      return fail(kRedirect, head + " not followed: many relying parties will not follow it",
+      return fail(checks::kHttpRedirect,
+                  head + " not followed: many relying parties will not follow it",
                   "serve the object over plain http at the URL itself; do not upgrade CRL/OCSP/"
                   "caIssuers URLs to https (BR 7.1.2.11.2, RFC 5280 §4.2.1.13)",
                   std::move(ev));
     if (scheme != "http")
-      return fail(kRedirect, head + " (scheme " + scheme + ") not followed",
+      return fail(checks::kHttpRedirect, head + " (scheme " + scheme + ") not followed",
                   "serve the object over plain http at the URL itself", std::move(ev));
-    return fail(kRedirect,
+    return fail(checks::kHttpRedirect,
                 head + " not followed: more than " + std::to_string(o.redirects.size()) +
                     " redirects (" + chain + ")",
                 "the redirects do not end (a loop?): serve the object at the URL itself",
                 std::move(ev));
   }
-  if (o.redirects.empty()) return pass(kRedirect, "no redirect", std::move(ev));
+  if (o.redirects.empty()) return pass(checks::kHttpRedirect, "no redirect", std::move(ev));
   ev.set("final_url", o.final_url);
-  return warn(kRedirect,
+  return warn(checks::kHttpRedirect,
               "followed " + std::to_string(o.redirects.size()) + " http redirect" +
                   (o.redirects.size() == 1 ? "" : "s") + ": " + chain,
               "serve the object at the URL itself: some relying parties do not follow redirects",
@@ -363,11 +360,12 @@ CheckResult check_content_type(const Observation& o, BodyKind kind) {
   const std::string hint =
       "serve it with Content-Type " + expected + " (" + std::string(media_citation(kind)) + ")";
   if (o.header("Content-Type") == nullptr && o.content_type.empty())
-    return fail(kContentType, "no Content-Type header; expected " + expected, hint, std::move(ev));
-  if (!media_ok(kind, media))
-    return fail(kContentType, "Content-Type " + o.content_type + "; expected " + expected, hint,
+    return fail(checks::kHttpContentType, "no Content-Type header; expected " + expected, hint,
                 std::move(ev));
-  return pass(kContentType, "Content-Type " + o.content_type, std::move(ev));
+  if (!media_ok(kind, media))
+    return fail(checks::kHttpContentType,
+                "Content-Type " + o.content_type + "; expected " + expected, hint, std::move(ev));
+  return pass(checks::kHttpContentType, "Content-Type " + o.content_type, std::move(ev));
 }
 
 CheckResult check_latency(const Observation& o, const Policy& policy) {
@@ -378,10 +376,10 @@ CheckResult check_latency(const Observation& o, const Policy& policy) {
   const std::string limit = format_duration(policy.http_timeout);
   // BR 4.10.2: a response time of ten seconds or less; the whole transaction counts.
   if (o.elapsed_ms <= static_cast<double>(limit_s) * 1000)
-    return pass(kLatency,
+    return pass(checks::kHttpLatency,
                 "complete response in " + format_ms(o.elapsed_ms) + " (limit " + limit + ")",
                 std::move(ev));
-  return fail(kLatency,
+  return fail(checks::kHttpLatency,
               "complete response took " + format_ms(o.elapsed_ms) + ", over the " + limit +
                   " limit (BR 4.10.2)",
               "speed up the origin or front end, or check the body size and the path's bandwidth",
@@ -410,7 +408,7 @@ CheckResult check_cached_error(const Observation& o, const CacheControl& cc, Jso
     std::string signs;
     if (age && *age > 0) signs += "Age: " + std::to_string(*age);
     if (contains_hit(x_cache)) signs += (signs.empty() ? "" : ", ") + ("X-Cache: " + *x_cache);
-    return fail(kCaching, seen + " served from a cache (" + signs + ")",
+    return fail(checks::kHttpCaching, seen + " served from a cache (" + signs + ")",
                 "a front end cached this error and can keep serving it after the origin is "
                 "fixed: purge it from the cache and stop caching error replies (e.g. nginx "
                 "proxy_cache_valid 404 0)",
@@ -418,14 +416,14 @@ CheckResult check_cached_error(const Observation& o, const CacheControl& cc, Jso
   }
   const std::optional<std::int64_t> lifetime = cc.s_maxage ? cc.s_maxage : cc.max_age;
   if (lifetime && *lifetime > 0 && !cc.no_store && !cc.no_cache)
-    return fail(kCaching,
+    return fail(checks::kHttpCaching,
                 seen + " is cacheable for " + std::to_string(*lifetime) +
                     " s (Cache-Control: " + *o.header("Cache-Control") + ")",
                 "a front end may keep serving this error after the origin is fixed: send "
                 "Cache-Control: no-store on error replies",
                 std::move(ev));
-  if (!clean) return pass(kCaching, seen + " not served from a cache", std::move(ev));
-  CheckResult r = skip(kCaching, *clean);
+  if (!clean) return pass(checks::kHttpCaching, seen + " not served from a cache", std::move(ev));
+  CheckResult r = skip(checks::kHttpCaching, *clean);
   r.evidence = std::move(ev);
   return r;
 }
@@ -444,7 +442,7 @@ CheckResult check_caching(const Observation& o, BodyKind kind, UnixTime at,
       (cc.no_cache || cc.no_store || pragma_no_cache)) {
     // RFC 5019 §6.2: authoritative responses MUST NOT carry these, so caches
     // in front of the responder can absorb the load.
-    return fail(kCaching,
+    return fail(checks::kHttpCaching,
                 "successful OCSP response sent with " +
                     std::string(cc.no_store   ? "Cache-Control: no-store"
                                 : cc.no_cache ? "Cache-Control: no-cache"
@@ -454,7 +452,8 @@ CheckResult check_caching(const Observation& o, BodyKind kind, UnixTime at,
                 std::move(ev));
   }
   if (!next_update && kind == BodyKind::kCertificate) {
-    CheckResult r = skip(kCaching, "a certificate has no nextUpdate to bound its cache lifetime");
+    CheckResult r =
+        skip(checks::kHttpCaching, "a certificate has no nextUpdate to bound its cache lifetime");
     r.evidence = std::move(ev);
     return r;
   }
@@ -483,7 +482,7 @@ CheckResult check_caching(const Observation& o, BodyKind kind, UnixTime at,
   const auto outlives = [&](std::string_view directive, std::int64_t seconds) {
     const UnixTime until = base + seconds - age;
     ev.set("cache_until", format_rfc3339(until));
-    return fail(kCaching,
+    return fail(checks::kHttpCaching,
                 std::string(directive) + "=" + std::to_string(seconds) + " keeps it cached until " +
                     format_rfc3339(until) + ", " + format_span(until - *next_update) +
                     " past nextUpdate " + format_rfc3339(*next_update),
@@ -498,16 +497,16 @@ CheckResult check_caching(const Observation& o, BodyKind kind, UnixTime at,
   if (const std::string* expires_text = o.header("Expires")) {
     const std::optional<UnixTime> expires = parse_http_date(*expires_text);
     if (expires && *expires > *next_update)
-      return fail(kCaching,
+      return fail(checks::kHttpCaching,
                   "Expires " + format_rfc3339(*expires) + " is " +
                       format_span(*expires - *next_update) + " past nextUpdate " +
                       format_rfc3339(*next_update),
                   "set Expires no later than nextUpdate (RFC 5019 §6.2)", std::move(ev));
   }
   if (!cc.max_age && !cc.s_maxage && o.header("Expires") == nullptr)
-    return pass(kCaching, "no cache lifetime set", std::move(ev));
-  return pass(kCaching, "cache lifetime ends by nextUpdate " + format_rfc3339(*next_update),
-              std::move(ev));
+    return pass(checks::kHttpCaching, "no cache lifetime set", std::move(ev));
+  return pass(checks::kHttpCaching,
+              "cache lifetime ends by nextUpdate " + format_rfc3339(*next_update), std::move(ev));
 }
 
 }  // namespace
@@ -518,24 +517,15 @@ bool body_checks_apply(const Observation& observation) {
 
 Results check_http(const Observation& observation, BodyKind kind, const Policy& policy, UnixTime at,
                    std::optional<UnixTime> next_update) {
-  Results results;
-  results.push_back(check_reachable(observation));
-  if (observation.error) {
-    // SPEC §4 rule 1: nothing else can be judged without a response.
-    const std::string reason = "http.reachable failed: " + observation.error->message;
-    for (std::string_view id : {kStatus, kRedirect, kContentType, kLatency, kCaching})
-      results.push_back(skip(id, reason));
-    return results;
-  }
-  results.push_back(check_status(observation));
-  results.push_back(check_redirect(observation));
-  if (observation.http_status == 200)
-    results.push_back(check_content_type(observation, kind));
-  else
-    results.push_back(skip(kContentType, status_line(observation) + ": content type not judged"));
-  results.push_back(check_latency(observation, policy));
-  results.push_back(check_caching(observation, kind, at, next_update));
-  return results;
+  Judgement j;
+  j.run(checks::kHttpReachable, [&] { return check_reachable(observation); });
+  j.run(checks::kHttpStatus, [&] { return check_status(observation); });
+  j.run(checks::kHttpRedirect, [&] { return check_redirect(observation); });
+  j.run(checks::kHttpContentType, [&] { return check_content_type(observation, kind); });
+  j.run(checks::kHttpLatency, [&] { return check_latency(observation, policy); });
+  // A cached error still shows here, whatever the status (SPEC §4 rule 1).
+  j.run(checks::kHttpCaching, [&] { return check_caching(observation, kind, at, next_update); });
+  return j.take();
 }
 
 }  // namespace preflight

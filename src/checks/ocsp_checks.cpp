@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 
+#include "checks/judgement.h"
+#include "model/registry.h"
 #include "pki/keys.h"
 #include "pki/name.h"
 #include "pki/ocsp_response.h"
@@ -12,21 +14,6 @@
 namespace preflight {
 
 namespace {
-
-namespace id {
-constexpr std::string_view kResponseStatus = "ocsp.response-status";
-constexpr std::string_view kSignature = "ocsp.signature";
-constexpr std::string_view kProfile = "ocsp.profile";
-constexpr std::string_view kSigner = "ocsp.signer";
-constexpr std::string_view kCertId = "ocsp.certid";
-constexpr std::string_view kCurrent = "ocsp.current";
-constexpr std::string_view kValidity = "ocsp.validity";
-constexpr std::string_view kUnusedSerial = "ocsp.unused-serial";
-constexpr std::string_view kProbeStatus = "ocsp.probe-status";
-constexpr std::string_view kSha256CertId = "ocsp.sha256-certid";
-constexpr std::string_view kGet = "ocsp.get";
-constexpr std::string_view kConsistent = "ocsp.consistent";
-}  // namespace id
 
 // Extensions RFC 6960 §4.4 defines for responses; a critical extension
 // outside this set cannot be processed by a relying party (RFC 6960 §4.1.2).
@@ -79,6 +66,7 @@ struct Analysis {
   Signer signer;
   pki::OcspSignatureStatus signature = pki::OcspSignatureStatus::kInvalid;
   std::optional<std::string> signer_fault;  // set when ocsp.signer fails
+  bool has_basic = false;                   // a DER BasicOCSPResponse was decoded
   const pki::OcspSingleResponse* match = nullptr;
   // SPEC §4 rule 6: the match differs only in issuerNameHash while the
   // issuer subject came from a typed string.
@@ -180,7 +168,7 @@ CheckResult check_signature(const Analysis& a) {
   Json ev = base_evidence(a);
   ev.set("signature_algorithm", pki::DescribeAlgorithm(a.basic.signature_algorithm));
   if (a.signer.kind == SignerKind::kNone) {
-    return fail(id::kSignature,
+    return fail(checks::kOcspSignature,
                 "no signer: responderID " + describe_responder_id(a.basic) +
                     " matches neither the issuer's key nor any of the " +
                     std::to_string(a.basic.certs.size()) + " certificates in certs" +
@@ -196,21 +184,22 @@ CheckResult check_signature(const Analysis& a) {
   ev.set("signer", a.signer.kind == SignerKind::kIssuer ? "issuer-signed" : "delegated");
   switch (a.signature) {
     case pki::OcspSignatureStatus::kValid:
-      return pass(id::kSignature, "signature verifies with the key of " + a.signer.subject,
+      return pass(checks::kOcspSignature, "signature verifies with the key of " + a.signer.subject,
                   std::move(ev));
     case pki::OcspSignatureStatus::kNotDer:
-      return fail(id::kSignature,
+      return fail(checks::kOcspSignature,
                   "BasicOCSPResponse is not DER, so its signature cannot be checked as sent",
                   "the responder must emit DER (RFC 6960 §4.2.1)", std::move(ev));
     case pki::OcspSignatureStatus::kUnsupported:
       return fail(
-          id::kSignature,
+          checks::kOcspSignature,
           "unsupported signature algorithm " + pki::DescribeAlgorithm(a.basic.signature_algorithm),
           "sign OCSP responses with an algorithm BR 7.1.3.2 allows", std::move(ev));
     case pki::OcspSignatureStatus::kInvalid:
       break;
   }
-  return fail(id::kSignature, "signature does not verify with the key of " + a.signer.subject,
+  return fail(checks::kOcspSignature,
+              "signature does not verify with the key of " + a.signer.subject,
               "the response was altered or signed with another key than responderID names; "
               "check the responder's signing key configuration (RFC 6960 §2.2)",
               std::move(ev));
@@ -284,7 +273,7 @@ CheckResult check_signer(Analysis& a, const OcspExpectation& e, UnixTime at) {
   Json ev = base_evidence(a);
   if (a.signer.kind == SignerKind::kNone) {
     a.signer_fault = "no signer found";
-    return fail(id::kSigner,
+    return fail(checks::kOcspSigner,
                 "no signer: responderID " + describe_responder_id(a.basic) +
                     " names neither the issuer nor a certificate in certs",
                 "a delegated responder certificate MUST be included in certs (RFC 5019 §2.2.2); "
@@ -300,7 +289,7 @@ CheckResult check_signer(Analysis& a, const OcspExpectation& e, UnixTime at) {
              ku.has_value() && (*ku & pki::kDigitalSignature) != 0);
       if (!ku || (*ku & pki::kDigitalSignature) == 0) {
         a.signer_fault = "issuer lacks digitalSignature";
-        return fail(id::kSigner,
+        return fail(checks::kOcspSigner,
                     "signed by the issuer's own key, but the issuer certificate does not assert "
                     "digitalSignature",
                     "BR 7.1.2.10.7: a CA key without digitalSignature MUST NOT sign OCSP "
@@ -309,10 +298,10 @@ CheckResult check_signer(Analysis& a, const OcspExpectation& e, UnixTime at) {
       }
     }
     if (!a.signer.note.empty()) {
-      return warn(id::kSigner, "signed by the issuer itself; " + a.signer.note,
+      return warn(checks::kOcspSigner, "signed by the issuer itself; " + a.signer.note,
                   std::string(kFromStringHint), std::move(ev));
     }
-    return pass(id::kSigner, "signed by the issuer itself (" + a.signer.subject + ")",
+    return pass(checks::kOcspSigner, "signed by the issuer itself (" + a.signer.subject + ")",
                 std::move(ev));
   }
   const pki::Certificate& c = *a.signer.responder;
@@ -324,11 +313,12 @@ CheckResult check_signer(Analysis& a, const OcspExpectation& e, UnixTime at) {
   const auto faults = delegated_faults(c, a, e, at, &notes);
   if (!notes.empty()) ev.set("note", join(notes));
   if (faults.empty() && !notes.empty()) {
-    return warn(id::kSigner, "delegated responder " + c.subject_string() + ": " + join(notes),
+    return warn(checks::kOcspSigner,
+                "delegated responder " + c.subject_string() + ": " + join(notes),
                 std::string(kFromStringHint), std::move(ev));
   }
   if (faults.empty()) {
-    return pass(id::kSigner,
+    return pass(checks::kOcspSigner,
                 "signed by delegated responder " + c.subject_string() + " (BR 7.1.2.8 profile met)",
                 std::move(ev));
   }
@@ -336,7 +326,8 @@ CheckResult check_signer(Analysis& a, const OcspExpectation& e, UnixTime at) {
   for (const auto& f : faults) list.push(f);
   ev.set("faults", std::move(list));
   a.signer_fault = join(faults);
-  return fail(id::kSigner, "delegated responder " + c.subject_string() + ": " + join(faults),
+  return fail(checks::kOcspSigner,
+              "delegated responder " + c.subject_string() + ": " + join(faults),
               "issue a responder certificate directly from the issuer with EKU exactly "
               "id-kp-OCSPSigning, id-pkix-ocsp-nocheck, critical keyUsage digitalSignature only, "
               "no CA flag and no CDP, valid now (BR 7.1.2.8), and configure the responder with it",
@@ -390,10 +381,10 @@ CheckResult check_profile(const Analysis& a) {
     ev.set("time_format", "fractional seconds (RFC 5019 §2.2.4 forbids them; RFC 6960 allows)");
   }
   if (faults.empty()) {
-    return pass(id::kProfile, "v1 BasicOCSPResponse with nextUpdate and no forbidden extensions",
-                std::move(ev));
+    return pass(checks::kOcspProfile,
+                "v1 BasicOCSPResponse with nextUpdate and no forbidden extensions", std::move(ev));
   }
-  return fail(id::kProfile, join(faults),
+  return fail(checks::kOcspProfile, join(faults),
               "fix the responder's profile: v1, nextUpdate always present, no reasonCode single "
               "extension, only extensions relying parties can process when critical",
               std::move(ev));
@@ -464,7 +455,7 @@ CheckResult check_certid(const Analysis& a, const OcspExpectation& e) {
   ev.set("single_responses", a.basic.responses.size());
   if (a.match != nullptr && a.name_hash_only) {
     ev.set("received_name_hash", hex_encode(a.match->cert_id.issuer_name_hash));
-    return warn(id::kCertId,
+    return warn(checks::kOcspCertId,
                 "the answer's CertID differs from the request only in issuerNameHash" +
                     explain_name_hash(a, e) +
                     "; the issuer subject was typed as a string, whose DER may differ from the "
@@ -473,7 +464,7 @@ CheckResult check_certid(const Analysis& a, const OcspExpectation& e) {
   }
   if (a.match != nullptr) {
     ev.set("hash_params", a.match->cert_id.hash_params ? "NULL" : "absent");
-    return pass(id::kCertId,
+    return pass(checks::kOcspCertId,
                 "a SingleResponse matches the requested CertID field by field" +
                     std::string(a.basic.responses.size() > 1
                                     ? " (one of " + std::to_string(a.basic.responses.size()) + ")"
@@ -493,7 +484,7 @@ CheckResult check_certid(const Analysis& a, const OcspExpectation& e) {
     seen.push(parts.back());
   }
   ev.set("received", std::move(seen));
-  return fail(id::kCertId,
+  return fail(checks::kOcspCertId,
               "no SingleResponse for the requested CertID; the answer covers " +
                   (parts.empty() ? std::string("nothing") : join(parts, ", ")),
               "the answer is for another request: a front end caching without keying on the "
@@ -532,13 +523,13 @@ CheckResult check_current(const pki::OcspSingleResponse& s, const OcspExpectatio
   }
   ev.set("age_seconds", static_cast<long long>(at - s.this_update));
   if (faults.empty()) {
-    return pass(id::kCurrent,
+    return pass(checks::kOcspCurrent,
                 "current: thisUpdate " + format_rfc3339(s.this_update) + " (" +
                     format_span(at - s.this_update) + " ago)" +
                     (s.next_update ? ", nextUpdate " + format_rfc3339(*s.next_update) : ""),
                 std::move(ev));
   }
-  return fail(id::kCurrent, join(faults),
+  return fail(checks::kOcspCurrent, join(faults),
               "the answer served on this path is not fresh: check the responder's signing "
               "schedule and clock, and that the front end does not keep a stale copy",
               std::move(ev));
@@ -547,7 +538,7 @@ CheckResult check_current(const pki::OcspSingleResponse& s, const OcspExpectatio
 CheckResult check_validity(const pki::OcspSingleResponse& s, const OcspExpectation& e,
                            const Policy& policy) {
   if (!s.next_update) {
-    return skip(id::kValidity, "no nextUpdate, so no validity interval (see ocsp.profile)");
+    return skip(checks::kOcspValidity, "no nextUpdate, so no validity interval (see ocsp.profile)");
   }
   // BR 4.9.9 counts the interval inclusive; the strict reading adds one
   // second (REQUIREMENTS §13.8), so exactly ten days is too long.
@@ -559,7 +550,7 @@ CheckResult check_validity(const pki::OcspSingleResponse& s, const OcspExpectati
   const std::string shown = format_span(v) + " (nextUpdate − thisUpdate + 1 s, BR 4.9.9)";
   if (is_issued_role(e)) {
     if (end < add_duration(s.this_update, policy.ocsp_min_validity)) {
-      return fail(id::kValidity,
+      return fail(checks::kOcspValidity,
                   "validity interval " + shown + " is shorter than " +
                       format_duration(policy.ocsp_min_validity),
                   "BR 4.9.9: subscriber OCSP responses must be valid for at least eight hours",
@@ -567,7 +558,7 @@ CheckResult check_validity(const pki::OcspSingleResponse& s, const OcspExpectati
     }
     if (end > add_duration(s.this_update, policy.ocsp_max_validity)) {
       return fail(
-          id::kValidity,
+          checks::kOcspValidity,
           "validity interval " + shown + " exceeds " + format_duration(policy.ocsp_max_validity),
           "BR 4.9.9: at most ten days counted inclusive, so nextUpdate must be less than "
           "exactly ten days after thisUpdate",
@@ -575,13 +566,14 @@ CheckResult check_validity(const pki::OcspSingleResponse& s, const OcspExpectati
     }
   } else if (end > add_duration(s.this_update, policy.ocsp_ca_max_validity)) {
     return fail(
-        id::kValidity,
+        checks::kOcspValidity,
         "validity interval " + shown + " exceeds " + format_duration(policy.ocsp_ca_max_validity),
         "BR 4.9.9: OCSP responses for Subordinate CA certificates are refreshed at least "
         "every twelve months",
         std::move(ev));
   }
-  return pass(id::kValidity, "validity interval " + shown + " within policy", std::move(ev));
+  return pass(checks::kOcspValidity, "validity interval " + shown + " within policy",
+              std::move(ev));
 }
 
 Json status_evidence(const pki::OcspSingleResponse& s) {
@@ -597,13 +589,13 @@ Json status_evidence(const pki::OcspSingleResponse& s) {
 CheckResult check_unused_serial(const pki::OcspSingleResponse& s) {
   const std::string status(pki::to_string(s.status));
   if (s.status == pki::OcspCertStatus::kGood) {
-    return fail(id::kUnusedSerial, "a never-issued serial is answered `good`",
+    return fail(checks::kOcspUnusedSerial, "a never-issued serial is answered `good`",
                 "BR 4.9.9: the responder MUST NOT answer good for unassigned serials; a "
                 "responder fed from CRLs or a blocklist does this. Answer unknown, unauthorized "
                 "or revoked for serials the CA never issued",
                 status_evidence(s));
   }
-  return pass(id::kUnusedSerial, "a never-issued serial is answered " + quoted(status),
+  return pass(checks::kOcspUnusedSerial, "a never-issued serial is answered " + quoted(status),
               status_evidence(s));
 }
 
@@ -614,7 +606,7 @@ CheckResult check_probe_status(const pki::OcspSingleResponse& s, const OcspExpec
   ev.set("expected", std::string(pki::to_string(want)));
   const std::string got(pki::to_string(s.status));
   if (s.status == want) {
-    return pass(id::kProbeStatus, serial_label(e) + " is " + quoted(got) + " as expected",
+    return pass(checks::kOcspProbeStatus, serial_label(e) + " is " + quoted(got) + " as expected",
                 std::move(ev));
   }
   std::string hint =
@@ -623,7 +615,7 @@ CheckResult check_probe_status(const pki::OcspSingleResponse& s, const OcspExpec
             "it (BR 4.9.9: an authoritative answer within 15 minutes of issuance)"
           : "the responder's status differs from the CA's records; check its database and "
             "the CRL (they are views of the same repository, BR 2.1)";
-  return fail(id::kProbeStatus,
+  return fail(checks::kOcspProbeStatus,
               serial_label(e) + " is " + quoted(got) + ", expected " + quoted(pki::to_string(want)),
               std::move(hint), std::move(ev));
 }
@@ -664,29 +656,21 @@ std::string error_status_hint(const OcspExpectation& e, int status) {
   }
 }
 
-std::vector<std::string_view> dependent_checks(const OcspExpectation& e) {
-  std::vector<std::string_view> ids = {id::kSignature, id::kProfile, id::kSigner,
-                                       id::kCertId,    id::kCurrent, id::kValidity};
-  ids.push_back(e.request == request_kind::kUnusedSerial ? id::kUnusedSerial : id::kProbeStatus);
-  return ids;
+const CheckDef& status_check(const OcspExpectation& e) {
+  return e.request == request_kind::kUnusedSerial ? checks::kOcspUnusedSerial
+                                                  : checks::kOcspProbeStatus;
 }
 
-void skip_dependents(Results& out, const OcspExpectation& e, const std::string& reason) {
-  for (auto check : dependent_checks(e)) out.push_back(skip(check, reason));
-}
-
-// The responseStatus step, and decoding the BasicOCSPResponse; returns
-// false when the rest cannot be judged.
-bool judge_response_status(ByteView body, Analysis& a, const OcspExpectation& e, Results& out,
-                           OcspFacts* facts) {
+// ocsp.response-status, and decoding the BasicOCSPResponse. Returns false
+// when there is no BasicOCSPResponse to judge.
+CheckResult judge_response_status(ByteView body, Analysis& a, const OcspExpectation& e,
+                                  OcspFacts* facts) {
   if (!pki::ParseOcspResponse(body, &a.outer)) {
-    out.push_back(fail(id::kResponseStatus,
-                       "not an OCSP response: the body is " + pki::sniff(body).description,
-                       "the URL must answer a DER OCSPResponse (RFC 6960 A.2); check what the "
-                       "front end returns for OCSP requests on this path",
-                       one("bytes", body.size())));
-    skip_dependents(out, e, "the body is not an OCSP response (see ocsp.response-status)");
-    return false;
+    return fail(checks::kOcspResponseStatus,
+                "not an OCSP response: the body is " + pki::sniff(body).description,
+                "the URL must answer a DER OCSPResponse (RFC 6960 A.2); check what the "
+                "front end returns for OCSP requests on this path",
+                one("bytes", body.size()));
   }
   if (facts != nullptr) {
     facts->decoded = true;
@@ -697,32 +681,22 @@ bool judge_response_status(ByteView body, Analysis& a, const OcspExpectation& e,
   ev.set("response_status", name);
   if (a.outer.response_status != pki::kOcspSuccessful) {
     const bool unauthorized = a.outer.response_status == pki::kOcspUnauthorized;
-    const std::string reason = "responseStatus is " + name + " (see ocsp.response-status)";
     if (unauthorized && e.request == request_kind::kUnusedSerial && e.responder_proven) {
-      out.push_back(pass(id::kResponseStatus,
-                         "`unauthorized` for a never-issued serial; a signed answer on this "
-                         "path proves the responder serves this issuer (RFC 5019 §2.2.3)",
-                         std::move(ev)));
-      for (auto check : dependent_checks(e)) {
-        if (check != id::kUnusedSerial) out.push_back(skip(check, reason));
-      }
-      out.push_back(pass(id::kUnusedSerial, "a never-issued serial is answered `unauthorized`",
-                         one("cert_status", "unauthorized")));
-      return false;
+      return pass(checks::kOcspResponseStatus,
+                  "`unauthorized` for a never-issued serial; a signed answer on this path "
+                  "proves the responder serves this issuer (RFC 5019 §2.2.3)",
+                  std::move(ev));
     }
     const bool unproven = unauthorized && e.request == request_kind::kUnusedSerial;
-    out.push_back(fail(id::kResponseStatus,
-                       serial_label(e) + ": responseStatus " + quoted(name) +
-                           (unproven ? "; no signed answer on this path proves the responder "
-                                       "serves this issuer"
-                                     : ""),
-                       error_status_hint(e, a.outer.response_status), std::move(ev)));
-    skip_dependents(out, e, reason);
-    return false;
+    return fail(checks::kOcspResponseStatus,
+                serial_label(e) + ": responseStatus " + quoted(name) +
+                    (unproven ? "; no signed answer on this path proves the responder "
+                                "serves this issuer"
+                              : ""),
+                error_status_hint(e, a.outer.response_status), std::move(ev));
   }
-  out.push_back(pass(id::kResponseStatus, "responseStatus `successful`", std::move(ev)));
-  // RFC 5019 §2.2.1: a successful answer carries a DER BasicOCSPResponse.
-  // Without one nothing else can be judged; ocsp.profile is the root then.
+  // RFC 6960 §4.2.1, RFC 5019 §2.2.1: a successful answer carries a DER
+  // BasicOCSPResponse; without one a relying party has no status at all.
   std::string problem;
   std::string parse_error;
   if (!a.outer.has_response_bytes) {
@@ -733,31 +707,19 @@ bool judge_response_status(ByteView body, Analysis& a, const OcspExpectation& e,
     problem = "BasicOCSPResponse is malformed at " + parse_error;
   }
   if (!problem.empty()) {
-    const std::string reason = "no usable BasicOCSPResponse: " + problem + " (see ocsp.profile)";
-    for (auto check : dependent_checks(e)) {
-      out.push_back(check == id::kProfile
-                        ? fail(id::kProfile, problem,
-                               "responders MUST return a DER BasicOCSPResponse (RFC 5019 "
-                               "§2.2.1, RFC 6960 §4.2.1)",
-                               one("response_type", a.outer.response_type))
-                        : skip(check, reason));
-    }
-    return false;
+    ev.set("response_type", a.outer.response_type);
+    return fail(checks::kOcspResponseStatus, "responseStatus `successful`, but " + problem,
+                "responders MUST return a DER BasicOCSPResponse (RFC 5019 §2.2.1, RFC 6960 "
+                "§4.2.1)",
+                std::move(ev));
   }
   a.basic_der = a.outer.response;
+  a.has_basic = true;
   if (facts != nullptr) facts->basic_decoded = true;
-  return true;
+  return pass(checks::kOcspResponseStatus, "responseStatus `successful`", std::move(ev));
 }
 
-// The ocsp.* results of one answer, for any request kind but sha256-certid's
-// single summary.
-Results judge(ByteView body, const OcspExpectation& e, const Policy& policy, UnixTime at,
-              OcspFacts* facts) {
-  Results out;
-  Analysis a;
-  if (facts != nullptr) facts->sha256 = sha256(body);
-  if (!judge_response_status(body, a, e, out, facts)) return out;
-
+void analyse(Analysis& a, const OcspExpectation& e) {
   a.issuer_key = pki::public_key_from_spki(e.issuer_spki_der);
   a.issuer_key_hash = key_hash_of(e.issuer_spki_der);
   a.signer = find_signer(a, e);
@@ -767,10 +729,10 @@ Results judge(ByteView body, const OcspExpectation& e, const Policy& policy, Uni
   for (const auto& s : a.basic.responses) {
     if (certid_matches(s.cert_id, e.cert_id)) {
       a.match = &s;
-      break;
+      return;
     }
   }
-  if (a.match == nullptr && e.issuer_subject_from_string) {
+  if (e.issuer_subject_from_string) {
     pki::CertId loose = e.cert_id;
     for (const auto& s : a.basic.responses) {
       loose.issuer_name_hash.assign(s.cert_id.issuer_name_hash.begin(),
@@ -778,27 +740,50 @@ Results judge(ByteView body, const OcspExpectation& e, const Policy& policy, Uni
       if (certid_matches(s.cert_id, loose)) {
         a.match = &s;
         a.name_hash_only = true;
-        break;
+        return;
       }
     }
   }
-  out.push_back(check_signature(a));
-  out.push_back(check_profile(a));
-  out.push_back(check_signer(a, e, at));
-  out.push_back(check_certid(a, e));
-  const std::string no_match = "no SingleResponse for the requested CertID (see ocsp.certid)";
-  if (a.match != nullptr) {
-    out.push_back(check_current(*a.match, e, policy, at));
-    out.push_back(check_validity(*a.match, e, policy));
-    out.push_back(e.request == request_kind::kUnusedSerial ? check_unused_serial(*a.match)
-                                                           : check_probe_status(*a.match, e));
-  } else {
-    out.push_back(skip(id::kCurrent, no_match));
-    out.push_back(skip(id::kValidity, no_match));
-    out.push_back(skip(
-        e.request == request_kind::kUnusedSerial ? id::kUnusedSerial : id::kProbeStatus, no_match));
-  }
-  if (facts != nullptr) {
+}
+
+// A check of the BasicOCSPResponse when an acceptable `unauthorized`
+// answer carries none (RFC 5019 §2.2.3).
+CheckResult nothing_signed(const CheckDef& check) {
+  return skip(check, "skipped: responseStatus `unauthorized` carries no BasicOCSPResponse");
+}
+
+// The ocsp.* results of one answer, for any request kind but sha256-certid's
+// single summary. Skips follow from each check's `needs`.
+Results judge(ByteView body, const OcspExpectation& e, const Policy& policy, UnixTime at,
+              Judgement j, OcspFacts* facts) {
+  Analysis a;
+  if (facts != nullptr) facts->sha256 = sha256(body);
+  j.run(checks::kOcspResponseStatus, [&] { return judge_response_status(body, a, e, facts); });
+  if (a.has_basic) analyse(a, e);
+  const auto on_basic = [&](const CheckDef& check, auto&& judge_basic) {
+    j.run(check,
+          [&]() -> CheckResult { return a.has_basic ? judge_basic() : nothing_signed(check); });
+  };
+  on_basic(checks::kOcspSignature, [&] { return check_signature(a); });
+  on_basic(checks::kOcspProfile, [&] { return check_profile(a); });
+  on_basic(checks::kOcspSigner, [&] { return check_signer(a, e, at); });
+  on_basic(checks::kOcspCertId, [&] { return check_certid(a, e); });
+  j.run(checks::kOcspCurrent, [&] { return check_current(*a.match, e, policy, at); });
+  j.run(checks::kOcspValidity, [&] { return check_validity(*a.match, e, policy); });
+  j.run(status_check(e), [&] {
+    if (!a.has_basic) {
+      // Reached only for the accepted `unauthorized` (RFC 5019 §2.2.3).
+      return pass(checks::kOcspUnusedSerial, "a never-issued serial is answered `unauthorized`",
+                  one("cert_status", "unauthorized"));
+    }
+    if (a.match == nullptr) {
+      return skip(status_check(e),
+                  "skipped: no SingleResponse for the requested CertID (see ocsp.certid)");
+    }
+    return e.request == request_kind::kUnusedSerial ? check_unused_serial(*a.match)
+                                                    : check_probe_status(*a.match, e);
+  });
+  if (facts != nullptr && a.has_basic) {
     facts->signature_valid = a.signature == pki::OcspSignatureStatus::kValid;
     facts->signer_authorized = a.signer.kind != SignerKind::kNone && !a.signer_fault;
     facts->signed_by_issuer_key = a.signer.kind == SignerKind::kIssuer;
@@ -814,7 +799,7 @@ Results judge(ByteView body, const OcspExpectation& e, const Policy& policy, Uni
       }
     }
   }
-  return out;
+  return j.take();
 }
 
 // ocsp.sha256-certid folds the checks that say "answered, for this CertID,
@@ -824,11 +809,12 @@ CheckResult summarise_sha256(const Results& parts, const OcspExpectation& e,
   std::vector<std::string> faults;
   Json ev = Json::object();
   for (const auto& r : parts) {
-    const bool relevant = r.check == id::kResponseStatus || r.check == id::kSignature ||
-                          r.check == id::kSigner || r.check == id::kCertId;
+    const bool relevant = r.def == &checks::kOcspResponseStatus ||
+                          r.def == &checks::kOcspSignature || r.def == &checks::kOcspSigner ||
+                          r.def == &checks::kOcspCertId;
     // A skip means it could not be shown; only the first one (the root) is named.
     if (relevant && (r.status == Status::kFail || (r.status == Status::kSkip && faults.empty()))) {
-      faults.push_back(r.check + ": " + r.message);
+      faults.push_back(std::string(r.check()) + ": " + r.message);
     }
   }
   if (facts.decoded) {
@@ -843,13 +829,13 @@ CheckResult summarise_sha256(const Results& parts, const OcspExpectation& e,
     }
   }
   if (faults.empty()) {
-    return pass(id::kSha256CertId,
+    return pass(checks::kOcspSha256CertId,
                 "SHA-256 CertID answered " + quoted(facts.cert_status.value_or("")) +
                     " by an authorised signer" +
                     (e.sha1_cert_status ? ", as the SHA-1 request" : ""),
                 std::move(ev));
   }
-  return fail(id::kSha256CertId, "SHA-256 CertID not answered like SHA-1: " + join(faults),
+  return fail(checks::kOcspSha256CertId, "SHA-256 CertID not answered like SHA-1: " + join(faults),
               "RFC 9919 §3.1.1 clients send SHA-256 CertIDs: index responses by SHA-256 issuer "
               "name and key hashes too, and answer with the request's hashAlgorithm",
               std::move(ev));
@@ -858,16 +844,27 @@ CheckResult summarise_sha256(const Results& parts, const OcspExpectation& e,
 }  // namespace
 
 Results check_ocsp(ByteView body, const OcspExpectation& expectation, const Policy& policy,
-                   UnixTime at, OcspFacts* facts) {
+                   UnixTime at, OcspFacts* facts, Results http) {
   OcspFacts local;
   OcspFacts* f = facts != nullptr ? facts : &local;
   *f = OcspFacts{};
-  Results out = judge(body, expectation, policy, at, f);
+  Results out;
   if (expectation.request == request_kind::kSha256CertId) {
-    out = Results{summarise_sha256(out, expectation, *f)};
+    Judgement j(std::move(http));
+    j.run(checks::kOcspSha256CertId, [&] {
+      // One fault, one report: the SHA-1 form of the question carries it.
+      if (expectation.sha1_fault) return skip(checks::kOcspSha256CertId, *expectation.sha1_fault);
+      return summarise_sha256(judge(body, expectation, policy, at, Judgement{}, f), expectation,
+                              *f);
+    });
+    out = j.take();
+  } else {
+    out = judge(body, expectation, policy, at, Judgement(std::move(http)), f);
   }
   if (expectation.issuer_subject_from_string) {
-    for (auto& r : out) r.evidence.set("identity", "from-string");
+    for (auto& r : out) {
+      if (r.check().starts_with("ocsp.")) r.evidence.set("identity", "from-string");
+    }
   }
   return out;
 }
@@ -896,7 +893,7 @@ CheckResult check_ocsp_get(const OcspFacts* get, const OcspFacts* post,
          get_unescaped != nullptr ? describe_ocsp_answer(*get_unescaped) : "no answer");
   if (get == nullptr || !get->decoded) {
     return fail(
-        id::kGet,
+        checks::kOcspGet,
         std::string("GET gave ") + (get == nullptr ? "no answer" : "no OCSP response") +
             (post != nullptr && post->decoded ? "; POST answered " + describe_ocsp_answer(*post)
                                               : ""),
@@ -909,7 +906,7 @@ CheckResult check_ocsp_get(const OcspFacts* get, const OcspFacts* post,
            x.cert_status == y.cert_status;
   };
   if (post != nullptr && post->decoded && !same(*get, *post)) {
-    return fail(id::kGet,
+    return fail(checks::kOcspGet,
                 "GET answered " + describe_ocsp_answer(*get) + " but POST answered " +
                     describe_ocsp_answer(*post),
                 "GET and POST reach different backends or caches; route both methods for this "
@@ -917,7 +914,7 @@ CheckResult check_ocsp_get(const OcspFacts* get, const OcspFacts* post,
                 std::move(ev));
   }
   if (get_unescaped == nullptr || !same(*get, *get_unescaped)) {
-    return warn(id::kGet,
+    return warn(checks::kOcspGet,
                 "GET answered " + describe_ocsp_answer(*get) +
                     ", the unescaped form (raw '+', "
                     "'/', '=') " +
@@ -927,7 +924,7 @@ CheckResult check_ocsp_get(const OcspFacts* get, const OcspFacts* post,
                 "url-encode, but many do not); pass the path through unchanged",
                 std::move(ev));
   }
-  return pass(id::kGet,
+  return pass(checks::kOcspGet,
               "GET answered " + describe_ocsp_answer(*get) +
                   (post != nullptr && post->decoded ? ", as POST did" : "") +
                   ", in both escaped and unescaped form",
@@ -941,15 +938,15 @@ CheckResult check_ocsp_against_reference(const OcspFacts& ours, const OcspFacts&
   ev.set("reference", describe_ocsp_answer(reference));
   ev.set("reference_path", reference_path);
   if (!ours.decoded || !reference.decoded) {
-    return skip(id::kConsistent, "both paths must return an OCSP response to compare");
+    return skip(checks::kOcspConsistent, "both paths must return an OCSP response to compare");
   }
   if (ours.response_status == reference.response_status &&
       ours.cert_status == reference.cert_status) {
-    return pass(id::kConsistent,
+    return pass(checks::kOcspConsistent,
                 "same answer as path " + reference_path + ": " + describe_ocsp_answer(ours),
                 std::move(ev));
   }
-  return fail(id::kConsistent,
+  return fail(checks::kOcspConsistent,
               "this path answers " + describe_ocsp_answer(ours) + "; path " + reference_path +
                   " answers " + describe_ocsp_answer(reference),
               "the front end on this path serves another or stale answer than " + reference_path +

@@ -32,8 +32,11 @@ struct OcspExpectation {
   // serves it; only then is `unauthorized` acceptable (RFC 5019 §2.2.3).
   bool responder_proven = false;
   bool profile_has_probes = false;  // otherwise the unauthorized hint suggests adding one
-  // sha256-certid only: the certStatus the SHA-1 request got on this path.
+  // sha256-certid only: the certStatus the SHA-1 request got on this path,
+  // and why that request already failed (then this one is not reported
+  // again: one fault, one report).
   std::optional<std::string> sha1_cert_status;
+  std::optional<std::string> sha1_fault;
 };
 
 // What an answer said, for cross-method, cross-path and cross-request logic.
@@ -52,14 +55,15 @@ struct OcspFacts {
   Bytes sha256;  // of the body
 };
 
-// Judges one OCSP answer. For every request kind except sha256-certid:
+// Judges one OCSP answer after its http.* results (`http`, returned first;
+// empty for a file). For every request kind except sha256-certid:
 // ocsp.response-status, ocsp.signature, ocsp.profile, ocsp.signer,
 // ocsp.certid, ocsp.current, ocsp.validity, and ocsp.unused-serial (request
 // unused-serial) or ocsp.probe-status (probe, subca-serial). For
-// sha256-certid: only ocsp.sha256-certid. A failed ocsp.response-status skips
-// the others (SPEC §4 rule 1). Raw results, without role/url/path/method.
+// sha256-certid: only ocsp.sha256-certid. Skips follow from the checks'
+// `needs`. Raw results, without role/url/path/method.
 Results check_ocsp(ByteView body, const OcspExpectation& expectation, const Policy& policy,
-                   UnixTime at, OcspFacts* facts = nullptr);
+                   UnixTime at, OcspFacts* facts = nullptr, Results http = {});
 
 // ocsp.get for one request on one path: GET (percent-encoded) answered, and
 // the same as POST when POST answered (certStatus, responseStatus); the

@@ -3,18 +3,13 @@
 #include <algorithm>
 #include <set>
 
+#include "model/registry.h"
 #include "pki/keys.h"
 #include "pki/name.h"
 #include "profile/loader_syntax.h"
 
 namespace preflight {
 namespace {
-
-constexpr std::string_view kUrls = "profile.urls";
-constexpr std::string_view kIdentity = "profile.identity";
-constexpr std::string_view kProbes = "profile.probes";
-constexpr std::string_view kUrlsMatch = "profile.urls-match";
-constexpr std::string_view kDisclosure = "profile.disclosure";
 
 std::string key_id_hex(ByteView spki) {
   auto id = pki::key_identifier_method1(spki);
@@ -137,7 +132,7 @@ void check_urls(const Profile& p, const Policy& policy, Results& out) {
       if (auto problem = absolute_url_problem(u.url)) {
         ++failures;
         evidence.set("problem", *problem);
-        out.push_back(fail(kUrls,
+        out.push_back(fail(checks::kProfileUrls,
                            set.field + " URL \"" + u.url + "\" is not an absolute URL: " + *problem,
                            fix_where, std::move(evidence)));
         continue;
@@ -148,7 +143,7 @@ void check_urls(const Profile& p, const Policy& policy, Results& out) {
         ++failures;
         evidence.set("scheme", scheme);
         evidence.set("allowed_schemes", string_list(policy.http_schemes));
-        out.push_back(fail(kUrls,
+        out.push_back(fail(checks::kProfileUrls,
                            set.field + " URL \"" + u.url + "\" uses scheme " + scheme +
                                "; policy " + policy.name + " allows " + allowed,
                            "use an " + allowed +
@@ -170,7 +165,8 @@ void check_urls(const Profile& p, const Policy& policy, Results& out) {
     Json evidence = Json::object();
     evidence.set("source", source);
     evidence.set("has_crl_distribution_points", carrier->has_crl_distribution_points());
-    out.push_back(fail(kUrls, "the SubCA " + source + " carries no CRL distribution point URL",
+    out.push_back(fail(checks::kProfileUrls,
+                       "the SubCA " + source + " carries no CRL distribution point URL",
                        "BR 7.1.2.11.2: crlDistributionPoints MUST be present in Subordinate CA "
                        "certificates, naming the issuer's CRL by URI; add it to the SubCA "
                        "certificate profile",
@@ -182,7 +178,7 @@ void check_urls(const Profile& p, const Policy& policy, Results& out) {
     Json evidence = Json::object();
     evidence.set("issued_ocsp", url_list(p.issued_ocsp_urls));
     evidence.set("at", p.issued_pos.to_string());
-    out.push_back(fail(kUrls, "neither issued nor disclosure names a CRL URL",
+    out.push_back(fail(checks::kProfileUrls, "neither issued nor disclosure names a CRL URL",
                        "add issued.crl_distribution_points: BR 4.9.7 makes CRLs mandatory for "
                        "every CA, and BR 7.1.2.11.2 requires a CDP in certificates without an "
                        "OCSP URL",
@@ -192,7 +188,7 @@ void check_urls(const Profile& p, const Policy& policy, Results& out) {
     Json evidence = Json::object();
     evidence.set("urls", static_cast<int>(checked));
     evidence.set("allowed_schemes", string_list(policy.http_schemes));
-    out.push_back(pass(kUrls,
+    out.push_back(pass(checks::kProfileUrls,
                        std::to_string(checked) + " URLs are absolute with an allowed scheme (" +
                            allowed + "); a CRL URL is named",
                        std::move(evidence)));
@@ -244,7 +240,7 @@ void compare_sources(const SubcaIdentity& id, Results& out, std::size_t* failure
       if (v.source == "subject string") {
         hint += "; prefer csr or tbs over a subject string";
       }
-      out.push_back(fail(kIdentity,
+      out.push_back(fail(checks::kProfileIdentity,
                          "subject from " + v.source + " " +
                              name_difference(id.subject_der, *v.subject) + " compared with the " +
                              primary,
@@ -257,7 +253,7 @@ void compare_sources(const SubcaIdentity& id, Results& out, std::size_t* failure
       evidence.set("compared_with", source_key(id.source));
       evidence.set("key_id", key_id_hex(*v.spki));
       evidence.set("expected_key_id", key_id_hex(id.spki_der));
-      out.push_back(fail(kIdentity,
+      out.push_back(fail(checks::kProfileIdentity,
                          "public key from " + v.source + " (" + describe_spki(*v.spki) + ", " +
                              key_id_hex(*v.spki) + ") differs from the " + primary + "'s (" +
                              describe_spki(id.spki_der) + ", " + key_id_hex(id.spki_der) + ")",
@@ -277,7 +273,7 @@ void check_carrier(const pki::Certificate& cert, const std::string& source, cons
     evidence.set("source", source);
     evidence.set("issuer", cert.issuer_string());
     evidence.set("issuer_certificate_subject", p.issuer.subject_string());
-    out.push_back(fail(kIdentity,
+    out.push_back(fail(checks::kProfileIdentity,
                        "the " + source + "'s issuer name " +
                            name_difference(p.issuer.subject_der(), cert.issuer_der()) +
                            " compared with the issuer certificate's subject",
@@ -293,7 +289,7 @@ void check_carrier(const pki::Certificate& cert, const std::string& source, cons
     evidence.set("source", source);
     evidence.set("authority_key_id", hex_encode_colon(*cert.authority_key_id()));
     evidence.set("issuer_subject_key_id", hex_encode_colon(*p.issuer.subject_key_id()));
-    out.push_back(fail(kIdentity,
+    out.push_back(fail(checks::kProfileIdentity,
                        "the " + source + "'s authorityKeyIdentifier " +
                            hex_encode_colon(*cert.authority_key_id()) +
                            " is not the issuer's subjectKeyIdentifier " +
@@ -319,7 +315,7 @@ void check_carrier(const pki::Certificate& cert, const std::string& source, cons
     evidence.set("source", source);
     evidence.set("key_usage_present", cert.key_usage().has_value());
     evidence.set("missing", string_list(missing));
-    out.push_back(fail(kIdentity,
+    out.push_back(fail(checks::kProfileIdentity,
                        "the " + source + "'s keyUsage lacks " + list +
                            (cert.key_usage() ? "" : " (no keyUsage extension)"),
                        "BR 7.1.2.10.7: a CA certificate asserts keyCertSign and cRLSign, and "
@@ -335,7 +331,8 @@ void check_identity(const Profile& p, const ProfileCheckContext& context, Result
   compare_sources(id, out, &failures);
   if (id.csr_der && !id.csr_signature_valid) {
     ++failures;
-    out.push_back(fail(kIdentity, "the CSR's self-signature does not verify with its own key",
+    out.push_back(fail(checks::kProfileIdentity,
+                       "the CSR's self-signature does not verify with its own key",
                        "RFC 2986 §3: the request is signed with the key it certifies; regenerate "
                        "the CSR with the SubCA key",
                        Json::object()));
@@ -346,7 +343,7 @@ void check_identity(const Profile& p, const ProfileCheckContext& context, Result
       Json evidence = Json::object();
       evidence.set("issuer_key", pki::describe_key(p.issuer.public_key()));
       evidence.set("issuer_key_id", key_id_hex(p.issuer.spki_der()));
-      out.push_back(fail(kIdentity,
+      out.push_back(fail(checks::kProfileIdentity,
                          "the SubCA certificate's signature does not verify under the issuer "
                          "certificate's key",
                          "issuer.certificate is not the CA that signed subca.certificate (or the "
@@ -370,7 +367,7 @@ void check_identity(const Profile& p, const ProfileCheckContext& context, Result
       message += "; signed by the issuer; keyUsage has keyCertSign, cRLSign";
       if (context.subca_signs_ocsp_directly.value_or(false)) message += ", digitalSignature";
     }
-    out.push_back(pass(kIdentity, std::move(message), std::move(evidence)));
+    out.push_back(pass(checks::kProfileIdentity, std::move(message), std::move(evidence)));
   }
 }
 
@@ -401,7 +398,7 @@ void check_probe_urls(const pki::Certificate& cert, const std::string& label, co
       evidence.set("field", set.field);
       evidence.set("listed", url_list(set.issued));
       out.push_back(fail(
-          kProbes,
+          checks::kProfileProbes,
           label + " carries " + set.what + " URL \"" + url + "\", which is not in " + set.field,
           std::string("either the end-entity certificate profile has a typo or ") + set.field +
               " is incomplete; certificates must carry exactly the URLs the "
@@ -436,7 +433,7 @@ void check_probes(const Profile& p, Results& out) {
       Json e = probe_evidence();
       e.set("issuer", cert.issuer_string());
       e.set("subca_subject", pki::name_to_string(id.subject_der));
-      out.push_back(fail(kProbes,
+      out.push_back(fail(checks::kProfileProbes,
                          label + ": issuer name " +
                              name_difference(id.subject_der, cert.issuer_der()) +
                              " compared with the SubCA subject",
@@ -451,7 +448,7 @@ void check_probes(const Profile& p, Results& out) {
       e.set("authority_key_id",
             cert.authority_key_id() ? Json(hex_encode_colon(*cert.authority_key_id())) : Json());
       e.set("expected", expected_aki ? Json(hex_encode_colon(*expected_aki)) : Json());
-      out.push_back(fail(kProbes,
+      out.push_back(fail(checks::kProfileProbes,
                          label + (cert.authority_key_id()
                                       ? ": authorityKeyIdentifier does not match the SubCA's key id"
                                       : ": no authorityKeyIdentifier"),
@@ -464,7 +461,8 @@ void check_probes(const Profile& p, Results& out) {
       ++failures;
       Json e = probe_evidence();
       e.set("subca_key_id", key_id_hex(id.spki_der));
-      out.push_back(fail(kProbes, label + ": signature does not verify under the SubCA key",
+      out.push_back(fail(checks::kProfileProbes,
+                         label + ": signature does not verify under the SubCA key",
                          "the probe was not issued by this SubCA's key; OCSP and CRL judgements "
                          "of it would be meaningless",
                          std::move(e)));
@@ -472,15 +470,16 @@ void check_probes(const Profile& p, Results& out) {
     check_probe_urls(cert, label, p, out, &failures);
   }
   if (checked == 0) {
-    out.push_back(skip(kProbes, p.probes.empty()
-                                    ? "no probes in the profile"
-                                    : "probes give serials only; no probe certificate to check"));
+    out.push_back(skip(checks::kProfileProbes,
+                       p.probes.empty()
+                           ? "no probes in the profile"
+                           : "probes give serials only; no probe certificate to check"));
     return;
   }
   if (failures == 0) {
     Json evidence = Json::object();
     evidence.set("probe_certificates", static_cast<int>(checked));
-    out.push_back(pass(kProbes,
+    out.push_back(pass(checks::kProfileProbes,
                        std::to_string(checked) +
                            " probe certificates are issued by the SubCA and carry only URLs "
                            "listed in issued.*",
@@ -493,7 +492,8 @@ void check_probes(const Profile& p, Results& out) {
 void check_urls_match(const Profile& p, Results& out) {
   const auto& id = p.subca;
   if (!id.certificate && !id.tbs) {
-    out.push_back(skip(kUrlsMatch, "no SubCA certificate or tbs to compare listed URLs with"));
+    out.push_back(
+        skip(checks::kProfileUrlsMatch, "no SubCA certificate or tbs to compare listed URLs with"));
     return;
   }
   const std::string carrier = id.certificate ? "certificate" : "tbs";
@@ -523,7 +523,8 @@ void check_urls_match(const Profile& p, Results& out) {
     evidence.set("in_" + carrier, string_list(in_cert));
     if (!set.listed_urls.empty()) evidence.set("at", set.listed_urls.front().pos.to_string());
     if (listed == in_cert) {
-      out.push_back(pass(kUrlsMatch, std::string(set.field) + " equals the " + carrier + "'s URLs",
+      out.push_back(pass(checks::kProfileUrlsMatch,
+                         std::string(set.field) + " equals the " + carrier + "'s URLs",
                          std::move(evidence)));
       continue;
     }
@@ -533,7 +534,7 @@ void check_urls_match(const Profile& p, Results& out) {
     };
     const bool order_only = sorted(listed) == sorted(in_cert);
     out.push_back(fail(
-        kUrlsMatch,
+        checks::kProfileUrlsMatch,
         std::string(set.field) + (order_only ? " lists the " + carrier + "'s URLs in another order"
                                              : " differs from the URLs in the " + carrier),
         order_only ? "BR 7.1.2.11.2 / 7.1.2.10.3: the first CDP and the AIA order carry meaning; "
@@ -544,8 +545,9 @@ void check_urls_match(const Profile& p, Results& out) {
         std::move(evidence)));
   }
   if (!any_listed) {
-    out.push_back(skip(
-        kUrlsMatch, "no subca URLs listed in the profile; those in the " + carrier + " are used"));
+    out.push_back(
+        skip(checks::kProfileUrlsMatch,
+             "no subca URLs listed in the profile; those in the " + carrier + " are used"));
   }
 }
 
@@ -553,14 +555,14 @@ void check_urls_match(const Profile& p, Results& out) {
 
 void check_disclosure(const Profile& p, Results& out) {
   if (!p.has_disclosure) {
-    out.push_back(skip(kDisclosure, "no disclosure section in the profile"));
+    out.push_back(skip(checks::kProfileDisclosure, "no disclosure section in the profile"));
     return;
   }
   if (p.partitioned_placeholder) {
     Json evidence = Json::object();
     evidence.set("partitioned_crls", Json(Json::Array{Json("")}));
     evidence.set("at", p.disclosure_pos.to_string());
-    out.push_back(pass(kDisclosure,
+    out.push_back(pass(checks::kProfileDisclosure,
                        "partitioned_crls is the CCADB pre-issuance placeholder [\"\"]; CCADB "
                        "Policy §6.2 wants the real URL array within 7 days of the first "
                        "issuance, or 4 hours of the first revocation, whichever is earlier",
@@ -580,7 +582,7 @@ void check_disclosure(const Profile& p, Results& out) {
     evidence.set("url", cdp.url);
     evidence.set("at", cdp.pos.to_string());
     evidence.set("disclosed", url_list(disclosed));
-    out.push_back(fail(kDisclosure,
+    out.push_back(fail(checks::kProfileDisclosure,
                        "issued CDP \"" + cdp.url + "\" is not among disclosure." + field,
                        "CCADB Policy §6.2: the disclosed CRL URLs must cover every CDP URL the "
                        "SubCA's certificates carry, written exactly as in the certificates; add "
@@ -591,7 +593,7 @@ void check_disclosure(const Profile& p, Results& out) {
     Json evidence = Json::object();
     evidence.set("issued_cdps", url_list(p.issued_crl_urls));
     evidence.set(field, url_list(disclosed));
-    out.push_back(pass(kDisclosure,
+    out.push_back(pass(checks::kProfileDisclosure,
                        std::to_string(p.issued_crl_urls.size()) +
                            " issued CDP URLs are all among disclosure." + field,
                        std::move(evidence)));

@@ -184,8 +184,8 @@ OcspExpectation ocsp_expectation(const Context& c, pki::CertIdHash hash, ByteVie
 void add_ocsp_results(Results raw, const std::string& serial_hex, bool keep_probe_status,
                       bool only_certid, Results* out) {
   for (auto& r : raw) {
-    if (r.check == "ocsp.probe-status" && !keep_probe_status) continue;
-    if (only_certid && r.check != "ocsp.certid") continue;
+    if (r.check() == "ocsp.probe-status" && !keep_probe_status) continue;
+    if (only_certid && r.check() != "ocsp.certid") continue;
     r.serial = serial_hex;
     out->push_back(std::move(r));
   }

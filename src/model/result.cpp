@@ -28,12 +28,23 @@ std::string_view to_string(Severity s) {
   return "?";
 }
 
+std::string_view to_string(Impact i) {
+  switch (i) {
+    case Impact::kRelyingParty:
+      return "relying-party";
+    case Impact::kCompliance:
+      return "compliance";
+  }
+  return "?";
+}
+
 namespace {
-CheckResult make(std::string_view check, Status status, std::string message, std::string hint,
+CheckResult make(const CheckDef& check, Status status, std::string message, std::string hint,
                  Json evidence) {
   CheckResult r;
-  r.check = std::string(check);
+  r.def = &check;
   r.status = status;
+  r.impact = check.impact;
   r.message = std::move(message);
   r.hint = std::move(hint);
   r.evidence = evidence.is_null() ? Json::object() : std::move(evidence);
@@ -41,17 +52,22 @@ CheckResult make(std::string_view check, Status status, std::string message, std
 }
 }  // namespace
 
-CheckResult pass(std::string_view check, std::string message, Json evidence) {
+CheckResult pass(const CheckDef& check, std::string message, Json evidence) {
   return make(check, Status::kPass, std::move(message), {}, std::move(evidence));
 }
-CheckResult fail(std::string_view check, std::string message, std::string hint, Json evidence) {
+CheckResult fail(const CheckDef& check, std::string message, std::string hint, Json evidence) {
   return make(check, Status::kFail, std::move(message), std::move(hint), std::move(evidence));
 }
-CheckResult warn(std::string_view check, std::string message, std::string hint, Json evidence) {
+CheckResult warn(const CheckDef& check, std::string message, std::string hint, Json evidence) {
   return make(check, Status::kWarn, std::move(message), std::move(hint), std::move(evidence));
 }
-CheckResult skip(std::string_view check, std::string reason) {
+CheckResult skip(const CheckDef& check, std::string reason) {
   return make(check, Status::kSkip, std::move(reason), {}, Json::object());
+}
+
+CheckResult with_impact(CheckResult result, Impact impact) {
+  result.impact = impact;
+  return result;
 }
 
 }  // namespace preflight

@@ -4,18 +4,17 @@
 #include <string_view>
 #include <vector>
 
+#include "model/check.h"
 #include "util/json.h"
 
 namespace preflight {
 
-// kWarn means "failed, at severity warning". A check function may return kWarn
-// itself where SPEC §4 makes that case a warning (e.g. a followed http→http
-// redirect); the policy then decides the final status (see apply_policy).
+// kWarn means "failed, at severity warning". A check may return kWarn itself
+// where SPEC §4 makes a case a warning (e.g. a followed http→http redirect);
+// the policy then decides the final status (see apply_policy).
 enum class Status { kPass, kFail, kWarn, kSkip };
-enum class Severity { kError, kWarning, kOff };
 
-std::string_view to_string(Status s);    // "pass" | "fail" | "warn" | "skip"
-std::string_view to_string(Severity s);  // "error" | "warning" | "off"
+std::string_view to_string(Status s);  // "pass" | "fail" | "warn" | "skip"
 
 // Which request of an endpoint a result is about (SPEC §6 "request").
 namespace request_kind {
@@ -27,30 +26,43 @@ inline constexpr std::string_view kSha256CertId = "sha256-certid";
 }  // namespace request_kind
 
 struct CheckResult {
-  std::string check;  // a check id from the catalog, or "advisory.*"
+  const CheckDef* def = nullptr;  // the check that produced it (model/registry.h)
   Status status = Status::kPass;
   Severity severity = Severity::kError;  // set by apply_policy
-  std::string profile;                   // profile name
+  // The check's default unless one of its sub-rules has another (SPEC §4).
+  Impact impact = Impact::kRelyingParty;
+  // OCSP: this failure was seen on POST while GET passed the same check for
+  // the same question; the policy makes it a warning unless
+  // ocsp.require_post (BR 4.9.9 mandates GET only).
+  bool post_only = false;
+  std::string profile;  // profile name
   // Where: empty for profile.* results.
   std::string role;     // "subca.crl", "issued.ocsp", …
   std::string url;      // the URL as written in certificates / profile
   std::string path;     // path name
-  std::string method;   // "GET" | "POST" | "" (for CRL/caIssuers also "GET")
+  std::string method;   // "GET" | "POST" | ""
   std::string request;  // request_kind::…
   std::string serial;   // OCSP: serial asked about, lowercase hex
   std::string message;  // what was seen, one line
   std::string hint;     // on failure: what the operator should fix
   Json evidence = Json::object();
+
+  std::string_view check() const { return def->id; }
 };
 
 using Results = std::vector<CheckResult>;
 
-// Builders that keep check code short and uniform.
-CheckResult pass(std::string_view check, std::string message, Json evidence = Json::object());
-CheckResult fail(std::string_view check, std::string message, std::string hint,
+// Builders that keep check code short and uniform: the result takes the
+// check's default impact.
+CheckResult pass(const CheckDef& check, std::string message, Json evidence = Json::object());
+CheckResult fail(const CheckDef& check, std::string message, std::string hint,
                  Json evidence = Json::object());
-CheckResult warn(std::string_view check, std::string message, std::string hint,
+CheckResult warn(const CheckDef& check, std::string message, std::string hint,
                  Json evidence = Json::object());
-CheckResult skip(std::string_view check, std::string reason);
+CheckResult skip(const CheckDef& check, std::string reason);
+
+// Same result with another impact: a sub-rule whose failure hurts differently
+// from the check's default (SPEC §4 impact exceptions).
+CheckResult with_impact(CheckResult result, Impact impact);
 
 }  // namespace preflight

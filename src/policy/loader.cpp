@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <functional>
 
-#include "model/catalog.h"
+#include "model/registry.h"
 #include "profile/input_error.h"
 #include "profile/loader_syntax.h"
 #include "profile/loader_yaml.h"
@@ -184,7 +184,7 @@ class PolicyReader {
   void severities(const YAML::Node& node) {
     y_.require_map(node, "severity");
     std::vector<std::string_view> ids;
-    for (const auto& info : check_catalog()) ids.push_back(info.id);
+    for (const CheckDef* def : check_registry()) ids.push_back(def->id);
     for (const auto& entry : node) {
       const std::string id = y_.scalar(entry.first, "severity");
       if (!is_advisory(id) && find_check(id) == nullptr) {

@@ -1,28 +1,34 @@
 #include "policy/policy.h"
 
-#include "model/catalog.h"
+#include "model/registry.h"
 
 namespace preflight {
 
 Severity Policy::severity_of(std::string_view check) const {
+  const bool advisory = is_advisory(check);
   if (auto it = severity_overrides.find(check); it != severity_overrides.end()) {
-    if (is_advisory(check) && it->second == Severity::kError) return Severity::kWarning;
+    if (advisory && it->second == Severity::kError) return Severity::kWarning;
     return it->second;
   }
-  if (is_advisory(check)) return Severity::kWarning;
-  const CheckInfo* info = find_check(check);
-  const Severity base = info != nullptr ? info->default_severity : Severity::kError;
+  if (advisory) return Severity::kWarning;
+  const CheckDef* def = find_check(check);
+  const Severity base = def != nullptr ? def->severity : Severity::kError;
   if (escalate_warnings && base == Severity::kWarning) return Severity::kError;
   return base;
 }
 
 std::optional<CheckResult> apply_policy(CheckResult raw, const Policy& policy) {
-  const bool overridden = policy.severity_overrides.contains(raw.check);
-  const Severity severity = policy.severity_of(raw.check);
+  const bool overridden = policy.severity_overrides.contains(raw.check());
+  const Severity severity = policy.severity_of(raw.check());
   if (severity == Severity::kOff) return std::nullopt;
   raw.severity = severity;
-  const bool advisory = is_advisory(raw.check);
+  const bool advisory = is_advisory(raw.check());
   if (raw.status == Status::kFail && severity == Severity::kWarning) raw.status = Status::kWarn;
+  // SPEC §4 rule 4: failures seen only on POST are warnings unless
+  // ocsp.require_post (BR 4.9.9 mandates GET only).
+  if (raw.status == Status::kFail && raw.post_only && !policy.ocsp_require_post) {
+    raw.status = Status::kWarn;
+  }
   if (raw.status == Status::kWarn && !advisory &&
       ((overridden && severity == Severity::kError) || policy.escalate_warnings)) {
     raw.status = Status::kFail;

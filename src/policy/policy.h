@@ -39,7 +39,7 @@ struct Policy {
   bool escalate_warnings = false;
   std::map<std::string, Severity, std::less<>> severity_overrides;
 
-  // Severity for a check id after overrides (catalog default otherwise).
+  // Severity of a check id after overrides (its declared default otherwise).
   Severity severity_of(std::string_view check) const;
 };
 

@@ -12,10 +12,19 @@ Json summary_json(const Results& results) {
   summary.set("fail", s.fail);
   summary.set("warn", s.warn);
   summary.set("skip", s.skip);
+  Json by_impact = Json::object();
+  for (const auto& [impact, counts] : {std::pair{Impact::kRelyingParty, s.relying_party},
+                                       std::pair{Impact::kCompliance, s.compliance}}) {
+    Json entry = Json::object();
+    entry.set("fail", counts.fail);
+    entry.set("warn", counts.warn);
+    by_impact.set(to_string(impact), std::move(entry));
+  }
+  summary.set("by_impact", std::move(by_impact));
   return summary;
 }
 
-// SPEC §6: check, status, severity, where (only the parts that are set;
+// SPEC §6: check, status, severity, impact, citations, where (only the parts that are set;
 // inspect results carry no url or path), serial, profile (several profiles),
 // message, hint, evidence.
 Json result_json(const Report& report, const CheckResult& r) {
@@ -23,9 +32,15 @@ Json result_json(const Report& report, const CheckResult& r) {
   const auto set_if = [&j](std::string_view key, const std::string& value) {
     if (!value.empty()) j.set(key, value);
   };
-  j.set("check", r.check);
+  j.set("check", r.check());
   j.set("status", to_string(r.status));
   j.set("severity", to_string(r.severity));
+  j.set("impact", to_string(r.impact));
+  Json citations = Json::array();
+  for (std::string_view citation : r.def->citations) {
+    if (!citation.empty()) citations.push(std::string(citation));
+  }
+  j.set("citations", std::move(citations));
   set_if("role", r.role);
   if (!report.is_inspect) {
     set_if("url", r.url);

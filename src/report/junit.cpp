@@ -52,7 +52,7 @@ std::vector<Suite> suites_of(const Report& report) {
                            [&name](const Suite& s) { return s.name == name; });
     if (it == suites.end()) it = suites.insert(suites.end(), Suite{name, {}, {}});
     it->results.push_back(r);
-    tally(it->summary, r->status);
+    tally(it->summary, *r);
   }
   return suites;
 }
@@ -62,7 +62,7 @@ std::vector<Suite> suites_of(const Report& report) {
 // classname + name, so the name must be unique and must not change between
 // runs.
 std::string case_name(const CheckResult& r) {
-  std::string name = r.check;
+  std::string name(r.check());
   for (const std::string_view part : {std::string_view(r.method), std::string_view(r.request)}) {
     if (!part.empty()) name += " " + std::string(part);
   }
@@ -82,6 +82,7 @@ std::string counts(int tests, const Summary& s) {
 // a CI log reader needs without opening the JSON report.
 std::string details(const CheckResult& r) {
   std::string text = xml(r.message);
+  text += "\nimpact: " + std::string(to_string(r.impact));
   if (!r.hint.empty()) text += "\nhint: " + xml(r.hint);
   if (!r.url.empty()) text += "\nurl: " + xml(r.url);
   if (!r.serial.empty()) text += "\nserial: " + xml(r.serial);
@@ -102,8 +103,8 @@ void test_case(std::string& out, const Suite& suite, const CheckResult& r,
       out += "/>\n";
       return;
     case Status::kFail:
-      out += ">\n      <failure message=\"" + xml(r.message) + "\" type=\"" + xml(r.check) + "\">" +
-             details(r) + "</failure>\n";
+      out += ">\n      <failure message=\"" + xml(r.message) + "\" type=\"" + xml(r.check()) +
+             "\">" + details(r) + "</failure>\n";
       break;
     case Status::kWarn:
       out += ">\n      <system-out>warning: " + details(r) + "</system-out>\n";

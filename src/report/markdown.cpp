@@ -87,7 +87,9 @@ class MarkdownWriter {
     const Summary s = summarize(report_.results);
     out_ += is_ready(report_.results) ? "**READY**" : "**NOT READY**";
     out_ += ": " + std::to_string(s.fail) + " fail, " + std::to_string(s.warn) + " warn, " +
-            std::to_string(s.pass) + " pass, " + std::to_string(s.skip) + " skip";
+            std::to_string(s.pass) + " pass, " + std::to_string(s.skip) + " skip (relying-party " +
+            std::to_string(s.relying_party.fail) + " fail, compliance " +
+            std::to_string(s.compliance.fail) + " fail)";
     if (!report_.profiles.empty()) {
       out_ += several_profiles() ? " · profiles " : " · profile ";
       for (size_t i = 0; i < report_.profiles.size(); ++i) {
@@ -105,21 +107,22 @@ class MarkdownWriter {
 
   void table_head() {
     if (several_profiles()) out_ += "| Profile ";
-    out_ += "| Status | Check | Role | Path | URL | Message |\n";
+    out_ += "| Status | Impact | Check | Role | Path | URL | Message |\n";
     if (several_profiles()) out_ += "|---";
-    out_ += "|---|---|---|---|---|---|\n";
+    out_ += "|---|---|---|---|---|---|---|\n";
   }
 
   void row(const CheckResult& r) {
     if (several_profiles()) out_ += "| " + md_text(profile_of(report_, r)) + " ";
-    std::string check = md_code(r.check);
+    std::string check = md_code(r.check());
     if (const std::string request = request_label(r); !request.empty()) {
       check += " " + md_text(request);
     }
     std::string message = md_text(r.message);
     if (!r.hint.empty() && r.status != Status::kPass) message += "<br>hint: " + md_text(r.hint);
-    out_ += "| " + std::string(status_cell(r.status)) + " | " + check + " | " + md_code(r.role) +
-            " | " + md_text(r.path) + " | " + md_code(r.url) + " | " + message + " |\n";
+    out_ += "| " + std::string(status_cell(r.status)) + " | " + std::string(to_string(r.impact)) +
+            " | " + check + " | " + md_code(r.role) + " | " + md_text(r.path) + " | " +
+            md_code(r.url) + " | " + message + " |\n";
   }
 
   const Report& report_;

@@ -78,7 +78,8 @@ std::vector<Series> check_series(const Report& report) {
   for (const CheckResult* r : ordered_results(report)) {
     if (r->status == Status::kSkip) continue;
     Labels labels{{"profile", profile_of(report, *r)},
-                  {"check", r->check},
+                  {"check", std::string(r->check())},
+                  {"impact", std::string(to_string(r->impact))},
                   {"role", r->role},
                   {"url", r->url},
                   {"path", r->path},

@@ -17,7 +17,7 @@ std::string render_markdown(const Report& report);
 std::string render_prometheus(const Report& report);
 
 // Counts one result of `status` into `summary`.
-void tally(Summary& summary, Status status);
+void tally(Summary& summary, const CheckResult& result);
 
 // `s` as valid UTF-8 that is safe to show on a terminal or in a file: control
 // characters (C0 except those in `keep`, DEL, C1), bidirectional overrides and

@@ -7,16 +7,20 @@
 
 namespace preflight {
 
-void report_detail::tally(Summary& summary, Status status) {
-  switch (status) {
+void report_detail::tally(Summary& summary, const CheckResult& result) {
+  Summary::Counts& by_impact =
+      result.impact == Impact::kRelyingParty ? summary.relying_party : summary.compliance;
+  switch (result.status) {
     case Status::kPass:
       ++summary.pass;
       break;
     case Status::kFail:
       ++summary.fail;
+      ++by_impact.fail;
       break;
     case Status::kWarn:
       ++summary.warn;
+      ++by_impact.warn;
       break;
     case Status::kSkip:
       ++summary.skip;
@@ -26,7 +30,7 @@ void report_detail::tally(Summary& summary, Status status) {
 
 Summary summarize(const Results& results) {
   Summary summary;
-  for (const CheckResult& r : results) report_detail::tally(summary, r.status);
+  for (const CheckResult& r : results) report_detail::tally(summary, r);
   return summary;
 }
 

@@ -24,6 +24,11 @@ struct Report {
 
 struct Summary {
   int pass = 0, fail = 0, warn = 0, skip = 0;
+  // Failures and warnings by who is hurt (SPEC §4 impact).
+  struct Counts {
+    int fail = 0, warn = 0;
+  };
+  Counts relying_party, compliance;
 };
 
 Summary summarize(const Results& results);

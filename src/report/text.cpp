@@ -27,7 +27,7 @@ class TextWriter {
         shown.push_back(r);
       }
     }
-    for (const CheckResult* r : shown) id_width_ = std::max(id_width_, r->check.size());
+    for (const CheckResult* r : shown) id_width_ = std::max(id_width_, r->check().size());
     id_width_ = std::min(id_width_, kMaxIdWidth);
 
     if (!options_.quiet) header();
@@ -109,10 +109,14 @@ class TextWriter {
     // Nesting: profile 0, role + URL 2, path 4, results 6; profile-level
     // results sit directly under their profile.
     const size_t indent = !r.path.empty() ? 6 : (!r.role.empty() || !r.url.empty()) ? 4 : 2;
-    std::string text = mark(r.status) + " " + printable(r.check);
-    if (r.check.size() < id_width_) text.append(id_width_ - r.check.size(), ' ');
+    std::string text = mark(r.status) + " " + printable(r.check());
+    if (r.check().size() < id_width_) text.append(id_width_ - r.check().size(), ' ');
     if (const std::string request = request_label(r); !request.empty()) {
       text += " [" + printable(request) + "]";
+    }
+    // Who is hurt, on every finding: an outage or a rule to report.
+    if (r.status == Status::kFail || r.status == Status::kWarn) {
+      text += r.impact == Impact::kRelyingParty ? " relying-party" : " compliance";
     }
     text += "  " + printable(r.message);
     line(indent, text);
@@ -153,9 +157,16 @@ class TextWriter {
   std::string verdict_text(const Results& results) const {
     const Summary s = summarize(results);
     const bool ready = is_ready(results);
+    const auto by_impact = [](int relying_party, int compliance) {
+      return relying_party + compliance == 0
+                 ? std::string()
+                 : " (relying-party " + std::to_string(relying_party) + ", compliance " +
+                       std::to_string(compliance) + ")";
+    };
     return paint(ready ? "READY" : "NOT READY", ready ? "1;32" : "1;31") + "  pass " +
-           std::to_string(s.pass) + "  fail " + std::to_string(s.fail) + "  warn " +
-           std::to_string(s.warn) + "  skip " + std::to_string(s.skip);
+           std::to_string(s.pass) + "  fail " + std::to_string(s.fail) +
+           by_impact(s.relying_party.fail, s.compliance.fail) + "  warn " + std::to_string(s.warn) +
+           by_impact(s.relying_party.warn, s.compliance.warn) + "  skip " + std::to_string(s.skip);
   }
 
   // One gate for several SubCAs (SPEC §4 rule 10): each profile's own verdict

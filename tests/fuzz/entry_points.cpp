@@ -9,7 +9,7 @@
 #include "checks/crl_checks.h"
 #include "checks/ocsp_checks.h"
 #include "checks/profile_checks.h"
-#include "model/catalog.h"
+#include "model/registry.h"
 #include "pki/crl.h"
 #include "pki/describe.h"
 #include "pki/ocsp_request.h"
@@ -125,17 +125,17 @@ const Fixture& fixture() {
   return f;
 }
 
-// Whatever the bytes, a result must be reportable: a catalog (or advisory)
-// id, a message, a hint when it fails. Anything else is a finding, so abort
-// for libFuzzer to report it. (Messages may quote server bytes, control
-// characters included: the renderers escape them, see report/renderers.h.)
+// Whatever the bytes, a result must be reportable: a registered check, a message, a hint when it
+// fails. Anything else is a finding, so abort for libFuzzer to report it. (Messages may quote
+// server bytes, control characters included: the renderers escape them, see report/renderers.h.)
 void require_reportable(const Results& results) {
   for (const CheckResult& r : results) {
-    const bool known = find_check(r.check) != nullptr || is_advisory(r.check);
+    const bool known = r.def != nullptr && find_check(r.check()) == r.def;
     const bool hinted = r.status != Status::kFail || !r.hint.empty();
     if (!known || r.message.empty() || !hinted) {
       std::fprintf(stderr, "unreportable result: check \"%s\", message \"%s\", hint \"%s\"\n",
-                   r.check.c_str(), r.message.c_str(), r.hint.c_str());
+                   r.def != nullptr ? std::string(r.check()).c_str() : "(none)", r.message.c_str(),
+                   r.hint.c_str());
       std::abort();
     }
   }

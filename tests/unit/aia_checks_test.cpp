@@ -45,7 +45,7 @@ struct Fixture {
 CheckResult run(ByteView body, const CaIssuersExpectation& e) {
   const Results results = check_ca_issuers(body, e, now_utc());
   REQUIRE(results.size() == 1);
-  CHECK(results[0].check == "aia.ca-issuers");
+  CHECK(results[0].check() == "aia.ca-issuers");
   CHECK(results[0].role.empty());
   CHECK(results[0].url.empty());
   return results[0];

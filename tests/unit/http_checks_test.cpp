@@ -28,7 +28,7 @@ Observation ok_observation(std::string content_type = "application/pkix-crl") {
 
 const CheckResult& find(const Results& results, std::string_view id) {
   for (const auto& r : results)
-    if (r.check == id) return r;
+    if (r.check() == id) return r;
   FAIL("no result for " << id);
   throw std::logic_error("unreachable");
 }

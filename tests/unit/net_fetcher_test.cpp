@@ -658,18 +658,18 @@ TEST_CASE("an nginx edge that cached an origin 404 shows up in http.status and h
 
   const Results results = check_http(second, BodyKind::kCrl, Policy{}, now_utc(), std::nullopt);
   for (const CheckResult& r : results) {
-    INFO(r.check << ": " << r.message);
-    if (r.check == "http.status") {
+    INFO(r.check() << ": " << r.message);
+    if (r.check() == "http.status") {
       CHECK(r.status == Status::kFail);
       CHECK(r.message == "HTTP 404 Not Found");
       CHECK(r.hint.find("came from a cache") != std::string::npos);
     }
-    if (r.check == "http.caching") {
+    if (r.check() == "http.caching") {
       CHECK(r.status == Status::kFail);
       CHECK(r.message.find("X-Cache: HIT") != std::string::npos);
       CHECK(r.hint.find("after the origin is fixed") != std::string::npos);
     }
-    if (r.check == "http.content-type") CHECK(r.status == Status::kSkip);
+    if (r.check() == "http.content-type") CHECK(r.status == Status::kSkip);
   }
 }
 

@@ -2,7 +2,7 @@
 #include <cstdlib>
 #include <fstream>
 
-#include "model/catalog.h"
+#include "model/registry.h"
 #include "policy/loader.h"
 #include "profile/input_error.h"
 #include "support/testpki.h"

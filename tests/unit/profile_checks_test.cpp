@@ -107,7 +107,7 @@ struct World {
 std::vector<CheckResult> of(const Results& results, std::string_view id) {
   std::vector<CheckResult> out;
   for (const auto& r : results) {
-    if (r.check == id) out.push_back(r);
+    if (r.check() == id) out.push_back(r);
   }
   return out;
 }
@@ -138,7 +138,7 @@ TEST_CASE("a complete, consistent profile passes every profile check") {
   w.p.full_crls = {typed(kIssuedCrl)};
   const Results results = w.run();
   for (const auto& r : results) {
-    INFO(r.check << ": " << r.message);
+    INFO(r.check() << ": " << r.message);
     CHECK(r.status == Status::kPass);
     CHECK(r.profile == "Example Asia DV CA R1");
     CHECK(r.role.empty());

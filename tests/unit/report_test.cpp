@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "cli/output.h"
+#include "model/registry.h"
 #include "profile/input_error.h"
 #include "report/renderers.h"
 #include "version.h"
@@ -25,7 +26,9 @@ constexpr const char* kOcsp = "http://ocsp.example.test";
 CheckResult make(std::string check, Status status, std::string role = {}, std::string url = {},
                  std::string path = {}, std::string message = "seen") {
   CheckResult r;
-  r.check = std::move(check);
+  r.def = find_check(check);
+  REQUIRE(r.def != nullptr);
+  r.impact = r.def->impact;
   r.status = status;
   r.severity = status == Status::kWarn ? Severity::kWarning : Severity::kError;
   r.profile = kProfile;
@@ -37,7 +40,7 @@ CheckResult make(std::string check, Status status, std::string role = {}, std::s
     r.request = std::string(request_kind::kFetch);
   }
   r.message = std::move(message);
-  if (status == Status::kFail || status == Status::kWarn) r.hint = "fix " + r.check;
+  if (status == Status::kFail || status == Status::kWarn) r.hint = "fix " + std::string(r.check());
   return r;
 }
 
@@ -166,7 +169,8 @@ TEST_CASE("printable escapes what could drive a terminal or break XML") {
 TEST_CASE("display order: profile, profile-level first, roles in SPEC order, then URL, path") {
   const Report report = sample_report();
   std::vector<std::string> order;
-  for (const CheckResult* r : report_detail::ordered_results(report)) order.push_back(r->check);
+  for (const CheckResult* r : report_detail::ordered_results(report))
+    order.push_back(std::string(r->check()));
   CHECK(order == std::vector<std::string>{"profile.urls", "http.caching", "http.status",
                                           "http.reachable", "crl.parse"});
 }
@@ -180,8 +184,8 @@ TEST_CASE("text groups results under profile, endpoint and path, and ends with t
   const size_t caching = position(text, "      ! http.caching", via_rp);
   position(text, "          hint: fix http.caching\n", caching);
   const size_t issued = position(text, std::string("  issued.crl  ") + kIssuedCrl + "\n", caching);
-  const size_t status =
-      position(text, "      ✘ http.status    [GET fetch]  HTTP 404 Not Found\n", issued);
+  const size_t status = position(
+      text, "      ✘ http.status    [GET fetch] relying-party  HTTP 404 Not Found\n", issued);
   position(text, "          hint: origin serves this CRL; the front end does not pass this URL\n",
            status);
   const size_t reachable = position(text, "      ✔ http.reachable [GET fetch]  connected", status);
@@ -189,7 +193,9 @@ TEST_CASE("text groups results under profile, endpoint and path, and ends with t
   position(text, "      – crl.parse      [GET fetch]  HTTP status 404", origin);
   CHECK(text.find("hint: fix http.reachable") == std::string::npos);  // no hint on a pass
   position(text, "          headers.x_cache: HIT\n", status);  // what was seen backs a failure
-  CHECK(text.ends_with("\nNOT READY  pass 2  fail 1  warn 1  skip 1\n"));
+  CHECK(
+      text.ends_with("\nNOT READY  pass 2  fail 1 (relying-party 1, compliance 0)  warn 1 "
+                     "(relying-party 0, compliance 1)  skip 1\n"));
   CHECK(text.find('\x1b') == std::string::npos);
   CHECK(text.starts_with(std::string("subca-preflight ") + kVersion +
                          "  policy cabf-tls-br  at 2026-11-27T10:00:00Z\n"));
@@ -199,7 +205,8 @@ TEST_CASE("text: ready verdict, colour, ASCII marks") {
   Report report = sample_report();
   report.results.erase(report.results.begin());
   const std::string plain = render(report, Format::kText);
-  CHECK(plain.ends_with("\nREADY  pass 2  fail 0  warn 1  skip 1\n"));
+  CHECK(
+      plain.ends_with("\nREADY  pass 2  fail 0  warn 1 (relying-party 0, compliance 1)  skip 1\n"));
 
   const std::string coloured = render(report, Format::kText, {.color = true});
   CHECK(coloured.find("\x1b[1;32mREADY\x1b[0m") != std::string::npos);
@@ -217,9 +224,11 @@ TEST_CASE("text with several profiles gives each profile's verdict before the ov
   const size_t dv = position(text, "\nExample Asia DV CA R1\n");
   position(text, "\nExample Asia OV CA R1\n  ✔ profile.identity", dv);
   CHECK(
-      text.ends_with("\n\nExample Asia DV CA R1: NOT READY  pass 2  fail 1  warn 1  skip 1\n"
+      text.ends_with("\n\nExample Asia DV CA R1: NOT READY  pass 2  fail 1 (relying-party 1, "
+                     "compliance 0)  warn 1 (relying-party 0, compliance 1)  skip 1\n"
                      "Example Asia OV CA R1: READY  pass 1  fail 0  warn 0  skip 0\n"
-                     "NOT READY  pass 3  fail 1  warn 1  skip 1\n"));
+                     "NOT READY  pass 3  fail 1 (relying-party 1, compliance 0)  warn 1 "
+                     "(relying-party 0, compliance 1)  skip 1\n"));
 }
 
 TEST_CASE("text for inspect shows the artifact and cert status; no verdict without checks") {
@@ -248,7 +257,9 @@ TEST_CASE("text quiet shows failures and warnings with their headings, and the v
   CHECK(text.find("via origin") == std::string::npos);  // nothing to show under it
   CHECK(text.find("subca-preflight ") == std::string::npos);
   CHECK(text.starts_with(std::string(kProfile) + "\n"));
-  CHECK(text.ends_with("\nNOT READY  pass 2  fail 1  warn 1  skip 1\n"));
+  CHECK(
+      text.ends_with("\nNOT READY  pass 2  fail 1 (relying-party 1, compliance 0)  warn 1 "
+                     "(relying-party 0, compliance 1)  skip 1\n"));
 
   Report clean = sample_report();
   clean.results = {make("profile.urls", Status::kPass)};
@@ -317,13 +328,30 @@ TEST_CASE("JSON report follows SPEC §6 exactly") {
     "pass": 1,
     "fail": 1,
     "warn": 0,
-    "skip": 0
+    "skip": 0,
+    "by_impact": {
+      "relying-party": {
+        "fail": 1,
+        "warn": 0
+      },
+      "compliance": {
+        "fail": 0,
+        "warn": 0
+      }
+    }
   },
   "results": [
     {
       "check": "profile.urls",
       "status": "pass",
       "severity": "error",
+      "impact": "compliance",
+      "citations": [
+        "BR 7.1.2.11.2",
+        "BR 7.1.2.10.3",
+        "BR 4.9.7",
+        "RFC 9110 §4.2.4"
+      ],
       "message": "all http",
       "evidence": {}
     },
@@ -331,6 +359,12 @@ TEST_CASE("JSON report follows SPEC §6 exactly") {
       "check": "ocsp.response-status",
       "status": "fail",
       "severity": "error",
+      "impact": "relying-party",
+      "citations": [
+        "RFC 6960 §2.3",
+        "RFC 5019 §2.2.3",
+        "BR 4.9.9"
+      ],
       "role": "issued.ocsp",
       "url": "http://ocsp.example.test",
       "path": "cn-edge",
@@ -361,8 +395,8 @@ TEST_CASE("JSON with several profiles lists them and names each result's profile
            "  ],\n  \"policy\"");
   position(json,
            "\"check\": \"profile.identity\",\n      \"status\": \"pass\",\n      "
-           "\"severity\": \"error\",\n      \"profile\": \"Example Asia OV CA R1\",\n"
-           "      \"message\"");
+           "\"severity\": \"error\",\n      \"impact\": \"relying-party\",\n");
+  position(json, "\"profile\": \"Example Asia OV CA R1\",\n      \"message\"");
   size_t count = 0;
   for (size_t at = json.find("      \"profile\": "); at != std::string::npos;
        at = json.find("      \"profile\": ", at + 1)) {
@@ -399,13 +433,30 @@ TEST_CASE("inspect JSON carries the artifact and cert_status, results without ur
     "pass": 0,
     "fail": 1,
     "warn": 0,
-    "skip": 0
+    "skip": 0,
+    "by_impact": {
+      "relying-party": {
+        "fail": 1,
+        "warn": 0
+      },
+      "compliance": {
+        "fail": 0,
+        "warn": 0
+      }
+    }
   },
   "results": [
     {
       "check": "crl.idp",
       "status": "fail",
       "severity": "error",
+      "impact": "relying-party",
+      "citations": [
+        "RFC 5280 §5.2.5",
+        "RFC 5280 §6.3.3",
+        "BR 7.2.2.1",
+        "CCADB Policy §6.2"
+      ],
       "role": "issued.crl",
       "message": "no IDP",
       "hint": "fix crl.idp",
@@ -445,13 +496,16 @@ TEST_CASE("JUnit: one suite per role and path, counts, failure, skipped and warn
   position(xml, std::string(R"(<testcase name="http.status GET fetch @ )") + kIssuedCrl +
                     R"(" classname="issued.crl/relying-party">)" +
                     "\n      <failure message=\"HTTP 404 Not Found\" type=\"http.status\">"
-                    "HTTP 404 Not Found\nhint: origin serves this CRL; the front end does not "
+                    "HTTP 404 Not Found\nimpact: relying-party\nhint: origin serves this CRL; the "
+                    "front end does not "
                     "pass this URL\nurl: " +
                     kIssuedCrl + "\nevidence: {&quot;http_status&quot;:404,");
   position(xml, R"(<testcase name="http.status GET fetch @ http://crl.example.test/other.crl" )"
                 R"(classname="issued.crl/relying-party"/>)");
   position(xml, R"(<skipped message="HTTP status 404"/>)");
-  position(xml, "<system-out>warning: max-age outlives nextUpdate\nhint: fix http.caching");
+  position(xml,
+           "<system-out>warning: max-age outlives nextUpdate\nimpact: compliance\nhint: fix "
+           "http.caching");
   position(xml, R"(<testcase name="profile.urls" classname="profile"/>)");
   CHECK(xml.ends_with("</testsuites>\n"));
 }
@@ -494,22 +548,24 @@ TEST_CASE("JUnit escapes markup and removes characters XML 1.0 forbids") {
 TEST_CASE("markdown: summary line, failures then warnings, passes and skips folded") {
   const std::string md = render(sample_report(), Format::kMarkdown);
   CHECK(
-      md.starts_with("**NOT READY**: 1 fail, 1 warn, 2 pass, 1 skip · profile Example Asia DV "
+      md.starts_with("**NOT READY**: 1 fail, 1 warn, 2 pass, 1 skip (relying-party 1 fail, "
+                     "compliance 0 fail) · profile Example Asia DV "
                      "CA R1 · policy `cabf-tls-br` · at 2026-11-27T10:00:00Z\n"));
   const size_t head = position(md,
-                               "| Status | Check | Role | Path | URL | Message |\n"
-                               "|---|---|---|---|---|---|\n");
+                               "| Status | Impact | Check | Role | Path | URL | Message |\n"
+                               "|---|---|---|---|---|---|---|\n");
   const size_t fail = position(
       md,
-      std::string("| ✘ **fail** | `http.status` GET fetch | `issued.crl` | relying-party | `") +
+      std::string("| ✘ **fail** | relying-party | `http.status` GET fetch | `issued.crl` | "
+                  "relying-party | `") +
           kIssuedCrl +
           "` | HTTP 404 Not Found<br>hint: origin serves this CRL; the front end does not pass "
           "this URL |\n",
       head);
-  const size_t warn = position(md, "| ! warn | `http.caching`", fail);
+  const size_t warn = position(md, "| ! warn | compliance | `http.caching`", fail);
   const size_t details = position(md, "<details><summary>2 passed, 1 skipped</summary>", warn);
-  position(md, "| ✔ pass | `profile.urls` |  |  |  | every URL is http |", details);
-  position(md, "| – skip | `crl.parse`", details);
+  position(md, "| ✔ pass | compliance | `profile.urls` |  |  |  | every URL is http |", details);
+  position(md, "| – skip | relying-party | `crl.parse`", details);
   CHECK(md.ends_with("</details>\n"));
 }
 
@@ -518,7 +574,7 @@ TEST_CASE("markdown escapes pipes, newlines, markup and links in cells") {
   report.results.back().url = "http://x.test/a|b";
   const std::string md = render(report, Format::kMarkdown);
   CHECK_FALSE(has_raw_control(md, "\n"));
-  const size_t row = position(md, "| ✘ **fail** | `crl.issuer`");
+  const size_t row = position(md, "| ✘ **fail** | relying-party | `crl.issuer`");
   const std::string line = md.substr(row, md.find('\n', row) - row);
   CHECK(line.find("`http://x.test/a\\|b`") != std::string::npos);
   CHECK(line.find("a\"b'&lt;c&gt;&amp;d\\|e\\\\f\\\\x0arow") != std::string::npos);
@@ -528,7 +584,7 @@ TEST_CASE("markdown escapes pipes, newlines, markup and links in cells") {
   for (size_t i = 0; i < line.size(); ++i) {
     if (line[i] == '|' && (i == 0 || line[i - 1] != '\\')) ++borders;
   }
-  CHECK(borders == 7);
+  CHECK(borders == 8);
 }
 
 TEST_CASE("Prometheus: families, escaped labels, one series per label set") {
@@ -547,14 +603,17 @@ TEST_CASE("Prometheus: families, escaped labels, one series per label set") {
   position(prom, R"(url="http://x.test/\"q\"\\\n")");
   position(prom,
            "subca_preflight_check{profile=\"Example Asia DV CA R1\",check=\"ocsp.unused-"
-           "serial\",role=\"issued.ocsp\",url=\"http://ocsp.example.test\",path=\"origin\","
+           "serial\",impact=\"relying-party\",role=\"issued.ocsp\",url=\"http://"
+           "ocsp.example.test\",path=\"origin\","
            "method=\"GET\",request=\"unused-serial\",serial=\"\",status=\"fail\"} 0\n");
   position(prom,
-           "check=\"http.caching\",role=\"subca.crl\",url=\"http://crl.example.test/"
+           "check=\"http.caching\",impact=\"compliance\",role=\"subca.crl\",url=\"http://"
+           "crl.example.test/"
            "root.crl\",path=\"relying-party\",method=\"GET\",request=\"fetch\",serial=\"\","
            "status=\"warn\"} 1\n");
   position(prom,
-           "check=\"profile.urls\",role=\"\",url=\"\",path=\"\",method=\"\",request=\"\","
+           "check=\"profile.urls\",impact=\"compliance\",role=\"\",url=\"\",path=\"\",method=\"\","
+           "request=\"\","
            "serial=\"\",status=\"pass\"} 1\n");
   CHECK(prom.find("crl.parse") == std::string::npos);  // skips are counted, not exported
 
