@@ -311,6 +311,7 @@ Json hop_json(const RedirectHop& hop) {
   h.set("url", hop.url);
   h.set("status", hop.status);
   h.set("location", hop.location);
+  if (!hop.refusal.empty()) h.set("refusal", hop.refusal);
   return h;
 }
 
@@ -328,6 +329,12 @@ CheckResult check_redirect(const Observation& o) {
     ev.set("refused", hop_json(r));
     const std::string scheme = lower(r.location.substr(0, r.location.find(':')));
     const std::string head = "HTTP " + std::to_string(r.status) + " redirect to " + r.location;
+    if (!r.refusal.empty())
+      return fail(kRedirect, head + " not followed: " + r.refusal,
+                  "serve the object from a public address: relying parties elsewhere cannot "
+                  "reach an internal one, and it is not fetched from here either (a redirect "
+                  "must not make this tool read internal services)",
+                  std::move(ev));
     if (scheme == "https")
       return fail(checks::kHttpRedirect,
                   head + " not followed: many relying parties will not follow it",

@@ -46,7 +46,10 @@ int run_check_command(const CheckOptions& o) {
   CheckRunOptions run;
   run.at = at;
   run.only_paths = o.paths;
-  run.jobs = o.jobs;
+  const JobsLimit jobs = limit_jobs_to_open_files(o.jobs);
+  if (!jobs.note.empty() && !o.output.quiet)
+    std::cerr << "subca-preflight: note: --jobs " << jobs.note << "\n";
+  run.jobs = jobs.jobs;
   run.retries = o.retries;
   if (!o.timeout.empty()) {
     const auto d = parse_duration(o.timeout);

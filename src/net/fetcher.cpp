@@ -2,12 +2,14 @@
 
 #include <curl/curl.h>
 #include <strings.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -15,8 +17,12 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
+#include "net/address_class.h"
 #include "version.h"
 
 namespace preflight {
@@ -25,8 +31,16 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 constexpr int kMaxRedirects = 5;                    // SPEC §4 http.redirect
-constexpr std::size_t kMaxHeaderBytes = 256 << 10;  // per response, all header lines
+constexpr std::size_t kMaxHeaderBytes = 256 << 10;  // per hop, all header lines
 constexpr long kPollMs = 200;
+constexpr std::size_t kShrinkSlack = 64 << 10;  // unused reservation worth a copy to drop
+// Descriptors one concurrent request can hold: its connection, a second
+// connection attempt racing it (happy eyeballs, RFC 8305) and the threaded
+// resolver's socket pair. Idle connections kept for reuse are capped at
+// `jobs` (CURLMOPT_MAXCONNECTS) and share the first slot.
+constexpr rlim_t kFdsPerJob = 4;
+// stdio, libcurl's wake-up pair, OpenSSL's files, evidence files.
+constexpr rlim_t kReservedFds = 32;
 
 struct EasyDeleter {
   void operator()(CURL* h) const { curl_easy_cleanup(h); }
@@ -73,16 +87,22 @@ std::string_view trim(std::string_view s) {
 
 // One part of a URL (scheme, host, port), lower-cased; "" when absent or the
 // URL does not parse.
-std::string url_part(const std::string& url, CURLUPart part) {
+std::string url_part(const std::string& url, CURLUPart part, unsigned flags = 0) {
   UrlPtr u(curl_url());
   if (!u || curl_url_set(u.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) return {};
   char* raw = nullptr;
-  if (curl_url_get(u.get(), part, &raw, 0) != CURLUE_OK) return {};
+  if (curl_url_get(u.get(), part, &raw, flags) != CURLUE_OK) return {};
   CurlStr value(raw);
   std::string out(value.get());
   std::transform(out.begin(), out.end(), out.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return out;
+}
+
+// scheme://host:port, the port filled in when the URL leaves it out.
+std::string origin_of(const std::string& url) {
+  return url_part(url, CURLUPART_SCHEME) + "://" + url_part(url, CURLUPART_HOST) + ":" +
+         url_part(url, CURLUPART_PORT, CURLU_DEFAULT_PORT);
 }
 
 std::string format_seconds(std::int64_t ms) {
@@ -155,8 +175,41 @@ std::string_view ip_name(IpFamily ip) {
   return "any";
 }
 
+struct Transfer;
+
+// Body bytes held by the transfers in flight, kept within max_in_flight
+// (FetchOptions). A transfer whose next chunk does not fit pauses
+// (CURL_WRITEFUNC_PAUSE) until bytes are released. Bodies have no known
+// size in advance, so pausing alone could deadlock: every holder paused,
+// waiting for the others. One holder at a time is therefore the leader and
+// always proceeds (up to max_body, which the policy keeps within
+// max_in_flight); the others together stay within max_in_flight - max_body,
+// which leaves the leader room to finish. When the leader lets go, the
+// oldest other holder takes over, and the invariant still holds for it.
+// With max_in_flight < max_body, only the leader receives: one at a time.
+class BodyBudget {
+ public:
+  BodyBudget(std::uint64_t limit, std::uint64_t max_body) : limit_(limit), max_body_(max_body) {}
+  bool admit(Transfer& t, std::uint64_t n);
+  void add(Transfer& t, std::uint64_t n);
+  // Stops counting the transfer's bytes (freed, or handed to the caller).
+  void release(Transfer& t);
+  bool fits(std::uint64_t n) const { return held_ + n <= limit_; }
+  // True once after bytes were released: paused transfers may try again.
+  bool take_freed() { return std::exchange(freed_, false); }
+
+ private:
+  std::uint64_t limit_;
+  std::uint64_t max_body_;
+  std::uint64_t held_ = 0;
+  Transfer* leader_ = nullptr;
+  std::map<std::uint64_t, Transfer*> holders_;  // by order of their first byte
+  std::uint64_t next_seq_ = 0;
+  bool freed_ = false;
+};
+
 // One request in flight: its curl handle, the response being received, and
-// the bookkeeping for redirects, retries and memory accounting.
+// the bookkeeping for redirects, retries, timing and memory accounting.
 struct Transfer {
   std::size_t index = 0;
   const FetchRequest* request = nullptr;
@@ -168,76 +221,132 @@ struct Transfer {
   std::string current_url;
   std::string method;
   std::string host;
-  Clock::time_point attempt_start;
-  std::int64_t remaining_ms = 0;
+  std::string origin;  // scheme://host:port of the request URL
 
-  // Current response.
-  std::size_t header_bytes = 0;
+  // Redirect rule (SPEC §4 http.redirect): whether the original URL's
+  // address is internal, known once the first hop connected (direct) or
+  // from the URL's literal (proxied; a name counts as public).
+  std::optional<bool> original_internal;
+  std::string refusal;  // why the pre-request callback refused this hop's address
+  // The redirect reply whose target is being fetched, judged instead if the
+  // target's address is refused.
+  long redirect_status = 0;
+  std::string redirect_reason;
+  std::vector<std::pair<std::string, std::string>> redirect_headers;
+  std::string redirect_ip;
+
+  // Time of this attempt; time paused for memory does not count.
+  Clock::time_point attempt_start;
+  Clock::duration paused_total{};
+  Clock::time_point paused_since;
+  bool paused = false;
+
+  // Current hop.
+  std::size_t header_bytes = 0;  // every header line of every response of the hop
+  bool expect_status = true;     // the next header line starts a response
+  bool headers_done = false;     // final response's header block ended
   bool headers_too_large = false;
   bool body_too_large = false;
   bool callback_failed = false;  // e.g. out of memory
   std::uint64_t declared_length = 0;
   bool has_declared_length = false;
   std::uint64_t max_body = 0;
-  std::uint64_t max_in_flight = 0;
-  std::uint64_t* held = nullptr;  // shared count of body bytes held
+  BodyBudget* budget = nullptr;
+  std::uint64_t counted = 0;  // body bytes counted in the budget
+  std::uint64_t holder_seq = 0;
 
   void reset_response() {
     obs.headers.clear();
     obs.http_status = 0;
     obs.reason.clear();
-    header_bytes = 0;
     has_declared_length = false;
     declared_length = 0;
     release_body();
   }
   void release_body() {
-    *held -= obs.body.capacity();
+    budget->release(*this);
     Bytes().swap(obs.body);
+  }
+  double active_ms(Clock::time_point now) const {
+    Clock::duration paused_for = paused_total;
+    if (paused) paused_for += now - paused_since;
+    return std::chrono::duration<double, std::milli>(now - attempt_start - paused_for).count();
   }
 };
 
+bool BodyBudget::admit(Transfer& t, std::uint64_t n) {
+  if (leader_ == nullptr) leader_ = &t;
+  if (leader_ == &t) return true;
+  const std::uint64_t others = held_ - leader_->counted;
+  return limit_ >= max_body_ && others + n <= limit_ - max_body_;
+}
+
+void BodyBudget::add(Transfer& t, std::uint64_t n) {
+  if (t.counted == 0) {
+    t.holder_seq = next_seq_++;
+    holders_[t.holder_seq] = &t;
+  }
+  t.counted += n;
+  held_ += n;
+}
+
+void BodyBudget::release(Transfer& t) {
+  if (t.counted != 0) {
+    held_ -= t.counted;
+    holders_.erase(t.holder_seq);
+    t.counted = 0;
+    freed_ = true;
+  }
+  if (leader_ == &t) {
+    leader_ = holders_.empty() ? nullptr : holders_.begin()->second;
+    freed_ = true;
+  }
+}
+
 std::size_t header_line(Transfer* t, std::string_view line) {
   const std::size_t n = line.size();
-  if (line.size() >= 5 && line.substr(0, 5) == "HTTP/") {
-    // A new response starts (after 1xx, or the only one): forget the old.
-    t->reset_response();
-    t->header_bytes = n;
-    const std::string_view status_line = trim(line);
-    const auto sp1 = status_line.find(' ');
-    if (sp1 != std::string_view::npos) {
-      const std::string_view rest = status_line.substr(sp1 + 1);
-      const auto sp2 = rest.find(' ');
-      t->obs.http_status = std::strtol(std::string(rest.substr(0, sp2)).c_str(), nullptr, 10);
-      if (sp2 != std::string_view::npos) t->obs.reason = std::string(trim(rest.substr(sp2 + 1)));
-    }
-    return n;
-  }
+  // libcurl refuses a single line over CURL_MAX_HTTP_HEADER itself; this
+  // caps all lines of the hop (1xx responses and trailers included), which
+  // also bounds what libcurl stores for curl_easy_header().
   t->header_bytes += n;
   if (t->header_bytes > kMaxHeaderBytes) {
     t->headers_too_large = true;
     return 0;
   }
+  if (t->headers_done) return n;  // trailer fields (RFC 9110 §6.5) are not the response's headers
+  if (t->expect_status) {
+    // libcurl hands over each response's status line first. The status code
+    // is libcurl's (CURLINFO_RESPONSE_CODE); only the reason phrase is read
+    // here, and no later line is ever taken for a status line.
+    t->expect_status = false;
+    t->reset_response();
+    std::string_view rest = trim(line);
+    for (int field = 0; field < 2; ++field) {
+      const auto sp = rest.find(' ');
+      rest = sp == std::string_view::npos ? std::string_view{} : rest.substr(sp + 1);
+    }
+    t->obs.reason = std::string(trim(rest));
+    return n;
+  }
   const std::string_view content = trim(line);
   if (content.empty()) {
-    // End of headers: a declared length over the cap fails before any body
-    // arrives; otherwise reserve what is declared, never more than the cap.
+    long code = 0;
+    curl_easy_getinfo(t->easy.get(), CURLINFO_RESPONSE_CODE, &code);
+    if (code >= 100 && code < 200) {
+      t->expect_status = true;  // an interim response (RFC 9110 §15.2): the real one follows
+      return n;
+    }
+    t->headers_done = true;
+    // A declared length over the cap fails before any body arrives.
     const std::string* cl = t->obs.header("Content-Length");
     std::uint64_t length = 0;
     if (cl != nullptr &&
         std::from_chars(cl->data(), cl->data() + cl->size(), length).ec == std::errc()) {
       t->has_declared_length = true;
       t->declared_length = length;
-      if (t->declared_length > t->max_body) {
+      if (length > t->max_body) {
         t->body_too_large = true;
         return 0;
-      }
-      // Reserving is an optimisation; it must not push the shared total
-      // past max_in_flight on a length a server merely claims.
-      if (*t->held + length <= t->max_in_flight) {
-        const std::size_t before = t->obs.body.capacity();
-        t->obs.body.reserve(static_cast<std::size_t>(length));
-        *t->held += t->obs.body.capacity() - before;
       }
     }
     return n;
@@ -256,15 +365,27 @@ std::size_t header_line(Transfer* t, std::string_view line) {
 
 std::size_t body_chunk(Transfer* t, std::string_view chunk) {
   const std::size_t n = chunk.size();
-  const char* data = chunk.data();
-  if (t->obs.body.size() + n > t->max_body) {
+  const std::size_t size = t->obs.body.size();
+  if (size + n > t->max_body) {
     t->body_too_large = true;
     return 0;
   }
-  const std::size_t before = t->obs.body.capacity();
-  const auto* bytes = reinterpret_cast<const std::uint8_t*>(data);
+  if (!t->budget->admit(*t, n)) {
+    // libcurl keeps this chunk and reads no more until resumed.
+    t->paused = true;
+    t->paused_since = Clock::now();
+    return CURL_WRITEFUNC_PAUSE;
+  }
+  if (t->obs.body.capacity() < size + n) {
+    // Reserved once, at the declared length or else at max_body, so the
+    // body never moves while it grows: no copy holds it twice. Pages are
+    // only touched as bytes arrive, so memory follows the bytes counted.
+    const bool declared_fits = t->has_declared_length && t->declared_length >= size + n;
+    t->obs.body.reserve(static_cast<std::size_t>(declared_fits ? t->declared_length : t->max_body));
+  }
+  const auto* bytes = reinterpret_cast<const std::uint8_t*>(chunk.data());
   t->obs.body.insert(t->obs.body.end(), bytes, bytes + n);
-  *t->held += t->obs.body.capacity() - before;
+  t->budget->add(*t, n);
   return n;
 }
 
@@ -278,6 +399,40 @@ std::size_t guarded(char* data, std::size_t size, std::size_t count, void* user)
     t->callback_failed = true;
     return 0;
   }
+}
+
+std::string refusal_text(std::string_view address, AddressClass c, bool proxied) {
+  std::string text = "its address " + std::string(address) + " is " + std::string(describe(c)) +
+                     " and the original URL's is not";
+  if (proxied)
+    text +=
+        " (through a proxy only an address written in the URL can be classified; a host "
+        "name is taken as public)";
+  return text;
+}
+
+// libcurl's pre-request callback: the connection is up, nothing is sent
+// yet. The address judged is the one actually connected to, not a separate
+// lookup, so a name that resolves differently the second time (DNS
+// rebinding) cannot get round the redirect rule. Through a proxy it is the
+// proxy's address, which says nothing about the target: literals in the
+// URL are judged instead (follow_redirect).
+int pre_request(void* user, char* primary_ip, char* /*local_ip*/, int /*primary_port*/,
+                int /*local_port*/) {
+  auto* t = static_cast<Transfer*>(user);
+  if (!t->obs.effective_proxy.empty()) return CURL_PREREQFUNC_OK;
+  try {
+    const AddressClass c = classify_address(primary_ip).value_or(AddressClass::kPublic);
+    if (!t->original_internal) {
+      t->original_internal = is_internal(c);
+      return CURL_PREREQFUNC_OK;
+    }
+    if (*t->original_internal || !is_internal(c)) return CURL_PREREQFUNC_OK;
+    t->refusal = refusal_text(primary_ip, c, false);
+  } catch (const std::exception&) {
+    t->callback_failed = true;
+  }
+  return CURL_PREREQFUNC_ABORT;
 }
 
 std::string host_port(Transfer& t) {
@@ -348,6 +503,20 @@ TransportError classify(Transfer& t, CURLcode code, std::int64_t timeout_ms) {
                 "headers too large (over " + format_bytes(kMaxHeaderBytes) + ")"};
       if (t.callback_failed) return {TransportStage::kOther, "out of memory holding the response"};
       return {TransportStage::kOther, detail};
+    case CURLE_OUT_OF_MEMORY:
+      // libcurl's answer to one header line over CURL_MAX_HTTP_HEADER.
+      if (!t.callback_failed && !t.headers_done)
+        return {TransportStage::kProtocol,
+                "a header line too long (over " + format_bytes(CURL_MAX_HTTP_HEADER) + ")"};
+      return {TransportStage::kOther, "out of memory holding the response"};
+    case CURLE_ABORTED_BY_CALLBACK:
+      if (t.callback_failed) return {TransportStage::kOther, "out of memory holding the response"};
+      return {TransportStage::kOther, detail};
+    case CURLE_LOGIN_DENIED:
+      if (!url_part(t.current_url, CURLUPART_USER).empty())
+        return {TransportStage::kOther,
+                "the URL carries a user name (userinfo), which is never sent (RFC 9110 §4.2.4)"};
+      return {TransportStage::kOther, detail};
     case CURLE_SEND_ERROR:
       return {TransportStage::kReceive, "connection failed while sending: " + detail};
     default:
@@ -362,10 +531,15 @@ class Fetcher {
       : requests_(requests),
         options_(options),
         on_complete_(on_complete),
-        multi_(curl_multi_init()) {
+        jobs_(limit_jobs_to_open_files(std::max(1, options.jobs)).jobs),
+        multi_(curl_multi_init()),
+        budget_(options.max_in_flight, options.max_body) {
     // The scheduler below enforces `jobs` and `per_host` (when set). libcurl's own
     // connection caps are left unset: a transfer they hold back waits inside
     // libcurl while its timeout runs, and would be reported as timed out.
+    // Idle connections kept for reuse are capped at `jobs`, so that the
+    // descriptors in use stay within what limit_jobs_to_open_files counted.
+    if (multi_) curl_multi_setopt(multi_.get(), CURLMOPT_MAXCONNECTS, static_cast<long>(jobs_));
     for (std::size_t i = 0; i < requests_.size(); ++i) pending_.push_back(i);
   }
 
@@ -378,12 +552,14 @@ class Fetcher {
       start_ready();
       int running = 0;
       curl_multi_perform(multi_.get(), &running);
-      const bool progressed = drain_messages();
+      bool progressed = drain_messages();
+      progressed = expire_timeouts() || progressed;
+      resume_paused();
       show_progress(false);
       // After a completion, free slots are filled at once instead of after
       // the next socket event.
       if (!active_.empty() && !progressed)
-        curl_multi_poll(multi_.get(), nullptr, 0, kPollMs, nullptr);
+        curl_multi_poll(multi_.get(), nullptr, 0, poll_ms(), nullptr);
     }
     show_progress(true);
   }
@@ -403,15 +579,13 @@ class Fetcher {
   }
 
   bool can_start(std::size_t index) const {
-    if (active_.empty()) return true;  // a body larger than max_in_flight still proceeds alone
-    if (held_ >= options_.max_in_flight) return false;
     if (options_.per_host <= 0) return true;
     const auto it = per_host_.find(url_part(requests_[index].url, CURLUPART_HOST));
     return it == per_host_.end() || it->second < std::max(1, options_.per_host);
   }
 
   void start_ready() {
-    const auto jobs = static_cast<std::size_t>(std::max(1, options_.jobs));
+    const auto jobs = static_cast<std::size_t>(jobs_);
     for (auto it = pending_.begin(); it != pending_.end() && active_.size() < jobs;) {
       if (!can_start(*it)) {
         ++it;
@@ -421,12 +595,12 @@ class Fetcher {
       Transfer& t = *owned;
       t.index = *it;
       t.request = &requests_[*it];
-      t.held = &held_;
+      t.budget = &budget_;
       t.max_body = options_.max_body;
-      t.max_in_flight = options_.max_in_flight;
       t.obs.url = t.request->url;
       t.obs.method = t.request->method;
       t.obs.path = t.request->path != nullptr ? t.request->path->name : "";
+      t.origin = origin_of(t.request->url);
       it = pending_.erase(it);
       active_.emplace(&t, std::move(owned));
       begin_attempt(t);
@@ -441,7 +615,9 @@ class Fetcher {
     t.obs.redirects.clear();
     t.obs.refused_redirect.reset();
     t.obs.error.reset();
+    t.original_internal.reset();
     t.attempt_start = Clock::now();
+    t.paused_total = {};
     t.host = url_part(t.current_url, CURLUPART_HOST);
     ++per_host_[t.host];
     start_hop(t);
@@ -449,17 +625,21 @@ class Fetcher {
 
   void start_hop(Transfer& t) {
     t.reset_response();
+    t.header_bytes = 0;
+    t.expect_status = true;
+    t.headers_done = false;
     t.headers_too_large = false;
     t.body_too_large = false;
     t.callback_failed = false;
+    t.refusal.clear();
     t.errbuf[0] = '\0';
-    const auto elapsed =
-        std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t.attempt_start)
-            .count();
-    t.remaining_ms = options_.timeout_ms - elapsed;
     configure(t);
-    if (t.remaining_ms <= 0 || curl_multi_add_handle(multi_.get(), t.easy.get()) != CURLM_OK)
-      finish_attempt(t, t.remaining_ms <= 0 ? CURLE_OPERATION_TIMEDOUT : CURLE_FAILED_INIT, false);
+    if (t.active_ms(Clock::now()) >= static_cast<double>(options_.timeout_ms)) {
+      finish_attempt(t, CURLE_OPERATION_TIMEDOUT, false);
+      return;
+    }
+    if (curl_multi_add_handle(multi_.get(), t.easy.get()) != CURLM_OK)
+      finish_attempt(t, CURLE_FAILED_INIT, false);
   }
 
   void configure(Transfer& t) {
@@ -476,15 +656,19 @@ class Fetcher {
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, t.errbuf);
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);  // hops are judged here (SPEC §4)
-    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS,
-                     static_cast<long>(std::max<std::int64_t>(1, t.remaining_ms)));
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
-                     static_cast<long>(std::max<std::int64_t>(1, t.remaining_ms)));
+    // No CURLOPT_TIMEOUT_MS: libcurl would count time paused for memory
+    // too, so the loop enforces timeout_ms on active time (expire_timeouts).
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+    // User names and passwords are never taken from a URL (RFC 9110 §4.2.4):
+    // such a URL fails instead of sending Basic credentials. A proxy's own
+    // credentials are a separate setting and still go to the proxy.
+    curl_easy_setopt(h, CURLOPT_DISALLOW_USERNAME_IN_URL, 1L);
     curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, guarded<header_line>);
     curl_easy_setopt(h, CURLOPT_HEADERDATA, &t);
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, guarded<body_chunk>);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, &t);
+    curl_easy_setopt(h, CURLOPT_PREREQFUNCTION, pre_request);
+    curl_easy_setopt(h, CURLOPT_PREREQDATA, &t);
     // The CONNECT reply of a tunnelling proxy is not the response judged.
     curl_easy_setopt(h, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);
     // No CURLOPT_ACCEPT_ENCODING: nothing is asked for and nothing is
@@ -497,7 +681,10 @@ class Fetcher {
 
     t.header_list.reset();
     slist_append(t.header_list, "Expect:");  // relying parties send no 100-continue
-    if (path != nullptr) {
+    // A path's headers (Authorization, Cookie, …) are for the origin of the
+    // URL configured; as in libcurl's own redirect handling (CVE-2018-1000007,
+    // CVE-2022-27776) they are not sent once scheme, host or port changed.
+    if (path != nullptr && origin_of(t.current_url) == t.origin) {
       for (const auto& [name, value] : path->headers)
         slist_append(t.header_list, value.empty() ? name + ";" : name + ": " + value);
     }
@@ -532,6 +719,11 @@ class Fetcher {
       curl_easy_setopt(h, CURLOPT_PROXY, t.obs.effective_proxy.c_str());
       curl_easy_setopt(h, CURLOPT_NOPROXY, "");
     }
+    // Through a proxy the connected address is the proxy's: the original
+    // counts as internal only when its URL writes an internal address.
+    if (!t.obs.effective_proxy.empty() && !t.original_internal)
+      t.original_internal = is_internal(classify_address(url_part(t.current_url, CURLUPART_HOST))
+                                            .value_or(AddressClass::kPublic));
   }
 
   // Returns true when some transfer finished (or moved on to a hop or retry).
@@ -550,8 +742,45 @@ class Fetcher {
     return any;
   }
 
-  double attempt_ms(const Transfer& t) const {
-    return std::chrono::duration<double, std::milli>(Clock::now() - t.attempt_start).count();
+  // timeout_ms bounds each attempt's active time: a transfer paused for
+  // memory (body_chunk) waits for other transfers, not for its server, so
+  // its clock stops meanwhile. Returns true when some transfer timed out.
+  bool expire_timeouts() {
+    const auto now = Clock::now();
+    std::vector<Transfer*> expired;
+    for (const auto& [raw, owned] : active_)
+      if (!raw->paused && raw->active_ms(now) >= static_cast<double>(options_.timeout_ms))
+        expired.push_back(raw);
+    for (Transfer* t : expired) {
+      curl_multi_remove_handle(multi_.get(), t->easy.get());
+      finish_attempt(*t, CURLE_OPERATION_TIMEDOUT, true);
+    }
+    return !expired.empty();
+  }
+
+  // Wakes up in time for the next timeout.
+  int poll_ms() const {
+    const auto now = Clock::now();
+    double wait = kPollMs;
+    for (const auto& [raw, owned] : active_)
+      if (!raw->paused)
+        wait = std::min(wait, static_cast<double>(options_.timeout_ms) - raw->active_ms(now));
+    return static_cast<int>(std::clamp(std::ceil(wait), 1.0, static_cast<double>(kPollMs)));
+  }
+
+  void resume_paused() {
+    if (!budget_.take_freed()) return;
+    const auto now = Clock::now();
+    std::vector<Transfer*> paused;
+    for (const auto& [raw, owned] : active_)
+      if (raw->paused) paused.push_back(raw);
+    for (Transfer* t : paused) {
+      t->paused_total += now - t->paused_since;
+      t->paused = false;
+      // libcurl hands over the held chunk again at once; body_chunk may
+      // pause the transfer anew.
+      curl_easy_pause(t->easy.get(), CURLPAUSE_CONT);
+    }
   }
 
   void finish_attempt(Transfer& t, CURLcode code, bool ran) {
@@ -559,13 +788,20 @@ class Fetcher {
       char* ip = nullptr;
       curl_easy_getinfo(t.easy.get(), CURLINFO_PRIMARY_IP, &ip);
       if (ip != nullptr && *ip != '\0') t.obs.primary_ip = ip;
+      long status = 0;
+      curl_easy_getinfo(t.easy.get(), CURLINFO_RESPONSE_CODE, &status);
+      t.obs.http_status = status;
     }
-    if (code == CURLE_OK && t.obs.http_status >= 300 && t.obs.http_status < 400 &&
-        follow_redirect(t))
+    if (code == CURLE_ABORTED_BY_CALLBACK && !t.refusal.empty()) {
+      refuse_followed_hop(t);
+      code = CURLE_OK;
+    } else if (code == CURLE_OK && t.obs.http_status >= 300 && t.obs.http_status < 400 &&
+               follow_redirect(t)) {
       return;
+    }
 
     Attempt attempt;
-    attempt.elapsed_ms = attempt_ms(t);
+    attempt.elapsed_ms = t.active_ms(Clock::now());
     attempt.http_status = t.obs.http_status;
     if (code != CURLE_OK) attempt.error = classify(t, code, options_.timeout_ms);
     t.obs.attempts.push_back(attempt);
@@ -593,15 +829,28 @@ class Fetcher {
       // A Location libcurl cannot resolve is refused as written; without
       // one (e.g. 304) the reply is judged as it is.
       if (location != nullptr)
-        t.obs.refused_redirect = RedirectHop{t.current_url, t.obs.http_status, *location};
+        t.obs.refused_redirect = RedirectHop{t.current_url, t.obs.http_status, *location, {}};
       return false;
     }
-    RedirectHop hop{t.current_url, t.obs.http_status, target};
+    RedirectHop hop{t.current_url, t.obs.http_status, target, {}};
     const std::string scheme = url_part(hop.location, CURLUPART_SCHEME);
     if (scheme != "http" || static_cast<int>(t.obs.redirects.size()) >= kMaxRedirects) {
       t.obs.refused_redirect = hop;
       return false;
     }
+    // An internal address written in the Location is refused before any
+    // connection; a name is judged by the address connected to (pre_request).
+    const std::string target_host = url_part(hop.location, CURLUPART_HOST);
+    const auto literal = classify_address(target_host);
+    if (literal && is_internal(*literal) && !t.original_internal.value_or(false)) {
+      hop.refusal = refusal_text(target_host, *literal, !t.obs.effective_proxy.empty());
+      t.obs.refused_redirect = hop;
+      return false;
+    }
+    t.redirect_status = t.obs.http_status;
+    t.redirect_reason = t.obs.reason;
+    t.redirect_headers = t.obs.headers;
+    t.redirect_ip = t.obs.primary_ip;
     // 307/308 repeat the method; 301/302/303 become GET, as clients do (RFC 9110 §15.4).
     if (t.obs.http_status != 307 && t.obs.http_status != 308) t.method = "GET";
     t.current_url = hop.location;
@@ -613,15 +862,35 @@ class Fetcher {
     return true;
   }
 
+  // The last followed hop connected to an internal address and pre_request
+  // stopped it before anything was sent: the redirect reply is judged.
+  void refuse_followed_hop(Transfer& t) {
+    RedirectHop hop = std::move(t.obs.redirects.back());
+    t.obs.redirects.pop_back();
+    hop.refusal = t.refusal;
+    --per_host_[t.host];
+    t.current_url = hop.url;
+    t.host = url_part(t.current_url, CURLUPART_HOST);
+    ++per_host_[t.host];
+    t.obs.http_status = t.redirect_status;
+    t.obs.reason = t.redirect_reason;
+    t.obs.headers = t.redirect_headers;
+    t.obs.primary_ip = t.redirect_ip;
+    t.obs.refused_redirect = std::move(hop);
+  }
+
   void complete(Transfer& t) {
     const auto node = active_.extract(&t);  // owns t until this returns
     ++done_;
     if (options_.log) options_.log(log_line(t));
-    const std::uint64_t held_body = t.obs.body.capacity();
+    // A body reserved at max_body (no Content-Length) goes on at its size.
+    // The copy counts against max_in_flight like any body, so it is made
+    // only when it fits.
+    Bytes& body = t.obs.body;
+    if (body.capacity() - body.size() > kShrinkSlack && budget_.fits(body.size()))
+      Bytes(body.begin(), body.end()).swap(body);
+    budget_.release(t);  // the caller owns the body from here
     on_complete_(t.index, std::move(t.obs));
-    // Whatever the handler left behind is released with the transfer.
-    held_ -= held_body;
-    t.obs.body = Bytes();
   }
 
   std::string log_line(const Transfer& t) const {
@@ -648,10 +917,10 @@ class Fetcher {
         "\r\033[K" + std::to_string(done_) + "/" + std::to_string(requests_.size()) + " requests";
     const Transfer* slowest = nullptr;
     for (const auto& [raw, owned] : active_)
-      if (slowest == nullptr || raw->attempt_start < slowest->attempt_start) slowest = raw;
+      if (slowest == nullptr || raw->active_ms(now) > slowest->active_ms(now)) slowest = raw;
     if (slowest != nullptr)
       line += ", slowest " + slowest->current_url + " (" +
-              std::to_string(static_cast<std::int64_t>(attempt_ms(*slowest) / 1000)) + " s)";
+              std::to_string(static_cast<std::int64_t>(slowest->active_ms(now) / 1000)) + " s)";
     if (last) line += "\n";
     std::fputs(line.c_str(), stderr);
     std::fflush(stderr);
@@ -660,16 +929,37 @@ class Fetcher {
   const std::vector<FetchRequest>& requests_;
   const FetchOptions& options_;
   const CompletionHandler& on_complete_;
+  int jobs_;
   MultiPtr multi_;
+  BodyBudget budget_;
   std::deque<std::size_t> pending_;
   std::map<Transfer*, std::unique_ptr<Transfer>> active_;
   std::map<std::string, int> per_host_;
-  std::uint64_t held_ = 0;
   std::size_t done_ = 0;
   Clock::time_point last_progress_{};
 };
 
 }  // namespace
+
+JobsLimit limit_jobs_to_open_files(int jobs) {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return {jobs, {}};
+  const rlim_t need = kReservedFds + static_cast<rlim_t>(jobs) * kFdsPerJob;
+  if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < need) {
+    // Raising the soft limit up to the hard one needs no privilege (setrlimit(2)).
+    rlimit raised = limit;
+    raised.rlim_cur = limit.rlim_max == RLIM_INFINITY ? need : std::min(limit.rlim_max, need);
+    if (setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+  }
+  if (limit.rlim_cur == RLIM_INFINITY || limit.rlim_cur >= need) return {jobs, {}};
+  const int fit = limit.rlim_cur >= kReservedFds + kFdsPerJob
+                      ? static_cast<int>((limit.rlim_cur - kReservedFds) / kFdsPerJob)
+                      : 1;
+  return {fit, "lowered from " + std::to_string(jobs) + " to " + std::to_string(fit) +
+                   ": the open-file limit (ulimit -n) is " + std::to_string(limit.rlim_cur) +
+                   " and each concurrent request can hold up to " + std::to_string(kFdsPerJob) +
+                   " descriptors"};
+}
 
 void fetch_all(const std::vector<FetchRequest>& requests, const FetchOptions& options,
                const CompletionHandler& on_complete) {

@@ -20,10 +20,14 @@ struct FetchRequest {
 };
 
 struct FetchOptions {
-  std::int64_t timeout_ms = 10'000;  // whole transaction per attempt
+  // Whole transaction per attempt (redirect hops included), not counting
+  // time paused for max_in_flight.
+  std::int64_t timeout_ms = 10'000;
   std::uint64_t max_body = 256ull << 20;
-  std::uint64_t max_in_flight = 512ull << 20;  // body bytes held at once; more requests wait
-  int jobs = 16;                               // concurrent requests
+  // Body bytes held by all transfers at once; a transfer whose next chunk
+  // does not fit pauses until others finish (never fails for it).
+  std::uint64_t max_in_flight = 512ull << 20;
+  int jobs = 16;  // concurrent requests, lowered to what the open-file limit allows
   // Concurrent requests per host name; 0: only `jobs` bounds them. A CDN
   // front end commonly serves every CRL and OCSP URL of a hierarchy under one
   // host name (the 2025 case), and is built for far more connections than
@@ -41,9 +45,20 @@ using CompletionHandler = std::function<void(std::size_t request_index, Observat
 
 // Runs all requests on libcurl's multi interface, concurrently and bounded.
 // Redirects per SPEC §4 http.redirect: http→http followed (at most 5 hops),
-// anything else not followed and recorded in refused_redirect.
+// anything else not followed and recorded in refused_redirect, as is a hop
+// from a public address to an internal one (net/address_class.h).
 void fetch_all(const std::vector<FetchRequest>& requests, const FetchOptions& options,
                const CompletionHandler& on_complete);
+
+struct JobsLimit {
+  int jobs = 0;
+  std::string note;  // "lowered from 256 to 56: …"; "" when jobs was not lowered
+};
+
+// `jobs` as many concurrent requests as the open-file limit (RLIMIT_NOFILE)
+// has descriptors for, after raising the soft limit towards the hard one.
+// fetch_all applies it too; callers use it to tell the user.
+JobsLimit limit_jobs_to_open_files(int jobs);
 
 // The effective settings of a path, one line, for -v output.
 std::string describe_path(const PathSpec& path);

@@ -31,6 +31,9 @@ struct RedirectHop {
   std::string url;       // URL that answered with a redirect
   long status = 0;       // 301, 302, …
   std::string location;  // Location header, resolved to absolute
+  // Set when the hop was refused because of where it leads: "its address
+  // 10.0.0.5 is private (…) and the original URL's is not".
+  std::string refusal = {};
 };
 
 // One attempt at a request (SPEC §4 rule 9: every attempt is in the evidence).
@@ -48,16 +51,17 @@ struct Observation {
   std::string path;                     // path name
   std::string method;                   // "GET" | "POST"
   std::optional<TransportError> error;  // set when no complete response arrived
-  long http_status = 0;
-  std::string reason;  // "Not Found"
+  long http_status = 0;                 // libcurl's CURLINFO_RESPONSE_CODE
+  std::string reason;                   // "Not Found"
   std::string content_type;
   std::vector<std::pair<std::string, std::string>> headers;  // final response, in order
   std::vector<RedirectHop> redirects;                        // followed hops
-  // A redirect that was not followed (to https or another scheme, or past
-  // the hop limit); http_status/headers/body are then those of that reply.
+  // A redirect that was not followed (to https or another scheme, past the
+  // hop limit, or to an internal address); http_status/headers/body are
+  // then those of that reply.
   std::optional<RedirectHop> refused_redirect;
   Bytes body;
-  double elapsed_ms = 0;  // whole transaction incl. DNS, connect, body
+  double elapsed_ms = 0;  // whole transaction incl. DNS, connect, body; not time paused for memory
   std::vector<Attempt> attempts;
   std::string primary_ip;
   std::string effective_proxy;  // proxy used, "" for direct

@@ -18,7 +18,8 @@ Command line (one server, prints one JSON line with its port, then runs until
 SIGTERM; children die with it):
 
     python3 servers.py hostile MODE [--ms N] [--status N] [--body TEXT] ...
-    python3 servers.py tinyproxy [--filter HOST ...] [--default-deny]
+    python3 servers.py tinyproxy [--filter HOST ...] [--default-deny] [--upstream 127.0.0.1:PORT]
+                                 [--basic-auth USER:PASSWORD]
     python3 servers.py nginx --conf-file LOCATIONS.conf [--http-conf-file HTTP.conf] [--root DIR]
     python3 servers.py ocsp --index I --ca CA --rsigner R --rkey K [--rother O] [--ndays N]
 """
@@ -210,10 +211,12 @@ http {{
                                 [os.path.join(d, "stdout.log"), error_log, os.path.join(d, "access.log")]))
 
     def tinyproxy(self, filter_hosts: list[str] | None = None, default_deny: bool = False,
-                  port: int | None = None, upstream: str | None = None) -> Server:
+                  port: int | None = None, upstream: str | None = None,
+                  basic_auth: str | None = None) -> Server:
         """tinyproxy on 127.0.0.1; filter_hosts are regexes of host names it answers 403 for
         (or, with default_deny, the only ones it lets through). upstream ("127.0.0.1:PORT")
-        sends every request on to that HTTP proxy or front end instead of resolving names."""
+        sends every request on to that HTTP proxy or front end instead of resolving names.
+        basic_auth ("USER:PASSWORD") makes it answer 407 to requests without them."""
         d = self._dir("tinyproxy")
         port = port or free_port()
         log = os.path.join(d, "tinyproxy.log")
@@ -227,6 +230,9 @@ http {{
             lines.append(f"FilterDefaultDeny {'Yes' if default_deny else 'No'}")
         if upstream:
             lines.append(f"Upstream http {upstream}")
+        if basic_auth:
+            user, _, password = basic_auth.partition(":")
+            lines.append(f"BasicAuth {user} {password}")
         conf = os.path.join(d, "tinyproxy.conf")
         with open(conf, "w") as f:
             f.write("\n".join(lines) + "\n")
@@ -356,6 +362,10 @@ HOSTILE_MODES = {
     "close": "accept and close without a byte",
     "flaky": "the first --count requests get the connection closed without a byte, later ones "
              "an answer like fixed",
+    "spoofed-status": "--status (404) with a header line 'HTTP/1.1: 200 OK', then --body",
+    "interim": "100 Continue and 103 Early Hints (with a Link header), then an answer like fixed",
+    "long-header-line": "200 with one header line of --bytes",
+    "bulk": "200 with --bytes body bytes, no Content-Length, then close",
 }
 
 REASONS = {200: "OK", 301: "Moved Permanently", 302: "Found", 303: "See Other",
@@ -471,6 +481,26 @@ def hostile_connection(conn: socket.socket, opts, log: RequestLog, requests_seen
             line = "X-Filler: " + "y" * 90
             count = max(1, opts.bytes // (len(line) + 2))
             conn.sendall(response_head(200, [("X-Filler", "y" * 90)] * count + [("Content-Length", "0")]))
+        elif mode == "spoofed-status":
+            body = opts.body.encode()
+            head = (f"HTTP/1.1 {opts.status} {REASONS.get(opts.status, 'Status')}\r\n"
+                    "HTTP/1.1: 200 OK\r\n"
+                    f"Content-Length: {len(body)}\r\n\r\n")
+            conn.sendall(head.encode("latin-1") + body)
+        elif mode == "interim":
+            conn.sendall(b"HTTP/1.1 100 Continue\r\n\r\n"
+                         b"HTTP/1.1 103 Early Hints\r\nLink: </hint.css>; rel=preload\r\n\r\n")
+            conn.sendall(fixed_reply(opts))
+        elif mode == "long-header-line":
+            conn.sendall(response_head(200, [("X-Long", "y" * opts.bytes), ("Content-Length", "0")]))
+        elif mode == "bulk":
+            conn.sendall(response_head(200, [("Connection", "close")]))
+            chunk = b"b" * 65536
+            left = opts.bytes
+            while left > 0:
+                conn.sendall(chunk[:left])
+                left -= len(chunk)
+            return
         elif mode == "gzip":
             packed = gzip.compress(opts.body.encode())
             conn.sendall(response_head(200, [("Content-Encoding", "gzip"),
@@ -542,6 +572,8 @@ def main(argv: list[str]) -> int:
     tp = sub.add_parser("tinyproxy", help="tinyproxy on 127.0.0.1")
     tp.add_argument("--filter", action="append")
     tp.add_argument("--default-deny", action="store_true")
+    tp.add_argument("--upstream", help="127.0.0.1:PORT to send every request on to")
+    tp.add_argument("--basic-auth", help="USER:PASSWORD the proxy requires")
     ng = sub.add_parser("nginx", help="nginx on 127.0.0.1")
     ng.add_argument("--conf-file", required=True, help="file with the server block's locations")
     ng.add_argument("--http-conf-file", help="file with directives for the http block")
@@ -562,7 +594,8 @@ def main(argv: list[str]) -> int:
         elif opts.command == "ocsp":
             server = lab.ocsp_front(opts.index, opts.ca, opts.rsigner, opts.rkey, opts.rother, opts.ndays)
         elif opts.command == "tinyproxy":
-            server = lab.tinyproxy(opts.filter, opts.default_deny)
+            server = lab.tinyproxy(opts.filter, opts.default_deny, upstream=opts.upstream,
+                                   basic_auth=opts.basic_auth)
         else:
             with open(opts.conf_file) as f:
                 locations = f.read()

@@ -9,6 +9,7 @@ examples/make-example-pki.sh."""
 
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -53,11 +54,11 @@ max_in_flight: 16MiB
 """
 
 
-def run_measured(argv, limit_s):
+def run_measured(argv, limit_s, env=None):
     """Runs argv; returns (exit code, stdout, stderr, wall seconds, peak RSS bytes)."""
     start = time.monotonic()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        child = subprocess.Popen(argv, stdout=out, stderr=err)
+        child = subprocess.Popen(argv, stdout=out, stderr=err, env=env)
         killer = threading.Timer(limit_s + 30, child.kill)
         killer.start()
         # wait4 on this child alone: RUSAGE_CHILDREN would mix in earlier runs.
@@ -198,6 +199,113 @@ class HostileServers(unittest.TestCase):
                                      f'    proxy: "http://127.0.0.1:{proxy.port}"', "corp-proxy")
         report, _, _ = self.check(profile)
         self.assert_reachable_fails(report, "proxy refused CONNECT (403)")
+
+    # Issue 17 ------------------------------------------------------------------
+
+    def test_spoofed_status_line_in_headers_is_not_the_status(self):
+        spoofed = self.lab.hostile("spoofed-status", status=404, body="not a crl")
+        report, _, _ = self.check(self.pinned("spoofed-status", spoofed))
+        result = self.failure(report, "http.status")
+        self.assertIn("HTTP 404", result["message"])
+
+    def test_ten_megabyte_header_line_is_a_header_size_failure(self):
+        long_line = self.lab.hostile("long-header-line", bytes=10_000_000)
+        report, _, _ = self.check(self.pinned("long-header-line", long_line))
+        result = self.assert_reachable_fails(report, "a header line too long (over 100 KiB)")
+        self.assertNotIn("memory", result["message"].lower())
+
+    def test_path_headers_are_not_sent_to_another_origin_after_a_redirect(self):
+        other = self.lab.hostile("fixed", body="not a crl")
+        origin = self.lab.hostile("redirect", location=f"http://crl.other.test:{other.port}/moved.crl")
+        path_body = (f'    connect_to: ["{HOST}:80:127.0.0.1:{origin.port}",'
+                     f' "crl.other.test:{other.port}:127.0.0.1:{other.port}"]\n'
+                     '    headers: {Authorization: "Bearer TOKEN-HOSTILE-17", '
+                     'Cookie: "session=COOKIE-HOSTILE-17"}')
+        profile = self.write_profile("cross-origin", f"http://{HOST}/sub.crl", path_body)
+        self.check(profile)
+        with open(origin.logs[1]) as f:
+            sent_origin = f.read()
+        with open(other.logs[1]) as f:
+            sent_other = f.read()
+        self.assertIn("TOKEN-HOSTILE-17", sent_origin)
+        self.assertIn("/moved.crl", sent_other)
+        for secret in ("TOKEN-HOSTILE-17", "COOKIE-HOSTILE-17", "authorization", "cookie"):
+            self.assertNotIn(secret, sent_other)
+
+    def test_four_endless_bodies_stay_within_max_in_flight(self):
+        # max_in_flight 64 MiB for 4 bodies capped at 32 MiB each: without the
+        # bound, all four grow to the cap at once (128 MiB and more).
+        max_in_flight, max_body = 64 << 20, 32 << 20
+        # Stated fixed overhead besides the bodies: libcurl's buffers (16 KiB
+        # a transfer, one chunk more while paused), the report, allocator
+        # slack. Measured: the whole run grew by 54 MiB over the baseline.
+        overhead = 16 << 20
+        policy = os.path.join(self.dir, "in-flight-policy.yaml")
+        with open(policy, "w", encoding="utf-8") as f:
+            f.write(POLICY.replace("max_body: 8MiB", "max_body: 32MiB")
+                    .replace("max_in_flight: 16MiB", "max_in_flight: 64MiB")
+                    .replace("name: hostile-lab", "name: hostile-in-flight"))
+
+        def profile(case, server):
+            urls = ", ".join(f'"http://crl{i}.hostile.test/sub.crl"' for i in range(4))
+            pins = ", ".join(f'"crl{i}.hostile.test:80:127.0.0.1:{server.port}"' for i in range(4))
+            path = os.path.join(self.dir, f"{case}.yaml")
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(PROFILE.format(case=case, policy=policy, pki=self.pki, url="X",
+                                       path_name="pinned", path_body=f"    connect_to: [{pins}]")
+                        .replace('["X"]', f"[{urls}]"))
+            return path
+
+        # ASan's quarantine would keep freed bodies resident: off for the measured runs.
+        env = dict(os.environ)
+        env["ASAN_OPTIONS"] = env.get("ASAN_OPTIONS", "") + ":quarantine_size_mb=0"
+
+        def run(case, server):
+            code, out, err, elapsed, rss = run_measured(
+                [BINARY, "check", profile(case, server), "--format", "json", "--timeout", "10s"],
+                20, env)
+            self.assertEqual(code, 1, out + err)
+            return json.loads(out), rss
+
+        _, baseline_rss = run("in-flight-baseline", self.lab.hostile("fixed", body="not a crl"))
+        report, rss = run("in-flight-endless", self.lab.hostile("endless"))
+        reachable = [r for r in report["results"] if r["check"] == "http.reachable"]
+        self.assertEqual(len(reachable), 4)
+        for r in reachable:  # each ends at max_body; none fails for max_in_flight
+            self.assertEqual(r["status"], "fail")
+            self.assertIn("body over the 32 MiB cap", r["message"])
+        grown = rss - baseline_rss
+        print(f"\nfour endless bodies: peak RSS {rss / 2**20:.1f} MiB, "
+              f"{grown / 2**20:.1f} MiB over {baseline_rss / 2**20:.1f} MiB for small bodies",
+              file=sys.stderr)
+        self.assertLess(grown, max_in_flight + overhead,
+                        f"peak RSS grew by {grown >> 20} MiB (bound {(max_in_flight + overhead) >> 20} MiB)")
+
+    def test_jobs_256_under_an_open_file_limit_of_256(self):
+        slow = self.lab.hostile("delay", ms=300, body="not a crl")
+        count = 300
+        urls = ", ".join(f'"http://{HOST}/sub{i}.crl"' for i in range(count))
+        profile = self.write_profile("many-urls", "X",
+                                     f'    connect_to: ["{HOST}:80:127.0.0.1:{slow.port}"]')
+        with open(profile, encoding="utf-8") as f:
+            text = f.read().replace('["X"]', f"[{urls}]")
+        with open(profile, "w", encoding="utf-8") as f:
+            f.write(text)
+
+        def low_limit():
+            resource.setrlimit(resource.RLIMIT_NOFILE, (256, 256))
+
+        done = subprocess.run([BINARY, "check", profile, "--format", "json", "--jobs", "256",
+                               "--timeout", "10s"], capture_output=True, text=True, timeout=120,
+                              preexec_fn=low_limit)
+        self.assertEqual(done.returncode, 1, done.stderr)
+        self.assertIn("subca-preflight: note: --jobs lowered from 256 to 56: the open-file limit "
+                      "(ulimit -n) is 256", done.stderr)
+        report = json.loads(done.stdout)
+        reachable = [r for r in report["results"] if r["check"] == "http.reachable"]
+        self.assertEqual(len(reachable), count)
+        failed = [r["message"] for r in reachable if r["status"] != "pass"]
+        self.assertEqual(failed, [])
 
 
 if __name__ == "__main__":

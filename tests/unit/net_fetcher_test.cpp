@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -751,4 +752,216 @@ TEST_CASE("redirects to other schemes or to unparsable targets are refused as wr
   CHECK(b.http_status == 302);
   REQUIRE(b.refused_redirect);
   CHECK(b.refused_redirect->location.find("not-a-host") != std::string::npos);
+}
+
+// Issue 17: HTTP facts come from libcurl, not from lines a server sends.
+TEST_CASE("the status is libcurl's: a header line that looks like a status line changes nothing") {
+  HarnessServer server({"hostile", "spoofed-status", "--status", "404", "--body", "gone"});
+  const Observation o = fetch_one(server.url("/sub.crl"));
+  CHECK_FALSE(o.error);
+  CHECK(o.http_status == 404);
+  CHECK(o.reason == "Not Found");
+  CHECK(body_text(o) == "gone");
+  REQUIRE(o.attempts.size() == 1);
+  CHECK(o.attempts[0].http_status == 404);
+  const std::string* spoof = o.header("HTTP/1.1");
+  REQUIRE(spoof != nullptr);  // kept as the header field it is
+  CHECK(*spoof == "200 OK");
+}
+
+TEST_CASE("headers are those of the final response, not of 1xx responses before it") {
+  HarnessServer server({"hostile", "interim", "--body", "final", "--header", "X-Final: 1"});
+  const Observation o = fetch_one(server.url());
+  CHECK_FALSE(o.error);
+  CHECK(o.http_status == 200);
+  CHECK(o.reason == "OK");
+  CHECK(o.header("Link") == nullptr);
+  REQUIRE(o.header("X-Final") != nullptr);
+  CHECK(body_text(o) == "final");
+}
+
+TEST_CASE("a 10 MB header line is a header-size failure, not out of memory") {
+  HarnessServer server({"hostile", "long-header-line", "--bytes", "10000000"});
+  const Observation o = fetch_one(server.url());
+  REQUIRE(o.error);
+  CHECK(o.error->stage == TransportStage::kProtocol);
+  CHECK(o.error->message == "a header line too long (over 100 KiB)");
+}
+
+// Issue 17: what a path sends is for the origin configured.
+TEST_CASE("path headers follow a redirect on the same origin only") {
+  HarnessServer other({"hostile", "fixed", "--body", "elsewhere"});
+  HarnessServer origin({"hostile", "redirect", "--location", other.url("/moved.crl")});
+  PathSpec path = named("secret");
+  path.headers = {{"Authorization", "Bearer TOKEN-17"}, {"Cookie", "session=COOKIE-17"}};
+  const Observation o = fetch_one(origin.url("/sub.crl"), &path);
+  CHECK_FALSE(o.error);
+  CHECK(o.http_status == 200);
+  REQUIRE(o.redirects.size() == 1);  // both on 127.0.0.1: followed
+  const std::string sent_origin = origin.log_text(1);
+  CHECK(sent_origin.find("Bearer TOKEN-17") != std::string::npos);
+  CHECK(sent_origin.find("session=COOKIE-17") != std::string::npos);
+  // Another port is another origin (RFC 6454 §4).
+  const std::string sent_other = other.log_text(1);
+  CHECK(sent_other.find("/moved.crl") != std::string::npos);
+  CHECK(sent_other.find("TOKEN-17") == std::string::npos);
+  CHECK(sent_other.find("COOKIE-17") == std::string::npos);
+  CHECK(sent_other.find("authorization") == std::string::npos);
+  CHECK(sent_other.find("cookie") == std::string::npos);
+
+  HarnessServer hops({"hostile", "hops", "--count", "1"});
+  const Observation same = fetch_one(hops.url("/0"), &path);
+  CHECK(same.redirects.size() == 1);
+  const std::string sent_hops = hops.log_text(1);
+  CHECK(sent_hops.find("\"target\": \"/1\"") != std::string::npos);
+  CHECK(std::count(sent_hops.begin(), sent_hops.end(), '\n') == 2);
+  std::size_t with_token = 0;
+  for (auto at = sent_hops.find("TOKEN-17"); at != std::string::npos;
+       at = sent_hops.find("TOKEN-17", at + 1))
+    ++with_token;
+  CHECK(with_token == 2);
+}
+
+TEST_CASE("userinfo in a URL is never sent; a proxy's credentials still go to the proxy") {
+  HarnessServer server({"hostile", "fixed"});
+  const std::string with_user =
+      "http://alice:PASSWORD-17@127.0.0.1:" + std::to_string(server.port()) + "/x.crl";
+  const Observation o = fetch_one(with_user);
+  REQUIRE(o.error);
+  CHECK(o.error->message ==
+        "the URL carries a user name (userinfo), which is never sent (RFC 9110 §4.2.4)");
+  CHECK(server.log_text(1).empty());  // nothing reached the server
+
+  HarnessServer proxy({"tinyproxy", "--basic-auth", "proxyuser:PROXYPASS"});
+  PathSpec with_credentials = named("auth-proxy");
+  with_credentials.proxy = "http://proxyuser:PROXYPASS@127.0.0.1:" + std::to_string(proxy.port());
+  const Observation via = fetch_one(server.url("/p.crl"), &with_credentials);
+  CHECK_FALSE(via.error);
+  CHECK(via.http_status == 200);
+  REQUIRE(via.header("Via") != nullptr);
+  // The server behind the proxy never sees the proxy's credentials.
+  CHECK(server.log_text(1).find("PROXYPASS") == std::string::npos);
+  CHECK(server.log_text(1).find("proxy-authorization") == std::string::npos);
+  PathSpec without = named("no-auth");
+  without.proxy = proxy.url("");
+  CHECK(fetch_one(server.url("/p.crl"), &without).http_status == 407);
+}
+
+// Issue 17: a redirect from a public address to an internal one is refused.
+// Test traffic stays on loopback: on a proxied path the original is a host
+// name (public as far as can be told) and tinyproxy sends every request on
+// to a local server, so nothing would leave the machine even if a refusal
+// failed; the internal targets are loopback literals.
+TEST_CASE("through a proxy, a redirect to an internal address literal is refused") {
+  for (const std::string& target :
+       {std::string("http://127.0.0.2:9/latest/meta-data/"), std::string("http://[::1]:9/x"),
+        std::string("http://[::ffff:127.0.0.1]:9/x"), std::string("http://2130706433:9/x")}) {
+    INFO(target);
+    HarnessServer redirect({"hostile", "redirect", "--location", target});
+    HarnessServer proxy(
+        {"tinyproxy", "--upstream", "127.0.0.1:" + std::to_string(redirect.port())});
+    PathSpec path = named("corp-proxy");
+    path.proxy = proxy.url("");
+    const Observation o = fetch_one("http://crl.public.invalid/sub.crl", &path);
+    CHECK_FALSE(o.error);
+    CHECK(o.http_status == 302);
+    CHECK(o.redirects.empty());
+    REQUIRE(o.refused_redirect);
+    CHECK(o.refused_redirect->refusal.find(" is loopback (127.0.0.0/8, ::1) and the original "
+                                           "URL's is not (through a proxy only an address "
+                                           "written in the URL can be classified") !=
+          std::string::npos);
+    CHECK(o.final_url == "http://crl.public.invalid/sub.crl");
+    // One request reached the redirecting server; none went anywhere else.
+    const std::string log = redirect.log_text(1);
+    CHECK(std::count(log.begin(), log.end(), '\n') == 1);
+
+    const Results results = check_http(o, BodyKind::kCrl, Policy{}, now_utc(), std::nullopt);
+    for (const CheckResult& r : results)
+      if (r.check == "http.redirect") {
+        CHECK(r.status == Status::kFail);
+        CHECK(r.message.find("not followed: its address ") != std::string::npos);
+      }
+  }
+}
+
+TEST_CASE("a redirect between internal addresses is followed: the original is internal too") {
+  HarnessServer target({"hostile", "fixed", "--body", "internal to internal"});
+  HarnessServer redirect({"hostile", "redirect", "--location", target.url("/x")});
+  const Observation o = fetch_one(redirect.url("/x"));
+  CHECK_FALSE(o.error);
+  CHECK_FALSE(o.refused_redirect);
+  CHECK(body_text(o) == "internal to internal");
+}
+
+// Issue 17: max_in_flight bounds the bytes held, by pausing, never failing.
+TEST_CASE("bodies that do not fit in max_in_flight together wait for each other and all arrive") {
+  HarnessServer server({"hostile", "bulk", "--bytes", std::to_string(3 << 20)});
+  std::vector<FetchRequest> requests(4);
+  for (std::size_t i = 0; i < requests.size(); ++i)
+    requests[i].url = server.url("/b" + std::to_string(i));
+  FetchOptions options = quick_options();
+  options.max_body = 3 << 20;
+  options.max_in_flight = 4 << 20;  // one whole body plus a part of another
+  const auto results = fetch(requests, options);
+  for (const auto& o : results) {
+    CHECK_FALSE(o.error);
+    CHECK(o.body.size() == (3u << 20));
+    CHECK(o.body.capacity() == o.body.size());  // reserved at max_body, handed on at its size
+  }
+}
+
+TEST_CASE("a transfer paused for memory waits for the leader; its wait is not its latency") {
+  // The dripping body receives first and leads; the other body arrives 100 ms
+  // in, finds no room (max_in_flight == max_body leaves none beside the
+  // leader) and waits for the drip to end.
+  HarnessServer drip({"hostile", "drip", "--bytes", "30", "--ms", "25"});
+  HarnessServer late({"hostile", "delay", "--ms", "150", "--body", "late"});
+  std::vector<FetchRequest> requests(2);
+  requests[0].url = drip.url();
+  requests[1].url = late.url();
+  FetchOptions options = quick_options();
+  options.max_body = 1 << 20;
+  options.max_in_flight = 1 << 20;
+  std::vector<std::size_t> order;
+  std::vector<Observation> out(2);
+  fetch_all(requests, options, [&](std::size_t i, Observation&& o) {
+    order.push_back(i);
+    out[i] = std::move(o);
+  });
+  CHECK(order == std::vector<std::size_t>{0, 1});
+  CHECK_FALSE(out[0].error);
+  CHECK_FALSE(out[1].error);
+  CHECK(body_text(out[1]) == "late");
+  CHECK(out[0].elapsed_ms >= 700);
+  // Waited about 600 ms after its body arrived; that is not its latency.
+  CHECK(out[1].elapsed_ms < 450);
+}
+
+// Issue 17: --jobs 256 under `ulimit -n 256` lowered to what fits, with a note.
+TEST_CASE("jobs are lowered to what the open-file limit allows") {
+  int fds[2];
+  REQUIRE(pipe(fds) == 0);
+  const pid_t child = fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    // The hard limit cannot be raised back: only in a child.
+    const rlimit low{256, 256};
+    const JobsLimit capped =
+        setrlimit(RLIMIT_NOFILE, &low) == 0 ? limit_jobs_to_open_files(256) : JobsLimit{-1, ""};
+    const JobsLimit fits = limit_jobs_to_open_files(16);
+    const std::string text = std::to_string(capped.jobs) + "|" + capped.note + "|" +
+                             std::to_string(fits.jobs) + "|" + fits.note;
+    (void)!write(fds[1], text.data(), text.size());
+    _exit(0);
+  }
+  close(fds[1]);
+  std::string text;
+  char buf[512];
+  for (ssize_t n; (n = read(fds[0], buf, sizeof buf)) > 0;) text.append(buf, n);
+  close(fds[0]);
+  waitpid(child, nullptr, 0);
+  CHECK(text ==
+        "56|lowered from 256 to 56: the open-file limit (ulimit -n) is 256 and each concurrent "
+        "request can hold up to 4 descriptors|16|");
 }
