@@ -330,7 +330,7 @@ CheckResult check_redirect(const Observation& o) {
     const std::string scheme = lower(r.location.substr(0, r.location.find(':')));
     const std::string head = "HTTP " + std::to_string(r.status) + " redirect to " + r.location;
     if (!r.refusal.empty())
-      return fail(kRedirect, head + " not followed: " + r.refusal,
+      return fail(checks::kHttpRedirect, head + " not followed: " + r.refusal,
                   "serve the object from a public address: relying parties elsewhere cannot "
                   "reach an internal one, and it is not fetched from here either (a redirect "
                   "must not make this tool read internal services)",

@@ -878,7 +878,7 @@ TEST_CASE("through a proxy, a redirect to an internal address literal is refused
 
     const Results results = check_http(o, BodyKind::kCrl, Policy{}, now_utc(), std::nullopt);
     for (const CheckResult& r : results)
-      if (r.check == "http.redirect") {
+      if (r.check() == "http.redirect") {
         CHECK(r.status == Status::kFail);
         CHECK(r.message.find("not followed: its address ") != std::string::npos);
       }
