@@ -20,6 +20,7 @@ int run(int argc, char** argv) {
   register_lint(app, exit_code);
   register_inspect(app, exit_code);
   register_policies(app, exit_code);
+  register_checks(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -10,7 +10,9 @@ import collections
 import datetime
 import json
 import math
+import os
 import re
+import subprocess
 import xml.etree.ElementTree as ET
 
 STATUSES = ("pass", "fail", "warn", "skip")
@@ -26,9 +28,23 @@ TOP_KEYS = ("tool", "version", "profile", "policy", "at", "verdict", "summary", 
 INSPECT_TOP_KEYS = ("tool", "version", "at", "artifact", "cert_status", "verdict", "summary",
                     "results")
 # SPEC §6 order of a result's keys; the optional ones appear only when set.
-RESULT_KEYS = ("check", "status", "severity", "role", "url", "path", "method", "request",
-               "serial", "profile", "message", "hint", "evidence")
-RESULT_REQUIRED = ("check", "status", "severity", "message", "evidence")
+RESULT_KEYS = ("check", "status", "severity", "impact", "citations", "role", "url", "path",
+               "method", "request", "serial", "profile", "message", "hint", "evidence")
+RESULT_REQUIRED = ("check", "status", "severity", "impact", "citations", "message", "evidence")
+IMPACTS = ("relying-party", "compliance")
+
+
+def registry():
+    """The check registry as the built tool lists it (`checks --format json`), by id."""
+    global _REGISTRY
+    if _REGISTRY is None:
+        out = subprocess.run([os.environ["PREFLIGHT_BIN"], "checks", "--format", "json"],
+                             check=True, capture_output=True, text=True).stdout
+        _REGISTRY = {c["id"]: c for c in json.loads(out)["checks"]}
+    return _REGISTRY
+
+
+_REGISTRY = None
 LOCATION_KEYS = ("role", "url", "path", "method", "request")
 ARTIFACT_KINDS = ("crl", "ocsp-response", "certificate", "pkcs7", "csr", "unknown")
 
@@ -61,12 +77,21 @@ def _check_result(result, index, profiles, inspect):
     for key in RESULT_REQUIRED:
         assert key in result, f"{where}: missing {key}"
     for key in keys:
+        if key == "citations":
+            continue
         if key != "evidence":
             assert isinstance(result[key], str), f"{where}.{key} is not a string"
         if key not in ("message", "evidence"):
             assert result[key] != "", f"{where}.{key} is present but empty"
     check, status, severity = result["check"], result["status"], result["severity"]
     assert CHECK_ID.fullmatch(check), f"{where}: bad check id {check!r}"
+    # Every result names a registered check and carries its citations and an impact.
+    assert check in registry() or check.startswith("advisory."), \
+        f"{where}: check {check!r} is not in the registry"
+    assert result["impact"] in IMPACTS, f"{where}: bad impact {result['impact']!r}"
+    if check in registry():
+        assert result["citations"] == registry()[check]["citations"], \
+            f"{where}: citations differ from the registry"
     assert status in STATUSES, f"{where}: bad status {status!r}"
     assert severity in SEVERITIES, f"{where}: bad severity {severity!r}"
     # Results are final: a failure at severity warning is reported as warn.
@@ -125,7 +150,14 @@ def check_json_report(text):
     for index, result in enumerate(doc["results"]):
         _check_result(result, index, profiles, inspect)
     summary = doc["summary"]
-    assert isinstance(summary, dict) and tuple(summary) == STATUSES, f"summary keys {summary}"
+    assert isinstance(summary, dict) and tuple(summary) == STATUSES + ("by_impact",), \
+        f"summary keys {summary}"
+    for impact in IMPACTS:
+        for status in ("fail", "warn"):
+            held = sum(1 for r in doc["results"] if r["status"] == status and r["impact"] == impact)
+            assert summary["by_impact"][impact][status] == held, \
+                f"summary.by_impact.{impact}.{status} = {summary['by_impact'][impact][status]}, " \
+                f"results hold {held}"
     counts = collections.Counter(r["status"] for r in doc["results"])
     for status in STATUSES:
         assert summary[status] == counts[status], \

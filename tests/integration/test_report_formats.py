@@ -139,7 +139,7 @@ class ReportFormatsTest(unittest.TestCase):
         self.assertEqual(stamp, [self.at.timestamp()])
         by_status = {s.labels["status"]: s.value for s in samples
                      if s.name == "subca_preflight_results"}
-        self.assertEqual(by_status, {k: float(v) for k, v in doc["summary"].items()})
+        self.assertEqual(by_status, {k: float(v) for k, v in doc["summary"].items() if k != "by_impact"})
         exported = [s for s in samples if s.name == "subca_preflight_check"]
         self.assertEqual(len(exported), len(doc["results"]) - doc["summary"]["skip"])
         self.assertTrue(all(s.labels["profile"] == HOSTILE_NAME for s in exported))
@@ -147,7 +147,7 @@ class ReportFormatsTest(unittest.TestCase):
         reportcheck.check_markdown_tables(files["markdown"])
         self.assertTrue(files["markdown"].startswith("**READY**"))
         self.assertIn("Ex \"Asia\" &lt;DV&gt; &amp; Co \\| R1 \\\\ Ünïcödé", files["markdown"])
-        self.assertRegex(files["text"], r"\nREADY  pass \d+  fail 0  warn \d+  skip \d+\n$")
+        self.assertRegex(files["text"], r"\nREADY  pass \d+  fail 0  warn \d+( \(relying-party \d+, compliance \d+\))?  skip \d+\n$")
         self.assertNotIn("\x1b", files["text"])
 
     def test_every_format_of_a_failing_profile(self):
@@ -173,7 +173,7 @@ class ReportFormatsTest(unittest.TestCase):
         rows = reportcheck.check_markdown_tables(files["markdown"])
         self.assertTrue(files["markdown"].startswith("**NOT READY**"))
         self.assertTrue(rows and "fail" in rows[0][0], "failures come first")
-        self.assertRegex(files["text"], r"\nNOT READY  pass \d+  fail [1-9]\d*  warn \d+  skip \d+\n$")
+        self.assertRegex(files["text"], r"\nNOT READY  pass \d+  fail [1-9]\d* \(relying-party \d+, compliance \d+\)  warn \d+( \(relying-party \d+, compliance \d+\))?  skip \d+\n$")
 
     def test_text_on_stdout_quiet_and_colour(self):
         quiet = self.lint(self.bad, "-q", "--color", "never")
@@ -212,8 +212,12 @@ class ValidatorSelfTest(unittest.TestCase):
     GOOD_JSON = {
         "tool": "subca-preflight", "version": "1", "profile": "P", "policy": "cabf-tls-br",
         "at": "2026-11-27T10:00:00Z", "verdict": "not-ready",
-        "summary": {"pass": 0, "fail": 1, "warn": 0, "skip": 0},
+        "summary": {"pass": 0, "fail": 1, "warn": 0, "skip": 0,
+                    "by_impact": {"relying-party": {"fail": 1, "warn": 0},
+                                  "compliance": {"fail": 0, "warn": 0}}},
         "results": [{"check": "http.status", "status": "fail", "severity": "error",
+                     "impact": "relying-party",
+                     "citations": ["BR 4.9.7", "BR 4.10.2", "RFC 6960 A.1"],
                      "role": "issued.crl", "url": "http://c.test/a.crl", "path": "default",
                      "method": "GET", "request": "fetch", "message": "HTTP 404",
                      "hint": "pass the URL", "evidence": {"http_status": 404}}],
@@ -236,6 +240,10 @@ class ValidatorSelfTest(unittest.TestCase):
                 ("profile.* with a role", lambda d: d["results"][0].update(check="profile.urls")),
                 ("profile key with one profile", lambda d: d["results"][0].update(profile="P")),
                 ("time zone", lambda d: d.update(at="2026-11-27T10:00:00+01:00")),
+                ("unregistered id", lambda d: d["results"][0].update(check="http.statuses")),
+                ("no impact", lambda d: d["results"][0].pop("impact")),
+                ("impact counts", lambda d: d["summary"]["by_impact"]["compliance"].update(fail=1)),
+                ("citations", lambda d: d["results"][0].update(citations=["BR 1"])),
         ):
             with self.subTest(name), self.assertRaises(AssertionError):
                 reportcheck.check_json_report(self.broken_json(change))
