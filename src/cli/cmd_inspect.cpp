@@ -297,6 +297,30 @@ Context make_context(const InspectOptions& o) {
   return c;
 }
 
+// The parse check of the kind the bytes look like (a CRL when they look like
+// nothing in particular): it fails and says what the body is; every other
+// check of that kind is skipped by its needs.
+Judgement judge_undecodable(ByteView body, pki::ArtifactKind looks_like, const Context& c) {
+  Judgement j;
+  j.request = std::string(request_kind::kFetch);
+  switch (looks_like) {
+    case pki::ArtifactKind::kOcspResponse:
+      j.role = role_of(c, "ocsp");
+      j.raw = check_ocsp(body, OcspExpectation{}, c.policy, c.at);
+      break;
+    case pki::ArtifactKind::kCertificate:
+    case pki::ArtifactKind::kPkcs7:
+      j.role = role_of(c, "ca_issuers");
+      j.raw = check_ca_issuers(body, CaIssuersExpectation{}, c.at);
+      break;
+    default:
+      j.role = role_of(c, "crl");
+      j.raw = check_crl(body, CrlExpectation{}, c.policy, c.at);
+      break;
+  }
+  return j;
+}
+
 int run_inspect(const InspectOptions& o) {
   Context c = make_context(o);
   Bytes body;
@@ -315,7 +339,12 @@ int run_inspect(const InspectOptions& o) {
   // as check would (PEM there fails crl.parse / aia.ca-issuers).
   const ByteView judged = from_url || !artifact.decoded ? ByteView(body) : ByteView(artifact.der);
   Judgement j;
-  switch (artifact.kind) {
+  if (!artifact.decoded) {
+    // Undecodable input is a failed parse check, with or without --issuer,
+    // so the report's verdict agrees with the exit code.
+    j = judge_undecodable(judged, artifact.looks_like, c);
+  }
+  switch (artifact.decoded ? artifact.kind : pki::ArtifactKind::kUnknown) {
     case pki::ArtifactKind::kCrl: {
       CrlFacts facts;
       j = judge_crl(judged, c, o, &facts);

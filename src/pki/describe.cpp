@@ -418,6 +418,7 @@ ArtifactSummary describe_artifact(ByteView body, CrlWalk crl_walk) {
   Sniffed sniffed = sniff(body);
   ArtifactSummary out;
   out.pem = sniffed.pem;
+  out.looks_like = sniffed.kind;
   Json json;
   std::string error;
   bool decoded = false;

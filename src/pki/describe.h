@@ -18,6 +18,9 @@ namespace preflight::pki {
 // saying what it is and "error" why it did not decode.
 struct ArtifactSummary {
   ArtifactKind kind = ArtifactKind::kUnknown;
+  // What the bytes look like, decoded or not: a truncated CRL is still
+  // judged as a CRL (crl.parse fails) rather than not at all.
+  ArtifactKind looks_like = ArtifactKind::kUnknown;
   bool decoded = false;
   bool pem = false;
   ByteView der;        // the artifact's DER (PEM decoded) when recognised
