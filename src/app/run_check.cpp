@@ -27,11 +27,10 @@ constexpr int kOcspUnauthorized = 6;
 // bodies in flight (policy max_in_flight).
 struct Outcome {
   Observation observation;
-  Results body_results;
+  Results results;
   CrlFacts crl;
   std::optional<std::vector<std::optional<RevocationEntry>>> union_lookup;  // serial-only probes
   OcspFacts ocsp;
-  Results http_results;  // CRL and caIssuers: judged with the body, before it is released
   std::string evidence_file;
 };
 
@@ -72,26 +71,6 @@ std::string curl_command(const PathSpec& path, const PlannedRequest& request, By
            single_quote(request.fetch_url);
   }
   return cmd + " " + single_quote(request.fetch_url);
-}
-
-// Body checks that a failed transport or HTTP status skips (SPEC §4 rule 1).
-std::vector<const CheckDef*> body_check_ids(EndpointKind kind, bool has_serials) {
-  using namespace checks;
-  switch (kind) {
-    case EndpointKind::kCrl: {
-      std::vector<const CheckDef*> ids{&kCrlParse,  &kCrlIssuer,  &kCrlSignature,
-                                       &kCrlAki,    &kCrlCurrent, &kCrlValidity,
-                                       &kCrlNumber, &kCrlIdp,     &kCrlProfile};
-      if (has_serials) ids.push_back(&kCrlEntries);
-      return ids;
-    }
-    case EndpointKind::kOcsp:
-      return {&kOcspResponseStatus, &kOcspSignature, &kOcspProfile, &kOcspSigner,
-              &kOcspCertId,         &kOcspCurrent,   &kOcspValidity};
-    case EndpointKind::kCaIssuers:
-      return {&kAiaCaIssuers};
-  }
-  return {};
 }
 
 bool answered(const Outcome& o) { return body_checks_apply(o.observation) && o.ocsp.decoded; }
@@ -202,28 +181,28 @@ class CheckRun {
       outcome.evidence_file = options_.evidence->add_observation(stem, outcome.observation);
     }
     if (endpoint.control || endpoint.kind == EndpointKind::kOcsp) return;
-    if (body_checks_apply(outcome.observation)) {
-      const ByteView body = outcome.observation.body;
-      if (endpoint.kind == EndpointKind::kCrl) {
-        CrlExpectation expectation = crl_expectation(request.endpoint);
-        if (endpoint.role != "subca.crl") {
-          // Serial-only probes are looked up in the same walk of the entries.
-          for (std::size_t i : serial_only_probes(endpoint.profile_index)) {
-            expectation.lookups.push_back(profile_of(request.endpoint).probes[i].serial);
-          }
+    const ByteView body = outcome.observation.body;
+    // The body checks run only where http.status held (their needs).
+    Results http = check_http_exchange(outcome.observation, body_kind(endpoint.kind), policy_);
+    if (endpoint.kind == EndpointKind::kCrl) {
+      CrlExpectation expectation = crl_expectation(request.endpoint);
+      if (endpoint.role != "subca.crl") {
+        // Serial-only probes are looked up in the same walk of the entries.
+        for (std::size_t i : serial_only_probes(endpoint.profile_index)) {
+          expectation.lookups.push_back(profile_of(request.endpoint).probes[i].serial);
         }
-        outcome.body_results = check_crl(body, expectation, policy_, at_, &outcome.crl);
-        if (!expectation.lookups.empty()) outcome.union_lookup = outcome.crl.lookups;
-      } else {
-        outcome.body_results =
-            check_ca_issuers(body, ca_issuers_expectation(request.endpoint), at_);
       }
+      outcome.results = check_crl(body, expectation, policy_, at_, &outcome.crl, std::move(http));
+      if (!expectation.lookups.empty()) outcome.union_lookup = outcome.crl.lookups;
+    } else {
+      outcome.results =
+          check_ca_issuers(body, ca_issuers_expectation(request.endpoint), at_, std::move(http));
     }
     std::optional<UnixTime> next_update;
     if (outcome.crl.parsed) next_update = outcome.crl.next_update;
     // http.* evidence (bytes, sha256) describes the body, so it is judged now.
-    outcome.http_results =
-        check_http(outcome.observation, body_kind(endpoint.kind), policy_, at_, next_update);
+    outcome.results = check_http_caching(std::move(outcome.results), outcome.observation,
+                                         body_kind(endpoint.kind), at_, next_update);
     // Judged: release the body now rather than at the end of the run.
     Bytes().swap(outcome.observation.body);
   }
@@ -440,27 +419,13 @@ class CheckRun {
                                                           : judge_fetch(e, path);
   }
 
-  void add_no_body_skips(Results& out, EndpointKind kind, bool has_serials,
-                         const Observation& obs) {
-    for (auto id : body_check_ids(kind, has_serials)) {
-      out.push_back(skip(*id, "skipped: " + why_no_body(obs)));
-    }
-  }
-
   // CRL and caIssuers endpoints: one `fetch` request per path.
   Results judge_fetch(std::size_t e, std::size_t path) {
     Outcome* o = find(e, path, -1, OcspForm::kGet);
     if (o == nullptr) return {};
     const Endpoint& endpoint = plan_.endpoints[e];
-    Results out = o->http_results;
+    Results out = std::move(o->results);
     sharpen_http_hints(out, e, path, -1, OcspForm::kGet);
-    if (body_checks_apply(o->observation)) {
-      for (auto& r : o->body_results) out.push_back(std::move(r));
-    } else {
-      const bool has_serials =
-          endpoint.kind == EndpointKind::kCrl && !crl_expectation(e).serials.empty();
-      add_no_body_skips(out, endpoint.kind, has_serials, o->observation);
-    }
     if (endpoint.kind == EndpointKind::kCrl) {
       add_crl_reference(out, e, path, *o);
       add_union_lookup(out, e, path);
@@ -554,24 +519,25 @@ class CheckRun {
   void judge_ocsp_answers(std::size_t e, std::size_t path) {
     const auto& questions = plan_.questions[e];
     const auto judge = [&](int q, OcspForm form, bool proven,
-                           const std::optional<std::string>& sha1_status) {
+                           const std::optional<std::string>& sha1_status,
+                           const std::optional<std::string>& sha1_fault) {
       Outcome* o = find(e, path, q, form);
       if (o == nullptr) return;
       OcspExpectation x = ocsp_expectation(e, questions[static_cast<std::size_t>(q)]);
       x.responder_proven = proven;
       x.sha1_cert_status = sha1_status;
-      o->body_results.clear();
-      o->ocsp = OcspFacts{};
-      if (body_checks_apply(o->observation)) {
-        o->body_results = check_ocsp(o->observation.body, x, policy_, at_, &o->ocsp);
-      }
+      x.sha1_fault = sha1_fault;
+      // The body is judged only when http.status held (the checks' needs).
+      o->results =
+          check_ocsp(o->observation.body, x, policy_, at_, &o->ocsp,
+                     check_http_exchange(o->observation, BodyKind::kOcspResponse, policy_));
     };
     constexpr OcspForm kForms[] = {OcspForm::kPost, OcspForm::kGet, OcspForm::kGetUnescaped};
     bool proven = false;
     for (std::size_t q = 0; q < questions.size(); ++q) {
       if (questions[q].request == request_kind::kSha256CertId) continue;
       for (OcspForm form : kForms) {
-        judge(static_cast<int>(q), form, false, std::nullopt);
+        judge(static_cast<int>(q), form, false, std::nullopt, std::nullopt);
         const Outcome* o = find(e, path, static_cast<int>(q), form);
         if (o != nullptr && o->ocsp.response_status == kOcspSuccessful && o->ocsp.signature_valid &&
             o->ocsp.signer_authorized) {
@@ -582,18 +548,27 @@ class CheckRun {
     for (std::size_t q = 0; q < questions.size(); ++q) {
       const int qi = static_cast<int>(q);
       if (questions[q].request == request_kind::kUnusedSerial && proven) {
-        for (OcspForm form : kForms) judge(qi, form, true, std::nullopt);
+        for (OcspForm form : kForms) judge(qi, form, true, std::nullopt, std::nullopt);
       }
       if (questions[q].request != request_kind::kSha256CertId) continue;
       for (OcspForm form : kForms) {
         std::optional<std::string> sha1_status;
+        std::optional<std::string> sha1_fault;
         for (std::size_t k = 0; k < questions.size(); ++k) {
           if (k == q || questions[k].cert_id.serial != questions[q].cert_id.serial) continue;
-          if (const Outcome* o = find(e, path, static_cast<int>(k), form); o && answered(*o)) {
-            sha1_status = o->ocsp.cert_status;
+          const Outcome* o = find(e, path, static_cast<int>(k), form);
+          if (o == nullptr) continue;
+          if (answered(*o)) sha1_status = o->ocsp.cert_status;
+          // One fault, one report: a SHA-1 question that already fails
+          // carries it; its SHA-256 mirror is not judged again.
+          for (const CheckResult& r : o->results) {
+            if (r.status == Status::kFail && r.impact == Impact::kRelyingParty && !sha1_fault) {
+              sha1_fault = "skipped: the SHA-1 form of this question already fails (" +
+                           std::string(r.check()) + ": " + r.message + ")";
+            }
           }
         }
-        judge(qi, form, false, sha1_status);
+        judge(qi, form, false, sha1_status, sha1_fault);
       }
     }
   }
@@ -639,18 +614,9 @@ class CheckRun {
   Results ocsp_form_results(std::size_t e, std::size_t path, int q, OcspForm form) {
     Outcome* o = find(e, path, q, form);
     if (o == nullptr) return {};
-    const bool sha256 =
-        plan_.questions[e][static_cast<std::size_t>(q)].request == request_kind::kSha256CertId;
-    Results out =
-        check_http(o->observation, BodyKind::kOcspResponse, policy_, at_, o->ocsp.next_update);
+    Results out = check_http_caching(o->results, o->observation, BodyKind::kOcspResponse, at_,
+                                     o->ocsp.next_update);
     sharpen_http_hints(out, e, path, q, form);
-    if (body_checks_apply(o->observation)) {
-      for (const auto& r : o->body_results) out.push_back(r);
-    } else if (sha256) {
-      out.push_back(skip(checks::kOcspSha256CertId, "skipped: " + why_no_body(o->observation)));
-    } else {
-      add_no_body_skips(out, EndpointKind::kOcsp, false, o->observation);
-    }
     sharpen_unauthorized_hint(out, e, path, q, form);
     add_ocsp_reference(out, e, path, q, form, *o);
     add_ocsp_evidence(out, e, path, q, form);

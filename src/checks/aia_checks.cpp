@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "checks/judgement.h"
 #include "model/registry.h"
 #include "pki/certificate.h"
 #include "pki/keys.h"
@@ -231,15 +232,20 @@ CheckResult check_body(ByteView body, const CaIssuersExpectation& e, UnixTime at
 
 }  // namespace
 
-Results check_ca_issuers(ByteView body, const CaIssuersExpectation& expectation, UnixTime at) {
-  CheckResult result = check_body(body, expectation, at);
-  // issued.ca_issuers before the ceremony (SPEC §4 aia.ca-issuers): the
-  // SubCA certificate cannot be published yet.
-  if (expectation.failures_are_warnings && result.status == Status::kFail) {
-    result.status = Status::kWarn;
-    result.hint += " (a warning until subca.certificate exists)";
-  }
-  return {std::move(result)};
+Results check_ca_issuers(ByteView body, const CaIssuersExpectation& expectation, UnixTime at,
+                         Results http) {
+  Judgement j(std::move(http));
+  j.run(checks::kAiaCaIssuers, [&] {
+    CheckResult result = check_body(body, expectation, at);
+    // issued.ca_issuers before the ceremony: the SubCA certificate cannot
+    // be published yet.
+    if (expectation.failures_are_warnings && result.status == Status::kFail) {
+      result.status = Status::kWarn;
+      result.hint += " (a warning until subca.certificate exists)";
+    }
+    return result;
+  });
+  return j.take();
 }
 
 }  // namespace preflight

@@ -24,6 +24,9 @@ struct CaIssuersExpectation {
   bool failures_are_warnings = false;
 };
 
-Results check_ca_issuers(ByteView body, const CaIssuersExpectation& expectation, UnixTime at);
+// aia.ca-issuers after the request's http.* results (`http`, returned
+// first; empty for a file); skipped when http.status did not hold.
+Results check_ca_issuers(ByteView body, const CaIssuersExpectation& expectation, UnixTime at,
+                         Results http = {});
 
 }  // namespace preflight

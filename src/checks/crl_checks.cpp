@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "checks/judgement.h"
 #include "model/registry.h"
 #include "pki/crl.h"
 #include "pki/der.h"
@@ -651,47 +652,43 @@ CheckResult check_parse(ByteView body, const pki::Crl* crl, const std::string& e
 }  // namespace
 
 Results check_crl(ByteView body, const CrlExpectation& expectation, const Policy& policy,
-                  UnixTime at, CrlFacts* facts) {
-  Results out;
+                  UnixTime at, CrlFacts* facts, Results http) {
+  Judgement j(std::move(http));
   const Bytes digest = sha256(body);
-  pki::Crl crl;
-  std::string error;
-  const bool parsed = pki::ParseCrl(body, &crl, &error);
   if (facts != nullptr) {
     *facts = CrlFacts{};
     facts->sha256 = digest;
   }
-  out.push_back(check_parse(body, parsed ? &crl : nullptr, error, digest));
-  if (!parsed) {
-    // SPEC §4 rule 1: the root cause is reported once.
-    const std::string reason = "crl.parse failed";
-    for (const CheckDef* def :
-         {&checks::kCrlIssuer, &checks::kCrlSignature, &checks::kCrlAki, &checks::kCrlCurrent,
-          &checks::kCrlValidity, &checks::kCrlNumber, &checks::kCrlIdp}) {
-      out.push_back(skip(*def, reason));
-    }
-    for (std::size_t i = 0; i < expectation.serials.size(); ++i) {
-      out.push_back(skip(checks::kCrlEntries, reason));
-    }
-    out.push_back(skip(checks::kCrlProfile, reason));
-    return out;
-  }
+  pki::Crl crl;
+  bool parsed = false;
+  j.run(checks::kCrlParse, [&] {
+    std::string error;
+    parsed = pki::ParseCrl(body, &crl, &error);
+    return check_parse(body, parsed ? &crl : nullptr, error, digest);
+  });
   // One walk answers the judged serials and then the plain lookups.
-  std::vector<Bytes> serials;
-  for (const auto& s : expectation.serials) serials.push_back(s.serial);
-  serials.insert(serials.end(), expectation.lookups.begin(), expectation.lookups.end());
-  EntryScan scan = scan_entries(crl, serials);
-  out.push_back(check_issuer(crl, expectation));
-  out.push_back(check_signature(crl, expectation));
-  out.push_back(check_aki(crl, expectation));
-  out.push_back(check_current(crl, expectation, policy, at));
-  out.push_back(check_validity(crl, expectation, policy));
-  out.push_back(check_number(crl));
-  out.push_back(check_idp(crl, expectation));
-  for (auto& r : check_entries(scan, expectation)) out.push_back(std::move(r));
-  const ossl::EvpPkeyPtr key = pki::public_key_from_spki(expectation.issuer_spki_der);
-  out.push_back(check_profile(crl, scan, key.get()));
-  if (facts != nullptr) {
+  EntryScan scan;
+  if (parsed) {
+    std::vector<Bytes> serials;
+    for (const auto& s : expectation.serials) serials.push_back(s.serial);
+    serials.insert(serials.end(), expectation.lookups.begin(), expectation.lookups.end());
+    scan = scan_entries(crl, serials);
+  }
+  j.run(checks::kCrlIssuer, [&] { return check_issuer(crl, expectation); });
+  j.run(checks::kCrlSignature, [&] { return check_signature(crl, expectation); });
+  j.run(checks::kCrlAki, [&] { return check_aki(crl, expectation); });
+  j.run(checks::kCrlCurrent, [&] { return check_current(crl, expectation, policy, at); });
+  j.run(checks::kCrlValidity, [&] { return check_validity(crl, expectation, policy); });
+  j.run(checks::kCrlNumber, [&] { return check_number(crl); });
+  j.run(checks::kCrlIdp, [&] { return check_idp(crl, expectation); });
+  if (!expectation.serials.empty()) {
+    j.run(checks::kCrlEntries, [&] { return check_entries(scan, expectation); });
+  }
+  j.run(checks::kCrlProfile, [&] {
+    const ossl::EvpPkeyPtr key = pki::public_key_from_spki(expectation.issuer_spki_der);
+    return check_profile(crl, scan, key.get());
+  });
+  if (facts != nullptr && parsed) {
     facts->parsed = true;
     if (crl.crl_number) facts->crl_number = Bytes(crl.crl_number->begin(), crl.crl_number->end());
     facts->this_update = crl.this_update.value;
@@ -705,7 +702,7 @@ Results check_crl(ByteView body, const CrlExpectation& expectation, const Policy
                              std::make_move_iterator(scan.found.end()));
     }
   }
-  return out;
+  return j.take();
 }
 
 std::optional<std::vector<std::optional<RevocationEntry>>> lookup_serials(

@@ -69,13 +69,14 @@ struct CrlFacts {
   std::optional<std::vector<std::optional<RevocationEntry>>> lookups;
 };
 
-// All crl.* checks on one body except crl.consistent. Raw results (no
-// policy severities yet), without role/url/path: the caller fills those in.
-// crl.parse failing yields skips for the other crl.* with that reason
-// (SPEC §4 rule 1). Never materialises the entry list: CRLs of millions of
-// entries are walked once.
+// All crl.* checks on one body except crl.consistent, after the request's
+// http.* results (`http`, returned first; empty for a file). Skips follow
+// from the checks' needs: when http.status or crl.parse did not hold, the
+// others are skipped with that root. Raw results (no policy severities yet),
+// without role/url/path: the caller fills those in. Never materialises the
+// entry list: CRLs of millions of entries are walked once.
 Results check_crl(ByteView body, const CrlExpectation& expectation, const Policy& policy,
-                  UnixTime at, CrlFacts* facts = nullptr);
+                  UnixTime at, CrlFacts* facts = nullptr, Results http = {});
 
 // Looks serials up on a CRL body; used for a serial-only probe judged on the
 // union of the SubCA's CRLs. nullopt entries: not listed. Returns nullopt if

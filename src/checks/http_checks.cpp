@@ -522,17 +522,28 @@ bool body_checks_apply(const Observation& observation) {
   return !observation.error && observation.http_status == 200;
 }
 
-Results check_http(const Observation& observation, BodyKind kind, const Policy& policy, UnixTime at,
-                   std::optional<UnixTime> next_update) {
+Results check_http_exchange(const Observation& observation, BodyKind kind, const Policy& policy) {
   Judgement j;
   j.run(checks::kHttpReachable, [&] { return check_reachable(observation); });
   j.run(checks::kHttpStatus, [&] { return check_status(observation); });
   j.run(checks::kHttpRedirect, [&] { return check_redirect(observation); });
   j.run(checks::kHttpContentType, [&] { return check_content_type(observation, kind); });
   j.run(checks::kHttpLatency, [&] { return check_latency(observation, policy); });
-  // A cached error still shows here, whatever the status (SPEC §4 rule 1).
+  return j.take();
+}
+
+Results check_http_caching(Results judged, const Observation& observation, BodyKind kind,
+                           UnixTime at, std::optional<UnixTime> next_update) {
+  Judgement j(std::move(judged));
+  // A cached error still shows here, whatever the status.
   j.run(checks::kHttpCaching, [&] { return check_caching(observation, kind, at, next_update); });
   return j.take();
+}
+
+Results check_http(const Observation& observation, BodyKind kind, const Policy& policy, UnixTime at,
+                   std::optional<UnixTime> next_update) {
+  return check_http_caching(check_http_exchange(observation, kind, policy), observation, kind, at,
+                            next_update);
 }
 
 }  // namespace preflight

@@ -20,6 +20,13 @@ enum class BodyKind { kCrl, kOcspResponse, kCertificate };
 Results check_http(const Observation& observation, BodyKind kind, const Policy& policy, UnixTime at,
                    std::optional<UnixTime> next_update);
 
+// The same in two steps, for a caller that judges the body in between:
+// http.caching needs the body's nextUpdate, the body checks need
+// http.status. check_http_caching appends to the results it is given.
+Results check_http_exchange(const Observation& observation, BodyKind kind, const Policy& policy);
+Results check_http_caching(Results judged, const Observation& observation, BodyKind kind,
+                           UnixTime at, std::optional<UnixTime> next_update);
+
 // True when the body checks apply: a complete response with status 200.
 bool body_checks_apply(const Observation& observation);
 

@@ -40,8 +40,8 @@ void print_text() {
       if (!c.empty()) citations += (citations.empty() ? "" : "; ") + std::string(c);
     }
     std::cout << def->id << "\n  " << def->summary << "\n  severity " << to_string(def->severity)
-              << ", impact " << to_string(def->impact)
-              << (needs.empty() ? "" : ", needs " + needs) << "\n  " << citations << "\n";
+              << ", impact " << to_string(def->impact) << (needs.empty() ? "" : ", needs " + needs)
+              << "\n  " << citations << "\n";
   }
 }
 
