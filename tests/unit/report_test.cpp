@@ -149,7 +149,6 @@ TEST_CASE("format names round trip and are exact") {
 }
 
 TEST_CASE("printable escapes what could drive a terminal or break XML") {
-  using report_detail::printable;
   CHECK(printable("plain URL/é") == "plain URL/é");
   CHECK(printable("a\x1b[31mb") == "a\\x1b[31mb");
   CHECK(printable("x\ny") == "x\\x0ay");
