@@ -11,6 +11,7 @@
 #include "cli/output.h"
 #include "profile/input_error.h"
 #include "report/renderers.h"
+#include "util/run_error.h"
 #include "version.h"
 
 using namespace preflight;
@@ -702,7 +703,7 @@ TEST_CASE("emit_report prints the main format and writes every --report file") {
 
   options.reports = {"json=" + (dir / "gone" / "r.json").string()};
   std::cout.rdbuf(captured.rdbuf());
-  CHECK_THROWS_AS(cli::emit_report(report, options), InputError);
+  CHECK_THROWS_AS(cli::emit_report(report, options), RunError);
   std::cout.rdbuf(saved);
   std::filesystem::remove_all(dir);
 }
