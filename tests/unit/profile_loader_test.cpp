@@ -373,3 +373,11 @@ TEST_CASE("a tbs gives subject, key and URLs but no serial") {
   CHECK(p.subca_ocsp_urls[0].from_certificate);
   CHECK(p.subca_ocsp_urls[0].pos.line == 6);
 }
+
+TEST_CASE("deep YAML nesting says so, not \"bad file\"") {
+  Fixture f;
+  const InputError e =
+      error_of(f.profile(kBase + "controls: " + std::string(5000, '[') + std::string(5000, ']')));
+  CHECK_THAT(e.what(), Catch::Contains("YAML nested too deeply"));
+  CHECK_THAT(e.what(), !Catch::Contains("bad file"));
+}
