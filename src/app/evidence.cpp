@@ -210,7 +210,10 @@ EvidenceWriter::EvidenceWriter(std::string dir, bool overwrite) : dir_(std::move
   clear_previous_run(root_.get(), dir_, listing);
 }
 
-std::string EvidenceWriter::safe_name(std::string_view text) {
+std::string EvidenceWriter::safe_name(std::string_view raw) {
+  // A URL's password must not reach a file name (nor a hash of it, which
+  // would let anyone holding the folder test guesses).
+  const std::string text = redacted(raw);
   std::string out;
   for (char c : text) {
     const bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
@@ -251,7 +254,11 @@ void EvidenceWriter::write_text(const std::string& relative, std::string_view co
   write(relative, redacted(content));
 }
 
-std::string EvidenceWriter::add_observation(const std::string& stem, const Observation& obs) {
+std::string EvidenceWriter::add_observation(const std::string& given, const Observation& obs) {
+  // Two URLs that differ only in a redacted password share a name: the
+  // second gets "~2" (a hashed name's '~' is followed by 16 hex digits).
+  std::string stem = given;
+  for (int n = 2; written_.count(stem + ".body") != 0; ++n) stem = given + "~" + std::to_string(n);
   std::string headers = "# " + obs.method + " " + obs.url + "\n";
   headers += "# path: " + obs.path + "\n";
   for (const auto& hop : obs.redirects) {

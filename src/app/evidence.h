@@ -28,17 +28,18 @@ class EvidenceWriter {
   EvidenceWriter(std::string dir, bool overwrite);
 
   // Writes <stem>.body and <stem>.headers for one observation; returns the
-  // body's path relative to DIR. `stem` is safe_name() parts joined by '/'.
+  // body's path relative to DIR. `stem` is safe_name() parts joined by '/';
+  // a stem already used gets "~2", "~3", ….
   std::string add_observation(const std::string& stem, const Observation& observation);
   void add_file(const std::string& name, const std::string& content);
   void write_manifest();
 
-  // A file name for `text`: letters, digits, '.', '-' and '_' are kept,
-  // anything else becomes '_'. When that changed the text (or it starts with
-  // '.', is empty or longer than 120), the name is cut to 80 characters and
-  // followed by '~' and 16 hex digits of the SHA-256 of the text. '~' never
-  // survives otherwise, so two texts never get one name: "/a/X.crl" and
-  // "/a_X.crl" differ, and "." or ".." never name a folder.
+  // A file name for `text` (redacted first): letters, digits, '.', '-' and
+  // '_' are kept, anything else becomes '_'. When that changed the text (or
+  // it starts with '.', is empty or longer than 120), the name is cut to 80
+  // characters and followed by '~' and 16 hex digits of the SHA-256 of the
+  // text. '~' never survives otherwise, so two texts never get one name:
+  // "/a/X.crl" and "/a_X.crl" differ, and "." or ".." never name a folder.
   static std::string safe_name(std::string_view text);
 
  private:
