@@ -142,9 +142,8 @@ void check_urls(const Profile& p, const Policy& policy, Results& out) {
                            fix_where, std::move(evidence)));
         continue;
       }
-      // RFC 9110 §4.2.4: userinfo in an http(s) URI is deprecated and a
-      // credential in a certificate is public; a typed one is sent as Basic
-      // authentication, a certificate's never (it is always redacted).
+      // RFC 9110 §4.2.4: userinfo in an http(s) URI is deprecated; in a
+      // certificate it publishes a credential to every relying party.
       if (url_has_userinfo(u.url)) {
         Json with = evidence;
         with.set("userinfo", true);
