@@ -1,31 +1,55 @@
 #pragma once
 
+#include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "net/observation.h"
+#include "util/files.h"
 
 namespace preflight {
 
 // --evidence DIR: every response body and its headers as files with safe
 // names, plus the reports, and a MANIFEST.sha256 (sha256sum format) so an
 // auditor can verify what was seen when.
+//
+// The folder is opened once; every file is created inside it relative to
+// that descriptor, never through a symbolic link (util/files.h), and
+// sub-folders that are symbolic links are refused. Text files (headers,
+// reports) pass through the output redactor; bodies are stored as received.
 class EvidenceWriter {
  public:
-  explicit EvidenceWriter(std::string dir);  // throws InputError if DIR cannot be created
+  // Creates DIR if needed. A DIR that is not empty is refused (InputError)
+  // unless `overwrite`: then it must hold a previous run's MANIFEST.sha256
+  // and nothing the manifest does not list (no symbolic links either); the
+  // listed files and the manifest are deleted, nothing else. Checked before
+  // any request is made.
+  EvidenceWriter(std::string dir, bool overwrite);
 
   // Writes <stem>.body and <stem>.headers for one observation; returns the
-  // body's path relative to DIR.
+  // body's path relative to DIR. `stem` is safe_name() parts joined by '/';
+  // a stem already used gets "~2", "~3", ….
   std::string add_observation(const std::string& stem, const Observation& observation);
   void add_file(const std::string& name, const std::string& content);
   void write_manifest();
 
+  // A file name for `text` (redacted first): letters, digits, '.', '-' and
+  // '_' are kept, anything else becomes '_'. When that changed the text (or
+  // it starts with '.', is empty or longer than 120), the name is cut to 80
+  // characters and followed by '~' and 16 hex digits of the SHA-256 of the
+  // text. '~' never survives otherwise, so two texts never get one name:
+  // "/a/X.crl" and "/a_X.crl" differ, and "." or ".." never name a folder.
   static std::string safe_name(std::string_view text);
 
  private:
   void write(const std::string& relative, std::string_view content);
+  void write_text(const std::string& relative, std::string_view content);
+  [[noreturn]] void fail(const std::string& relative, int error) const;
 
   std::string dir_;
+  UniqueFd root_;
+  std::set<std::string> written_;
   std::vector<std::pair<std::string, std::string>> manifest_;  // relative path, sha256 hex
 };
 

@@ -104,6 +104,7 @@ Plan make_plan(const std::vector<Profile>& profiles, const std::vector<std::stri
       }
     }
   }
+  std::size_t planned = 0;
   for (std::size_t pi = 0; pi < profiles.size(); ++pi) {
     const Profile& profile = profiles[pi];
     std::vector<std::size_t> selected;
@@ -151,6 +152,10 @@ Plan make_plan(const std::vector<Profile>& profiles, const std::vector<std::stri
       plan.questions.push_back(endpoint.kind == EndpointKind::kOcsp
                                    ? questions_for(profile, endpoint)
                                    : std::vector<OcspQuestion>{});
+      const std::size_t per_path =
+          endpoint.kind == EndpointKind::kOcsp ? 3 * plan.questions[e].size() : 1;
+      planned += per_path * selected.size();
+      if (planned > kMaxPlannedRequests) continue;  // only counted: the plan is refused below
       for (std::size_t path : selected) {
         if (endpoint.kind != EndpointKind::kOcsp) {
           plan.requests.push_back(PlannedRequest{e, path, "GET", endpoint.url, -1, OcspForm::kGet});
@@ -172,6 +177,13 @@ Plan make_plan(const std::vector<Profile>& profiles, const std::vector<std::stri
         }
       }
     }
+  }
+  if (planned > kMaxPlannedRequests) {
+    throw InputError(SourcePos{}, "the profiles plan " + std::to_string(planned) +
+                                      " requests (URLs x paths x OCSP questions and forms); at "
+                                      "most " +
+                                      std::to_string(kMaxPlannedRequests) +
+                                      " are made in one run: split the profiles or use --path");
   }
   return plan;
 }

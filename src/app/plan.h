@@ -55,7 +55,12 @@ struct Plan {
 BodyKind body_kind(EndpointKind kind);
 std::string_view form_name(OcspForm form);
 
-// Throws InputError when a --path name matches no path of some profile.
+// More requests than this in one run is a profile mistake (URLs x paths
+// multiplied), not a check: refused before any is made (docs/security.md).
+constexpr std::size_t kMaxPlannedRequests = 100000;
+
+// Throws InputError when a --path name matches no path of some profile, or
+// when the plan holds more than kMaxPlannedRequests requests.
 Plan make_plan(const std::vector<Profile>& profiles, const std::vector<std::string>& only_paths);
 
 }  // namespace preflight

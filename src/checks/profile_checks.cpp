@@ -137,6 +137,24 @@ void check_urls(const Profile& p, const Policy& policy, Results& out) {
                            fix_where, std::move(evidence)));
         continue;
       }
+      // RFC 9110 §4.2.4: userinfo in an http(s) URI is deprecated; in a
+      // certificate it publishes a credential to every relying party.
+      if (url_has_userinfo(u.url)) {
+        Json with = evidence;
+        with.set("userinfo", true);
+        const std::string message = set.field + " URL \"" + u.url +
+                                    "\" carries userinfo (a user name or password before the host)";
+        const std::string hint =
+            "remove the userinfo: RFC 9110 §4.2.4 deprecates it in http URIs and relying parties "
+            "never send it; " +
+            fix_where;
+        if (u.from_certificate) {
+          ++failures;
+          out.push_back(fail(kUrls, message, hint, std::move(with)));
+        } else {
+          out.push_back(warn(kUrls, message, hint, std::move(with)));
+        }
+      }
       const std::string scheme = url_scheme(u.url);
       if (std::find(policy.http_schemes.begin(), policy.http_schemes.end(), scheme) ==
           policy.http_schemes.end()) {

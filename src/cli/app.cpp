@@ -1,12 +1,26 @@
 #include "cli/app.h"
 
 #include <iostream>
+#include <new>
+#include <system_error>
 
 #include "cli/commands.h"
 #include "profile/input_error.h"
+#include "util/files.h"
+#include "util/printable.h"
+#include "util/redact.h"
+#include "util/run_error.h"
 #include "version.h"
 
 namespace preflight::cli {
+
+namespace {
+
+// Messages quote profile, certificate and server bytes: they are shown
+// escaped and redacted like every report line.
+void print_error(std::string_view message) { std::cerr << printable(redacted(message)) << "\n"; }
+
+}  // namespace
 
 int run(int argc, char** argv) {
   CLI::App app{
@@ -21,6 +35,9 @@ int run(int argc, char** argv) {
   register_inspect(app, exit_code);
   register_policies(app, exit_code);
   register_checks(app, exit_code);
+  // Exit codes: 2 for what the user can fix in the input, 3 when the run could
+  // not finish (resources exhausted, a failed write, an internal error); the
+  // process never aborts with a core dump instead.
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -28,8 +45,23 @@ int run(int argc, char** argv) {
     const int code = app.exit(e);
     return code == 0 ? 0 : 2;
   } catch (const InputError& e) {
-    std::cerr << e.what() << "\n";
+    print_error(e.what());
     return 2;
+  } catch (const RunError& e) {
+    print_error(std::string("subca-preflight: ") + e.what());
+    return 3;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "subca-preflight: out of memory: the run could not finish (lower --jobs, or the "
+                 "policy's max_body / max_in_flight)\n";
+    return 3;
+  } catch (const std::system_error& e) {
+    const bool exhausted = is_exhaustion(e.code().value());
+    print_error(std::string("subca-preflight: ") +
+                (exhausted ? "resources exhausted: " : "system error: ") + e.what());
+    return 3;
+  } catch (const std::exception& e) {
+    print_error(std::string("subca-preflight: internal error: ") + e.what());
+    return 3;
   }
   return exit_code;
 }

@@ -11,6 +11,8 @@
 #include "net/fetcher.h"
 #include "profile/input_error.h"
 #include "profile/loader.h"
+#include "util/printable.h"
+#include "util/redact.h"
 
 namespace preflight::cli {
 
@@ -22,6 +24,7 @@ struct CheckOptions {
   std::string at;
   std::vector<std::string> paths;
   std::string evidence;
+  bool evidence_overwrite = false;
   int jobs = 16;
   std::string timeout;
   int retries = 0;
@@ -41,6 +44,7 @@ int run_check_command(const CheckOptions& o) {
                                                   "(SPEC §4 rule 10)");
     }
   }
+  set_output_redactor(redactor_for(profiles));
   const Policy policy = select_policy(o.policy, profiles);
 
   CheckRunOptions run;
@@ -60,20 +64,20 @@ int run_check_command(const CheckOptions& o) {
   }
   run.progress = !o.output.quiet && isatty(STDERR_FILENO);
   if (o.output.verbose > 0) {
-    run.log = [](std::string_view line) { std::cerr << line << "\n"; };
+    run.log = [](std::string_view line) { std::cerr << printable(redacted(line)) << "\n"; };
     for (const auto& profile : profiles) {
       for (const auto& path : profile.paths) {
-        std::cerr << profile.name << ": path " << describe_path(path) << "\n";
+        run.log(profile.name + ": path " + describe_path(path));
       }
     }
   }
   std::optional<EvidenceWriter> evidence;
   if (!o.evidence.empty()) {
-    evidence.emplace(o.evidence);
+    evidence.emplace(o.evidence, o.evidence_overwrite);
     run.evidence = &*evidence;
   }
 
-  const Report report = run_check(profiles, policy, run);
+  const Report report = redact_report(run_check(profiles, policy, run));
 
   if (evidence) {
     for (Format format : requested_formats(o.output)) {
@@ -92,15 +96,21 @@ void register_check(CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand(
       "check",
       "Fetch every CRL, OCSP and caIssuers URL of the profile(s) through every path and judge "
-      "what relying parties get. Exit 0 ready, 1 not ready, 2 input error.");
+      "what relying parties get. Exit 0 ready, 1 not ready, 2 input error, 3 could not finish.");
   cmd->add_option("profiles", options->profiles, "Profile file(s); one verdict for all")
       ->required();
   cmd->add_option("--policy", options->policy,
                   "Policy name (see `policies`) or file; default: the profile's, else cabf-tls-br");
   cmd->add_option("--at", options->at, "Evaluate as of this RFC 3339 time (default: now)");
   cmd->add_option("--path", options->paths, "Only this path (repeatable)");
-  cmd->add_option("--evidence", options->evidence,
-                  "Save every response body and headers, the reports and a SHA-256 manifest here");
+  auto* evidence = cmd->add_option(
+      "--evidence", options->evidence,
+      "Save every response body and headers, the reports and a SHA-256 manifest here "
+      "(a new or empty folder)");
+  cmd->add_flag("--evidence-overwrite", options->evidence_overwrite,
+                "Reuse an --evidence folder of a previous run: delete the files its "
+                "MANIFEST.sha256 lists (refused if it holds anything else)")
+      ->needs(evidence);
   cmd->add_option("--jobs", options->jobs, "Concurrent requests (default 16)")
       ->check(CLI::Range(1, 256));
   cmd->add_option("--timeout", options->timeout,

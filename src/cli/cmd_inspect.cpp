@@ -11,6 +11,7 @@
 #include "checks/ocsp_checks.h"
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "cli/output.h"
 #include "net/fetcher.h"
 #include "pki/describe.h"
 #include "pki/ocsp_request.h"
@@ -19,6 +20,8 @@
 #include "policy/loader.h"
 #include "profile/input_error.h"
 #include "report/report.h"
+#include "util/printable.h"
+#include "util/redact.h"
 
 namespace preflight::cli {
 
@@ -37,17 +40,30 @@ struct InspectOptions {
   std::string policy = "cabf-tls-br";
 };
 
+// One line of text that quotes file names, URLs or server bytes: escaped
+// (util/printable.h) and redacted like every report line.
+void print_line(std::ostream& out, std::string_view line) {
+  out << printable(redacted(line)) << "\n";
+}
+
 bool is_url(const std::string& input) {
   return input.starts_with("http://") || input.starts_with("https://");
 }
 
-Bytes read_file(const std::string& path) {
+// Refused before reading when larger than the policy's max_body: the same
+// cap a fetched body has, so a 2 GiB file is not read whole into memory.
+Bytes read_file(const std::string& path, std::uint64_t max_bytes) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) throw InputError(SourcePos{path}, "no such file");
   if (!std::filesystem::is_regular_file(path, ec)) {
     throw InputError(SourcePos{path}, "not a regular file");
   }
   const auto size = std::filesystem::file_size(path, ec);
+  if (!ec && size > max_bytes) {
+    throw InputError(SourcePos{path}, "too large: " + std::to_string(size) +
+                                          " bytes, more than the policy's max_body (" +
+                                          std::to_string(max_bytes) + " bytes)");
+  }
   std::ifstream in(path, std::ios::binary);
   if (ec || !in) throw InputError(SourcePos{path}, "cannot read file");
   // One read into a buffer of the file's size: growing a vector as bytes
@@ -61,8 +77,9 @@ Bytes read_file(const std::string& path) {
 }
 
 // --issuer / --cert: one certificate, DER or PEM.
-pki::Certificate load_certificate(const std::string& option, const std::string& path) {
-  const Bytes body = read_file(path);
+pki::Certificate load_certificate(const std::string& option, const std::string& path,
+                                  std::uint64_t max_bytes) {
+  const Bytes body = read_file(path, max_bytes);
   const pki::Sniffed sniffed = pki::sniff(body);
   std::optional<pki::Certificate> cert;
   if (sniffed.kind == pki::ArtifactKind::kCertificate) {
@@ -92,13 +109,13 @@ std::optional<Bytes> fetch_url(const std::string& url, const Policy& policy) {
   fetch_all({request}, options,
             [&seen](std::size_t, Observation&& observation) { seen = std::move(observation); });
   if (!seen || seen->error) {
-    std::cerr << "subca-preflight: " << url << ": "
-              << (seen && seen->error ? seen->error->message : "no response") << "\n";
+    print_line(std::cerr, "subca-preflight: " + url + ": " +
+                              (seen && seen->error ? seen->error->message : "no response"));
     return std::nullopt;
   }
   if (seen->http_status != 200) {
-    std::cerr << "subca-preflight: " << url << ": HTTP " << seen->http_status << " " << seen->reason
-              << "\n";
+    print_line(std::cerr, "subca-preflight: " + url + ": HTTP " +
+                              std::to_string(seen->http_status) + " " + seen->reason);
   }
   return std::move(seen->body);
 }
@@ -279,9 +296,9 @@ Context make_context(const InspectOptions& o) {
   Context c;
   c.policy = load_policy(o.policy);
   c.at = evaluation_time(o.at);
-  if (!o.issuer.empty()) c.issuer = load_certificate("--issuer", o.issuer);
+  if (!o.issuer.empty()) c.issuer = load_certificate("--issuer", o.issuer, c.policy.max_body);
   if (!o.cert.empty()) {
-    c.cert = load_certificate("--cert", o.cert);
+    c.cert = load_certificate("--cert", o.cert, c.policy.max_body);
     c.serial = c.cert->serial();
   }
   if (!o.serial.empty()) {
@@ -322,6 +339,11 @@ Judgement judge_undecodable(ByteView body, pki::ArtifactKind looks_like, const C
 }
 
 int run_inspect(const InspectOptions& o) {
+  Redactor redactor;
+  for (const std::string& proxy : environment_proxies()) redactor.add_url(proxy);
+  redactor.add_url(o.input);
+  redactor.add_url(o.url);
+  set_output_redactor(std::move(redactor));
   Context c = make_context(o);
   Bytes body;
   const bool from_url = is_url(o.input);
@@ -331,7 +353,7 @@ int run_inspect(const InspectOptions& o) {
     body = std::move(*fetched);
     if (c.url.empty()) c.url = o.input;  // crl.idp: the URL it was fetched from
   } else {
-    body = read_file(o.input);
+    body = read_file(o.input, c.policy.max_body);
   }
   const pki::CrlWalk crl_walk = c.issuer ? pki::CrlWalk::kDeferred : pki::CrlWalk::kFull;
   pki::ArtifactSummary artifact = pki::describe_artifact(body, crl_walk);
@@ -382,21 +404,21 @@ int run_inspect(const InspectOptions& o) {
   report.results = apply_policy(std::move(j.raw), c.policy);
   if (o.format == "json") {
     report.artifact = artifact.json;
-    std::cout << render(report, Format::kJson);
+    std::cout << redacted(render(redact_report(report), Format::kJson));
   } else {
-    std::cout << pki::render_summary_text(artifact.json);
+    std::cout << redacted(pki::render_summary_text(artifact.json));
     // With --issuer the report's text shows the status with the results.
     if (c.issuer) {
-      std::cout << "\n" << render(report, Format::kText);
+      std::cout << "\n" << redacted(render(redact_report(report), Format::kText));
     } else if (c.serial) {
-      std::cout << "status of " << target_label(c, o) << ": "
-                << report.cert_status.value_or("not found") << "\n";
+      print_line(std::cout, "status of " + target_label(c, o) + ": " +
+                                report.cert_status.value_or("not found"));
     }
   }
   if (!artifact.decoded) {
-    std::cerr << "subca-preflight: " << o.input
-              << ": not a CRL, OCSP response, certificate, PKCS#7 or CSR ("
-              << *artifact.json.find("looks_like")->as_string() << ")\n";
+    print_line(std::cerr, "subca-preflight: " + o.input +
+                              ": not a CRL, OCSP response, certificate, PKCS#7 or CSR (" +
+                              *artifact.json.find("looks_like")->as_string() + ")");
     return 1;
   }
   if (c.issuer) return is_ready(report.results) ? 0 : 1;

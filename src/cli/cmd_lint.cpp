@@ -24,6 +24,7 @@ int run_lint(const LintOptions& options) {
   validate_output_options(options.output);
   const UnixTime at = evaluation_time(options.at);
   const Profile profile = load_profile(options.profile);
+  set_output_redactor(redactor_for(std::span<const Profile>(&profile, 1)));
   const Policy policy = select_policy(options.policy, std::span<const Profile>(&profile, 1));
   ProfileCheckContext context;
   context.at = at;

@@ -1,5 +1,8 @@
 #include "cli/common.h"
 
+#include <algorithm>
+#include <cctype>
+
 #include "policy/loader.h"
 #include "profile/input_error.h"
 
@@ -35,6 +38,40 @@ Policy select_policy(const std::string& policy_option, std::span<const Profile> 
     if (!e.pos().file.empty()) throw;
     throw InputError(chosen->policy_pos, std::string("policy: ") + e.what());
   }
+}
+
+Redactor redactor_for(std::span<const Profile> profiles) {
+  Redactor redactor;
+  for (const std::string& proxy : environment_proxies()) redactor.add_url(proxy);
+  for (const Profile& p : profiles) {
+    for (const auto* urls :
+         {&p.subca_crl_urls, &p.subca_ocsp_urls, &p.subca_ca_issuers_urls, &p.listed_subca_crl_urls,
+          &p.listed_subca_ocsp_urls, &p.listed_subca_ca_issuers_urls, &p.issued_crl_urls,
+          &p.issued_ocsp_urls, &p.issued_ca_issuers_urls, &p.controls, &p.full_crls,
+          &p.partitioned_crls}) {
+      for (const LocatedUrl& u : *urls) redactor.add_url(u.url);
+    }
+    for (const Probe& probe : p.probes) {
+      if (!probe.certificate) continue;
+      for (const auto* urls : {&probe.certificate->crl_urls(), &probe.certificate->ocsp_urls(),
+                               &probe.certificate->ca_issuers_urls()}) {
+        for (const std::string& url : *urls) redactor.add_url(url);
+      }
+    }
+    for (const PathSpec& path : p.paths) {
+      if (path.proxy) redactor.add_url(*path.proxy);
+      for (const auto& [name, value] : path.headers) {
+        std::string lower = name;
+        std::transform(lower.begin(), lower.end(), lower.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        const auto& open = path.public_headers;
+        if (std::find(open.begin(), open.end(), lower) == open.end()) {
+          redactor.add_header(name, value);
+        }
+      }
+    }
+  }
+  return redactor;
 }
 
 }  // namespace preflight::cli

@@ -1,19 +1,22 @@
 #include "cli/output.h"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
-#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
-#include <memory>
 #include <set>
+#include <system_error>
 
 #include "profile/input_error.h"
+#include "util/files.h"
+#include "util/redact.h"
+#include "util/run_error.h"
 
 namespace preflight::cli {
 
@@ -61,10 +64,8 @@ void require_writable(const std::string& spec, const std::string& file) {
     input_error("--report '" + spec + "': cannot write '" + file + "': " + why);
   };
   if (fs::is_directory(path, ec)) fail("it is a folder");
-  if (fs::exists(path, ec)) {
-    if (::access(path.c_str(), W_OK) != 0) fail(std::strerror(errno));
-    return;
-  }
+  // The file is replaced by renaming a new one over it (write_file): what
+  // counts is the folder.
   const fs::path folder = path.has_parent_path() ? path.parent_path() : fs::path(".");
   if (!fs::is_directory(folder, ec)) fail("folder '" + folder.string() + "' does not exist");
   if (::access(folder.c_str(), W_OK) != 0) {
@@ -72,18 +73,38 @@ void require_writable(const std::string& spec, const std::string& file) {
   }
 }
 
-struct FileCloser {
-  void operator()(std::FILE* f) const { std::fclose(f); }
-};
-
+// The report is a record read later: written whole or not at all (a killed
+// run leaves the previous file), never through a link planted at its name.
 void write_file(const std::string& spec, const std::string& file, const std::string& text) {
-  const auto fail = [&] {
-    input_error("--report '" + spec + "': cannot write '" + file + "': " + std::strerror(errno));
-  };
-  std::unique_ptr<std::FILE, FileCloser> out(std::fopen(file.c_str(), "wb"));
-  if (!out) fail();
-  if (std::fwrite(text.data(), 1, text.size(), out.get()) != text.size()) fail();
-  if (std::fclose(out.release()) != 0) fail();
+  namespace fs = std::filesystem;
+  const fs::path path(file);
+  const std::string folder = path.has_parent_path() ? path.parent_path().string() : ".";
+  const UniqueFd dir = open_directory(AT_FDCWD, folder, true);
+  int error = errno;
+  if (dir.valid()) {
+    try {
+      write_file_atomically(dir.get(), path.filename().string(), text);
+      return;
+    } catch (const std::system_error& e) {
+      error = e.code().value();
+    }
+  }
+  throw RunError("--report '" + spec + "': cannot write '" + file + "': " + std::strerror(error));
+}
+
+Json redact_json(const Json& value) {
+  if (const auto* s = value.as_string()) return Json(redacted(*s));
+  if (const auto* array = value.as_array()) {
+    Json out = Json::array();
+    for (const Json& item : *array) out.push(redact_json(item));
+    return out;
+  }
+  if (const auto* object = value.as_object()) {
+    Json out = Json::object();
+    for (const auto& [key, member] : *object) out.set(redacted(key), redact_json(member));
+    return out;
+  }
+  return value;
 }
 
 // https://no-color.org: NO_COLOR set to a non-empty value turns colour off.
@@ -151,20 +172,36 @@ void validate_output_options(const OutputOptions& options) {
   }
 }
 
+Report redact_report(Report report) {
+  if (output_redactor().empty()) return report;
+  for (std::string& name : report.profiles) name = redacted(name);
+  for (CheckResult& r : report.results) {
+    for (std::string* field :
+         {&r.profile, &r.role, &r.url, &r.path, &r.request, &r.serial, &r.message, &r.hint}) {
+      *field = redacted(*field);
+    }
+    r.evidence = redact_json(r.evidence);
+  }
+  if (report.artifact) report.artifact = redact_json(*report.artifact);
+  return report;
+}
+
 void emit_report(const Report& report, const OutputOptions& options) {
+  const Report shown = redact_report(report);
+  // Files first: a closed pipe (`| head`) must not cost the record. Files are
+  // read later, elsewhere: complete (-q trims the terminal only), no colour,
+  // always UTF-8.
+  const RenderOptions file{.verbose = options.verbose};
+  for (const std::string& spec : options.reports) {
+    const ReportTarget target = parse_target(spec);
+    write_file(spec, target.file, redacted(render(shown, target.format, file)));
+  }
   const RenderOptions screen{.color = use_color(options.color),
                              .quiet = options.quiet,
                              .verbose = options.verbose,
                              .ascii = !utf8_terminal()};
-  std::cout << render(report, format_or_throw(options.format, "--format"), screen);
+  std::cout << redacted(render(shown, format_or_throw(options.format, "--format"), screen));
   std::cout.flush();
-  // Files are a record read later, elsewhere: complete (-q trims the
-  // terminal only), no colour, always UTF-8.
-  const RenderOptions file{.verbose = options.verbose};
-  for (const std::string& spec : options.reports) {
-    const ReportTarget target = parse_target(spec);
-    write_file(spec, target.file, render(report, target.format, file));
-  }
 }
 
 std::vector<Format> requested_formats(const OutputOptions& options) {

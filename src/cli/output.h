@@ -24,10 +24,16 @@ void add_output_options(CLI::App& command, OutputOptions& options);
 // unknown format or a malformed FORMAT=FILE. Call before doing any work.
 void validate_output_options(const OutputOptions& options);
 
-// Renders the main format to stdout and each --report to its file (throws
-// InputError when a file cannot be written). Colour only on a TTY (auto) or
-// with --color always.
+// Renders each --report to its file, atomically, then the main format to
+// stdout (throws RunError when a file cannot be written). Colour only on a
+// TTY (auto) or with --color always. Everything shown is redacted
+// (util/redact.h).
 void emit_report(const Report& report, const OutputOptions& options);
+
+// `report` with the output redactor applied to every string it holds, before
+// rendering: a secret is then found as typed, before any format escapes or
+// shortens it.
+Report redact_report(Report report);
 
 // Every format requested (main + --report), for --evidence.
 std::vector<Format> requested_formats(const OutputOptions& options);

@@ -10,6 +10,7 @@
 #include "pki/name.h"
 #include "pki/pkcs7.h"
 #include "pki/serial.h"
+#include "util/printable.h"
 #include "util/time.h"
 
 namespace preflight::pki {
@@ -224,9 +225,11 @@ void describe_basic_response(OCSP_BASICRESP* basic, Json* out) {
 }
 
 // Summary of a JSON value of the scalar kinds, for text rendering.
+// Certificate and CRL strings are hostile (names, URIs): escaped as check's
+// reports escape them (util/printable.h).
 std::string scalar_text(const Json& v) {
   if (v.is_null()) return "-";
-  if (const auto* s = v.as_string()) return *s;
+  if (const auto* s = v.as_string()) return printable(*s);
   if (const auto* b = v.as_bool()) return *b ? "yes" : "no";
   return v.dump();
 }
@@ -248,11 +251,11 @@ void render_object(const Json::Object& object, int depth, std::string& out) {
   const std::string pad(static_cast<std::size_t>(depth) * 2, ' ');
   for (const auto& [key, member] : object) {
     if (is_scalar(member)) {
-      out += pad + key + ": " + scalar_text(member) + "\n";
+      out += pad + printable(key) + ": " + scalar_text(member) + "\n";
     } else if (member.as_array() != nullptr && member.as_array()->empty()) {
       out += pad + key + ": none\n";
     } else {
-      out += pad + key + ":\n";
+      out += pad + printable(key) + ":\n";
       render_value(member, depth + 1, out);
     }
   }
@@ -271,7 +274,7 @@ void render_value(const Json& v, int depth, std::string& out) {
       } else if (all_scalar_members(item)) {
         std::string line;
         for (const auto& [key, member] : *item.as_object()) {
-          line += (line.empty() ? "" : ", ") + key + ": " + scalar_text(member);
+          line += (line.empty() ? "" : ", ") + printable(key) + ": " + scalar_text(member);
         }
         out += pad + "- " + line + "\n";
       } else {

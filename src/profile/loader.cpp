@@ -1,6 +1,7 @@
 #include "profile/loader.h"
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 
 #include "pki/keys.h"
@@ -367,9 +368,9 @@ class Loader {
   }
 
   void load_path(const YAML::Node& node) {
-    y_.check_keys(
-        node, "path",
-        {"name", "resolve", "connect_to", "proxy", "headers", "user_agent", "ip", "reference"});
+    y_.check_keys(node, "path",
+                  {"name", "resolve", "connect_to", "proxy", "headers", "public_headers",
+                   "user_agent", "ip", "reference"});
     PathSpec path;
     path.pos = y_.pos(node);
     const YAML::Node name = y_.required(node, "path", "name");
@@ -407,6 +408,7 @@ class Loader {
       }
     }
     if (const YAML::Node n = node["headers"]; n.IsDefined()) load_headers(n, &path);
+    if (const YAML::Node n = node["public_headers"]; n.IsDefined()) load_public_headers(n, &path);
     if (const YAML::Node n = node["user_agent"]; n.IsDefined()) {
       path.user_agent = y_.scalar(n, "path.user_agent");
       if (path.user_agent->find_first_of("\r\n") != std::string::npos) {
@@ -448,6 +450,27 @@ class Loader {
         y_.fail(entry.second, "path.headers." + name + ": must be one line");
       }
       path->headers.emplace_back(name, value);
+    }
+  }
+
+  // Header values are secrets unless listed here (util/redact.h); a name
+  // that is not among the path's headers is a typo that would leave the
+  // intended header redacted or, worse, mark nothing.
+  void load_public_headers(const YAML::Node& node, PathSpec* path) {
+    const auto lower = [](std::string text) {
+      std::transform(text.begin(), text.end(), text.begin(),
+                     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+      return text;
+    };
+    for (const YAML::Node& item : y_.string_list(node, "path.public_headers")) {
+      std::string name = lower(item.Scalar());
+      const bool configured = std::any_of(path->headers.begin(), path->headers.end(),
+                                          [&](const auto& h) { return lower(h.first) == name; });
+      if (!configured) {
+        y_.fail(item,
+                "path.public_headers: \"" + item.Scalar() + "\" is not one of this path's headers");
+      }
+      path->public_headers.push_back(std::move(name));
     }
   }
 

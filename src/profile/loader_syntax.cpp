@@ -74,6 +74,14 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 
 }  // namespace
 
+bool url_has_userinfo(std::string_view url) {
+  const std::size_t start = url.find("://");
+  if (start == std::string_view::npos) return false;
+  std::string_view authority = url.substr(start + 3);
+  authority = authority.substr(0, authority.find_first_of("/?#"));
+  return authority.find('@') != std::string_view::npos;
+}
+
 std::string url_scheme(std::string_view url) {
   const auto colon = url.find(':');
   if (colon == std::string_view::npos || colon == 0) return {};

@@ -15,6 +15,8 @@ namespace preflight {
 std::optional<std::string> absolute_url_problem(std::string_view url);
 // Lowercase scheme of an absolute URL ("" if none).
 std::string url_scheme(std::string_view url);
+// Whether an absolute "scheme://" URL has userinfo ("user:pass@") before its host.
+bool url_has_userinfo(std::string_view url);
 
 // curl --resolve "host:port:addr[,addr]" (addresses IPv4 or [IPv6]).
 std::optional<std::string> resolve_problem(std::string_view entry);

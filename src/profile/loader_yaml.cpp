@@ -1,5 +1,7 @@
 #include "profile/loader_yaml.h"
 
+#include <yaml-cpp/depthguard.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
@@ -101,6 +103,11 @@ YamlFile::YamlFile(std::string path, std::uintmax_t max_bytes, std::string_view 
   require_utf8(path_, as_chars(text));
   try {
     root_ = YAML::Load(std::string(as_chars(text)));
+  } catch (const YAML::DeepRecursion& e) {
+    // yaml-cpp's guard against stack exhaustion reports itself as "bad file".
+    throw InputError(at_mark(path_, e.mark),
+                     "YAML nested too deeply (lists or maps inside each other hundreds of levels "
+                     "down); a profile or policy needs a handful");
   } catch (const YAML::Exception& e) {
     // The parser quotes offending bytes; keep the message printable.
     std::string message = e.msg;

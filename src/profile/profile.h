@@ -70,6 +70,9 @@ struct PathSpec {
   std::vector<std::string> connect_to;  // curl --connect-to "host:port:host2:port2"
   std::optional<std::string> proxy;
   std::vector<std::pair<std::string, std::string>> headers;
+  // Lower-case names of headers whose values are not secret: the values are
+  // shown in reports instead of REDACTED (util/redact.h).
+  std::vector<std::string> public_headers;
   std::optional<std::string> user_agent;
   IpFamily ip = IpFamily::kAny;
   bool reference = false;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "report/report.h"
+#include "util/printable.h"
 
 namespace preflight::report_detail {
 
@@ -18,14 +19,6 @@ std::string render_prometheus(const Report& report);
 
 // Counts one result of `status` into `summary`.
 void tally(Summary& summary, const CheckResult& result);
-
-// `s` as valid UTF-8 that is safe to show on a terminal or in a file: control
-// characters (C0 except those in `keep`, DEL, C1), bidirectional overrides and
-// the XML 1.0 non-characters U+FFFE/U+FFFF become visible escapes ("\x1b",
-// "\u{202e}"), and bytes that are not UTF-8 become "\xff". Server bytes are
-// hostile: an ESC sequence must not drive the operator's terminal, a U+202E
-// must not reorder a URL, a NUL must not end an XML file.
-std::string printable(std::string_view s, std::string_view keep = {});
 
 // printable(s, keep) with every character `escape` maps to a non-empty
 // string replaced by that string (the format's own escaping).

@@ -212,11 +212,12 @@ http {{
 
     def tinyproxy(self, filter_hosts: list[str] | None = None, default_deny: bool = False,
                   port: int | None = None, upstream: str | None = None,
-                  basic_auth: str | None = None) -> Server:
+                  basic_auth: str | list[tuple[str, str]] | None = None) -> Server:
         """tinyproxy on 127.0.0.1; filter_hosts are regexes of host names it answers 403 for
         (or, with default_deny, the only ones it lets through). upstream ("127.0.0.1:PORT")
         sends every request on to that HTTP proxy or front end instead of resolving names.
-        basic_auth ("USER:PASSWORD") makes it answer 407 to requests without them."""
+        basic_auth ("USER:PASSWORD" or (user, password) pairs): only those may use the
+        proxy (407 otherwise)."""
         d = self._dir("tinyproxy")
         port = port or free_port()
         log = os.path.join(d, "tinyproxy.log")
@@ -230,8 +231,9 @@ http {{
             lines.append(f"FilterDefaultDeny {'Yes' if default_deny else 'No'}")
         if upstream:
             lines.append(f"Upstream http {upstream}")
-        if basic_auth:
-            user, _, password = basic_auth.partition(":")
+        if isinstance(basic_auth, str):
+            basic_auth = [tuple(basic_auth.split(":", 1))]
+        for user, password in basic_auth or []:
             lines.append(f"BasicAuth {user} {password}")
         conf = os.path.join(d, "tinyproxy.conf")
         with open(conf, "w") as f:
@@ -359,6 +361,7 @@ HOSTILE_MODES = {
     "gzip": "200 with Content-Encoding: gzip of --body, never asked for",
     "http09": "the body alone, no status line (HTTP/0.9)",
     "silent": "accept and never answer",
+    "echo": "answer like fixed, with every request header echoed back as X-Echo-NAME",
     "close": "accept and close without a byte",
     "flaky": "the first --count requests get the connection closed without a byte, later ones "
              "an answer like fixed",
@@ -447,6 +450,8 @@ def hostile_connection(conn: socket.socket, opts, log: RequestLog, requests_seen
                    "body_bytes": len(body), "time": time.time()})
         if mode in ("fixed", "flaky"):
             conn.sendall(fixed_reply(opts))
+        elif mode == "echo":
+            conn.sendall(fixed_reply(opts, extra=[("X-Echo-" + k, v) for k, v in headers.items()]))
         elif mode == "delay":
             time.sleep(opts.ms / 1000.0)
             conn.sendall(fixed_reply(opts))

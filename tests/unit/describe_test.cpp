@@ -4,6 +4,7 @@
 
 #include "pki/keys.h"
 #include "support/artifacts.h"
+#include "support/crl_builder.h"
 #include "support/testpki.h"
 
 using namespace preflight;
@@ -289,4 +290,39 @@ TEST_CASE("describe survives mutated artifacts of every kind") {
       CHECK_FALSE(pki::render_summary_text(summary.json).empty());
     }
   }
+}
+
+// Issue 17 item 6: inspect shows certificate and CRL strings escaped exactly
+// as check's reports do (util/printable.h), so a URI or name cannot clear the
+// screen, end a line or reorder what follows.
+TEST_CASE("render_summary_text escapes control bytes and bidi overrides in CRL names and URIs") {
+  auto h = testpki::make_hierarchy();
+  testpki::RawCrl raw = testpki::raw_crl_for(h.subca, h.subca_key);
+  // Name: CN as a UTF8String holding ESC, CR and RIGHT-TO-LEFT OVERRIDE.
+  const std::string cn =
+      "Evil\x1b[2J\r\xE2\x80\xAE"
+      "CA";
+  const Bytes oid_cn{0x06, 0x03, 0x55, 0x04, 0x03};
+  Bytes atv = oid_cn;
+  testpki::der_append(atv, testpki::der_tlv(0x0C, as_bytes(cn)));
+  raw.issuer = testpki::der_tlv(0x30, testpki::der_tlv(0x31, testpki::der_tlv(0x30, atv)));
+  // IDP fullName URI with a line break, a bidi isolate and a C1 byte.
+  const std::string uri = "http://crl.example.com/a\nforged: line\xE2\x81\xA6x\xC2\x9B.crl";
+  const Bytes general_name = testpki::der_tlv(0x86, as_bytes(uri));
+  const Bytes idp =
+      testpki::der_tlv(0x30, testpki::der_tlv(0xA0, testpki::der_tlv(0xA0, general_name)));
+  const Bytes idp_oid{0x55, 0x1D, 0x1C};
+  raw.extensions.push_back(testpki::der_extension(idp_oid, true, idp));
+  const Bytes crl = testpki::sign_raw_crl(raw, h.subca_key);
+
+  const std::string out = pki::render_summary_text(describe(crl).json);
+  INFO(out);
+  CHECK_THAT(out, Catch::Contains(
+                      "\n      - http://crl.example.com/a\\x0aforged: line\\u{2066}x\\x9b.crl\n"));
+  CHECK(out.find('\x1b') == std::string::npos);
+  CHECK(out.find('\r') == std::string::npos);
+  CHECK(out.find("\xE2\x80\xAE") == std::string::npos);
+  CHECK(out.find("\xE2\x81\xA6") == std::string::npos);
+  CHECK(out.find("\xC2\x9B") == std::string::npos);
+  CHECK(out.find("\nforged") == std::string::npos);  // no line of its own
 }

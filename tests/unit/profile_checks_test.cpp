@@ -178,6 +178,25 @@ TEST_CASE("profile.urls fails a malformed or ldap URL read from the SubCA certif
   CHECK_THAT(fails[1].message, Catch::Contains("uses scheme ldap"));
 }
 
+TEST_CASE("profile.urls warns on userinfo typed in the profile, fails it in a certificate") {
+  World w;
+  w.p.issued_ocsp_urls = {typed("http://user:pw@ocsp.crlocsp.cn")};
+  const auto typed_results = of(w.run(), "profile.urls");
+  REQUIRE(typed_results.size() == 2);  // the warning, and the pass of the rest
+  CHECK(typed_results[0].status == Status::kWarn);
+  CHECK_THAT(typed_results[0].message, Catch::Contains("carries userinfo"));
+  CHECK_THAT(typed_results[0].hint, Catch::Contains("RFC 9110 §4.2.4"));
+  CHECK(typed_results[1].status == Status::kPass);
+
+  World c;
+  testpki::CertSpec spec = subca_spec("critical,keyCertSign,cRLSign");
+  spec.crl_urls = {"http://token@crl.example.com/root-r46.crl"};
+  c.set_certificate(testpki::make_cert(spec, c.h.subca_key, &c.h.root, c.h.root_key).cert());
+  const auto r = only(c.run(), "profile.urls", Status::kFail);
+  CHECK_THAT(r.message, Catch::Contains("carries userinfo"));
+  CHECK(evidence_string(r, "source") == "certificate");
+}
+
 TEST_CASE("profile.urls requires a CRL URL (BR 4.9.7)") {
   World w;
   w.p.issued_crl_urls.clear();

@@ -226,7 +226,8 @@ TEST_CASE("paths, disclosure and the CCADB placeholder load") {
                         "  - name: origin\n"
                         "    reference: true\n"
                         "    connect_to: [\"crl.test:80:origin.test:8080\", \"::[2001:db8::1]:\"]\n"
-                        "    headers: {X-Preflight: \"1\"}\n"
+                        "    headers: {X-Preflight: \"1\", Authorization: \"Bearer t\"}\n"
+                        "    public_headers: [x-preflight]\n"
                         "    proxy: \"http://proxy.test:3128\"\n"));
   CHECK(p.has_disclosure);
   CHECK(p.partitioned_placeholder);
@@ -236,8 +237,9 @@ TEST_CASE("paths, disclosure and the CCADB placeholder load") {
   CHECK(p.paths[0].resolve.size() == 1);
   REQUIRE(p.reference_path() != nullptr);
   CHECK(p.reference_path()->name == "origin");
-  CHECK(p.paths[1].headers ==
-        std::vector<std::pair<std::string, std::string>>{{"X-Preflight", "1"}});
+  CHECK(p.paths[1].headers == std::vector<std::pair<std::string, std::string>>{
+                                  {"X-Preflight", "1"}, {"Authorization", "Bearer t"}});
+  CHECK(p.paths[1].public_headers == std::vector<std::string>{"x-preflight"});
   CHECK(p.paths[1].proxy == "http://proxy.test:3128");
   CHECK_FALSE(p.paths[1].uses_environment_proxy());
 }
@@ -329,6 +331,9 @@ TEST_CASE("URL, disclosure and path errors carry positions") {
                 "expected a map");
   require_error(f, kBase + "paths:\n  - name: a\n    headers: {X: [1]}\n", 12, 18,
                 "expected a string");
+  require_error(
+      f, kBase + "paths:\n  - name: a\n    headers: {X-A: \"1\"}\n    public_headers: [X-B]\n", 13,
+      22, "path.public_headers: \"X-B\" is not one of this path's headers");
   require_error(f, kBase + "paths:\n  - name: a\n    reference: maybe\n", 12, 16,
                 "expected true or false");
   require_error(f, kBase + "paths:\n  - nam: a\n", 11, 5, "did you mean `name`?");
@@ -367,4 +372,12 @@ TEST_CASE("a tbs gives subject, key and URLs but no serial") {
   REQUIRE(p.subca_ocsp_urls.size() == 1);
   CHECK(p.subca_ocsp_urls[0].from_certificate);
   CHECK(p.subca_ocsp_urls[0].pos.line == 6);
+}
+
+TEST_CASE("deep YAML nesting says so, not \"bad file\"") {
+  Fixture f;
+  const InputError e =
+      error_of(f.profile(kBase + "controls: " + std::string(5000, '[') + std::string(5000, ']')));
+  CHECK_THAT(e.what(), Catch::Contains("YAML nested too deeply"));
+  CHECK_THAT(e.what(), !Catch::Contains("bad file"));
 }

@@ -12,6 +12,7 @@
 #include "model/registry.h"
 #include "profile/input_error.h"
 #include "report/renderers.h"
+#include "util/run_error.h"
 #include "version.h"
 
 using namespace preflight;
@@ -152,7 +153,6 @@ TEST_CASE("format names round trip and are exact") {
 }
 
 TEST_CASE("printable escapes what could drive a terminal or break XML") {
-  using report_detail::printable;
   CHECK(printable("plain URL/é") == "plain URL/é");
   CHECK(printable("a\x1b[31mb") == "a\\x1b[31mb");
   CHECK(printable("x\ny") == "x\\x0ay");
@@ -762,7 +762,7 @@ TEST_CASE("emit_report prints the main format and writes every --report file") {
 
   options.reports = {"json=" + (dir / "gone" / "r.json").string()};
   std::cout.rdbuf(captured.rdbuf());
-  CHECK_THROWS_AS(cli::emit_report(report, options), InputError);
+  CHECK_THROWS_AS(cli::emit_report(report, options), RunError);
   std::cout.rdbuf(saved);
   std::filesystem::remove_all(dir);
 }
