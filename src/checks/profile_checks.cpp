@@ -150,9 +150,9 @@ void check_urls(const Profile& p, const Policy& policy, Results& out) {
             fix_where;
         if (u.from_certificate) {
           ++failures;
-          out.push_back(fail(kUrls, message, hint, std::move(with)));
+          out.push_back(fail(checks::kProfileUrls, message, hint, std::move(with)));
         } else {
-          out.push_back(warn(kUrls, message, hint, std::move(with)));
+          out.push_back(warn(checks::kProfileUrls, message, hint, std::move(with)));
         }
       }
       const std::string scheme = url_scheme(u.url);
