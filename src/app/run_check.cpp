@@ -29,7 +29,6 @@ struct Outcome {
   Observation observation;
   Results results;
   CrlFacts crl;
-  std::optional<std::vector<std::optional<RevocationEntry>>> union_lookup;  // serial-only probes
   OcspFacts ocsp;
   std::string evidence_file;
 };
@@ -193,7 +192,6 @@ class CheckRun {
         }
       }
       outcome.results = check_crl(body, expectation, policy_, at_, &outcome.crl, std::move(http));
-      if (!expectation.lookups.empty()) outcome.union_lookup = outcome.crl.lookups;
     } else {
       outcome.results =
           check_ca_issuers(body, ca_issuers_expectation(request.endpoint), at_, std::move(http));
@@ -231,8 +229,12 @@ class CheckRun {
       x.issuer_subject_der = profile.issuer.subject_der();
       x.issuer_spki_der = profile.issuer.spki_der();
       x.issuer_key_id = profile.issuer.subject_key_id();
+      x.issuer_certificate = &profile.issuer;
       if (profile.subca.serial) {
         x.serials.push_back({*profile.subca.serial, false, "SubCA serial"});
+      } else {
+        x.entries_skip_reason =
+            "SubCA serial unknown before the ceremony: no subca.certificate in the profile";
       }
       return x;
     }
@@ -240,6 +242,14 @@ class CheckRun {
     x.issuer_spki_der = profile.subca.spki_der;
     x.issuer_key_id = profile.subca.subject_key_id();
     x.issuer_subject_from_string = profile.subca.subject_from_string();
+    // cRLSign is read from the SubCA certificate, or its tbs before the ceremony.
+    if (profile.subca.certificate) {
+      x.issuer_certificate = &*profile.subca.certificate;
+    } else if (profile.subca.tbs) {
+      x.issuer_certificate = &*profile.subca.tbs;
+    } else {
+      x.issuer_key_usage_unknown = "no SubCA certificate or tbs yet, only a CSR or a key";
+    }
     for (const auto& probe : profile.probes) {
       if (!probe.certificate) continue;
       const auto& urls = probe.certificate->crl_urls();
@@ -480,12 +490,24 @@ class CheckRun {
           continue;
         }
         const Outcome* o = find(k, path, -1, OcspForm::kGet);
-        if (o == nullptr || !o->union_lookup) {
+        if (o == nullptr || !o->crl.parsed) {
           complete = false;
           continue;
         }
         searched.push(other.url);
-        if ((*o->union_lookup)[n] && !found) found = (*o->union_lookup)[n];
+        // A CRL whose scope excludes the probe, or covers only some reasons,
+        // cannot prove it absent (RFC 5280 §6.3.3(b), (d)).
+        switch (lookup_status(o->crl, n)) {
+          case CrlLookupStatus::kListed:
+            if (!found) found = (*o->crl.lookups)[n];
+            break;
+          case CrlLookupStatus::kNotListed:
+            break;
+          case CrlLookupStatus::kNotCovered:
+          case CrlLookupStatus::kUndetermined:
+            complete = false;
+            break;
+        }
       }
       const bool expect_listed = probe.expect == ProbeExpect::kRevoked;
       const std::string label =

@@ -129,30 +129,64 @@ CheckResult check_issuer(const pki::Crl& crl, const CrlExpectation& x) {
   if (pki::names_match_rfc5280(x.issuer_subject_der, crl.issuer_der)) {
     const std::string diff = pki::describe_name_difference(x.issuer_subject_der, crl.issuer_der);
     ev.set("difference", diff);
+    // Relying parties compare names under RFC 5280 §7.1 and accept this
+    // CRL; byte identity is BR 7.2's rule: a compliance finding.
     if (x.issuer_subject_from_string) {
       // SPEC §4 rule 6: the expected DER was built from a typed string, so
       // an encoding-only difference may be the string's, not the CRL's.
-      return warn(checks::kCrlIssuer,
-                  "issuer " + actual +
-                      " equals the subject typed in the profile except for string encoding (" +
-                      diff + ")",
-                  "BR 7.2 requires byte-identical DER: give the SubCA's tbs or CSR in the profile "
-                  "to compare with the exact subject encoding the ceremony will sign",
-                  std::move(ev));
+      return with_impact(
+          warn(checks::kCrlIssuer,
+               "issuer " + actual +
+                   " equals the subject typed in the profile except for string encoding (" + diff +
+                   ")",
+               "BR 7.2 requires byte-identical DER: give the SubCA's tbs or CSR in the profile "
+               "to compare with the exact subject encoding the ceremony will sign",
+               std::move(ev)),
+          Impact::kCompliance);
     }
-    return fail(checks::kCrlIssuer,
-                "issuer " + actual +
-                    " equals the expected subject only under RFC 5280 §7.1 comparison, not byte "
-                    "for byte (" +
-                    diff + ")",
-                "BR 7.2: re-issue the CRL with the issuer Name copied byte for byte from the CA "
-                "certificate's subject (same string types)",
-                std::move(ev));
+    return with_impact(
+        fail(checks::kCrlIssuer,
+             "issuer " + actual +
+                 " equals the expected subject only under RFC 5280 §7.1 comparison, not byte "
+                 "for byte (" +
+                 diff + ")",
+             "BR 7.2: re-issue the CRL with the issuer Name copied byte for byte from the CA "
+             "certificate's subject (same string types)",
+             std::move(ev)),
+        Impact::kCompliance);
   }
   return fail(
       checks::kCrlIssuer, "issuer is " + actual + ", expected " + expected,
       "this URL serves another CA's CRL: publish the CRL issued by " + expected + " here (BR 7.2)",
       std::move(ev));
+}
+
+// RFC 5280 §6.3.3(f): a relying party uses a CRL only when the issuer
+// certificate's keyUsage, if present, asserts cRLSign. Empty when it does
+// (or carries no keyUsage); the fault otherwise. Sets the evidence either way.
+std::string crl_sign_fault(const CrlExpectation& x, Json& ev) {
+  if (x.issuer_certificate == nullptr) {
+    // Before the ceremony with only a CSR or a key, the keyUsage the
+    // certificate will carry is not known: said, never passed silently.
+    ev.set("crl_sign", "not checked");
+    return {};
+  }
+  const std::optional<std::uint32_t> ku = x.issuer_certificate->key_usage();
+  if (!ku) {
+    ev.set("crl_sign", "no keyUsage");
+    return {};
+  }
+  const bool asserted = (*ku & pki::kCrlSign) != 0;
+  ev.set("crl_sign", asserted);
+  if (asserted) return {};
+  return "the issuer certificate's keyUsage does not assert cRLSign, so relying parties reject "
+         "the CRL (RFC 5280 §6.3.3(f))";
+}
+
+std::string crl_sign_unchecked(const CrlExpectation& x) {
+  return "cRLSign not checked: " + (x.issuer_key_usage_unknown.empty()
+                                        ? std::string("the issuer's certificate is not known")
+                                        : x.issuer_key_usage_unknown);
 }
 
 CheckResult check_signature(const pki::Crl& crl, const CrlExpectation& x) {
@@ -163,15 +197,25 @@ CheckResult check_signature(const pki::Crl& crl, const CrlExpectation& x) {
   Json ev = Json::object();
   ev.set("algorithm", known ? alg.name : alg_error);
   ev.set("key", pki::describe_key(key.get()));
+  const std::string crl_sign = crl_sign_fault(x, ev);
+  const std::string crl_sign_hint =
+      "sign CRLs with a key whose certificate asserts cRLSign in keyUsage (RFC 5280 §4.2.1.3), "
+      "or reissue the issuer certificate with it";
   std::string detail;
   // RFC 5280 §5.1.1.3: the signature is over the DER tbsCertList, as received.
   const pki::SignatureStatus status = pki::CheckSignature(
       crl.signature_algorithm_der, crl.tbs_cert_list, crl.signature_value, key.get(), &detail);
   if (status == pki::SignatureStatus::kValid) {
-    return pass(
-        checks::kCrlSignature,
-        alg.name + " signature verifies with the issuer's " + pki::describe_key(key.get()) + " key",
-        std::move(ev));
+    const std::string verified =
+        alg.name + " signature verifies with the issuer's " + pki::describe_key(key.get()) + " key";
+    if (!crl_sign.empty()) {
+      return fail(checks::kCrlSignature, verified + ", but " + crl_sign, crl_sign_hint,
+                  std::move(ev));
+    }
+    return pass(checks::kCrlSignature,
+                x.issuer_certificate != nullptr ? verified + "; the issuer may sign CRLs (cRLSign)"
+                                                : verified + "; " + crl_sign_unchecked(x),
+                std::move(ev));
   }
   std::string hint;
   switch (status) {
@@ -197,7 +241,10 @@ CheckResult check_signature(const pki::Crl& crl, const CrlExpectation& x) {
           "different key; publish the CRL signed by the issuer's key";
       break;
   }
-  return fail(checks::kCrlSignature, "signature does not verify: " + detail, hint, std::move(ev));
+  if (!crl_sign.empty()) hint += "; " + crl_sign_hint;
+  return fail(checks::kCrlSignature,
+              "signature does not verify: " + detail + (crl_sign.empty() ? "" : "; " + crl_sign),
+              hint, std::move(ev));
 }
 
 CheckResult check_aki(const pki::Crl& crl, const CrlExpectation& x) {
@@ -265,34 +312,36 @@ Json time_evidence(const pki::Crl& crl, UnixTime at) {
   return ev;
 }
 
-CheckResult check_current(const pki::Crl& crl, const CrlExpectation& x, const Policy& policy,
-                          UnixTime at) {
-  const Duration& max_age = x.ca_crl ? policy.crl_ca_max_age : policy.crl_issued_max_age;
+// The validity window a relying party applies (RFC 5280 §5.1.2.4-5), and
+// crl.min_remaining: a CRL about to expire still works, so that sub-rule is
+// compliance.
+CheckResult check_current(const pki::Crl& crl, const Policy& policy, UnixTime at) {
   const UnixTime this_update = crl.this_update.value;
   std::vector<std::string> faults;
   std::string hint;
+  bool relying_party = false;
   if (this_update > add_duration(at, policy.clock_skew)) {
+    relying_party = true;
     faults.push_back("thisUpdate " + format_rfc3339(this_update) + " is " +
                      format_span(this_update - at) + " in the future (allowed skew " +
                      format_duration(policy.clock_skew) + ")");
     hint = "the CRL signer's clock is ahead: fix it and re-issue the CRL; ";
   }
-  if (subtract_duration(at, max_age) > this_update) {
-    // BR 4.9.7: new CRLs at least every 7 days (Subscriber) / 12 months (CA).
-    faults.push_back("issued " + format_span(at - this_update) + " ago, more than the " +
-                     format_duration(max_age) + " allowed (BR 4.9.7)");
-    hint += "publish a fresh CRL; if the origin already has one, purge the front end cache; ";
-  }
   if (!crl.next_update) {
-    faults.push_back("no nextUpdate (RFC 5280 §5.1.2.5)");
+    // Relying parties treat it as never expiring; crl.validity reports the
+    // missing field too.
+    faults.push_back("no nextUpdate (RFC 5280 §5.1.2.5), so no time left can be shown");
     hint += "CRLs must carry nextUpdate; ";
   } else if (crl.next_update->value < add_duration(at, policy.crl_min_remaining)) {
     const UnixTime next = crl.next_update->value;
-    faults.push_back(next <= at ? "expired: nextUpdate " + format_rfc3339(next) + " was " +
-                                      format_span(at - next) + " ago"
-                                : "nextUpdate " + format_rfc3339(next) + " is only " +
-                                      format_span(next - at) + " away (at least " +
-                                      format_duration(policy.crl_min_remaining) + " required)");
+    const bool expired = next < at;
+    relying_party = relying_party || expired;
+    faults.push_back(expired ? "expired: nextUpdate " + format_rfc3339(next) + " was " +
+                                   format_span(at - next) + " ago"
+                             : "nextUpdate " + format_rfc3339(next) + " is only " +
+                                   format_span(next - at) + " away (at least " +
+                                   format_duration(policy.crl_min_remaining) +
+                                   " required, crl.min_remaining)");
     hint +=
         "the served CRL is (about to be) expired: check the CRL signing job and that the "
         "front end does not serve a cached copy; ";
@@ -300,11 +349,34 @@ CheckResult check_current(const pki::Crl& crl, const CrlExpectation& x, const Po
   Json ev = time_evidence(crl, at);
   if (!faults.empty()) {
     hint.resize(hint.size() - 2);
-    return fail(checks::kCrlCurrent, join(faults, "; "), hint, std::move(ev));
+    return with_impact(fail(checks::kCrlCurrent, join(faults, "; "), hint, std::move(ev)),
+                       relying_party ? Impact::kRelyingParty : Impact::kCompliance);
   }
   return pass(checks::kCrlCurrent,
               "issued " + format_span(at - this_update) + " ago, next update in " +
                   format_span(crl.next_update->value - at),
+              std::move(ev));
+}
+
+// BR 4.9.7: a new CRL at least every 7 days (Subscriber certificates) or
+// 12 months (CA certificates); an older one served is a missed reissue.
+CheckResult check_age(const pki::Crl& crl, const CrlExpectation& x, const Policy& policy,
+                      UnixTime at) {
+  const Duration& max_age = x.ca_crl ? policy.crl_ca_max_age : policy.crl_issued_max_age;
+  const std::string key = x.ca_crl ? "crl.ca_max_age" : "crl.issued_max_age";
+  const UnixTime this_update = crl.this_update.value;
+  Json ev = time_evidence(crl, at);
+  ev.set("max_age", format_duration(max_age));
+  if (subtract_duration(at, max_age) > this_update) {
+    return fail(checks::kCrlAge,
+                "issued " + format_span(at - this_update) + " ago, more than the " +
+                    format_duration(max_age) + " allowed (" + key + ", BR 4.9.7)",
+                "publish a fresh CRL; if the origin already has one, purge the front end cache",
+                std::move(ev));
+  }
+  return pass(checks::kCrlAge,
+              "issued " + format_span(std::max<UnixTime>(at - this_update, 0)) +
+                  " ago, within the " + format_duration(max_age) + " allowed (" + key + ")",
               std::move(ev));
 }
 
@@ -367,6 +439,59 @@ CheckResult check_number(const pki::Crl& crl) {
               std::move(ev));
 }
 
+CertKind covered_kind(const CrlExpectation& x) {
+  return x.covers.value_or(x.ca_crl ? CertKind::kCa : CertKind::kEndEntity);
+}
+
+std::string covered_text(const CrlExpectation& x) {
+  const bool ca = covered_kind(x) == CertKind::kCa;
+  if (x.covers) return ca ? "the CA certificate asked about" : "the certificate asked about";
+  return ca ? "the SubCA certificate" : "the end-entity certificates the SubCA issues";
+}
+
+// Whether the CRL speaks for the certificates asked about; each reason it
+// does not goes to *faults when given.
+CrlScope crl_scope(const pki::CrlIssuingDistributionPoint& idp, const CrlExpectation& x,
+                   std::vector<std::string>* faults) {
+  if (!idp.present) return CrlScope::kFull;
+  const bool ca = covered_kind(x) == CertKind::kCa;
+  const std::string who = covered_text(x);
+  std::vector<std::string> excluded;
+  // RFC 5280 §6.3.3(b)(2)(ii)-(iv): the IDP restricts the CRL to one kind.
+  if (ca && idp.only_contains_user_certs) {
+    excluded.push_back("onlyContainsUserCerts: the CRL does not cover " + who +
+                       " (RFC 5280 §6.3.3(b)(2)(ii))");
+  }
+  if (!ca && idp.only_contains_ca_certs) {
+    excluded.push_back("onlyContainsCACerts: the CRL does not cover " + who +
+                       " (RFC 5280 §6.3.3(b)(2)(iii))");
+  }
+  if (idp.only_contains_attribute_certs) {
+    excluded.push_back(
+        "onlyContainsAttributeCerts: the CRL covers no public-key certificate (RFC "
+        "5280 §6.3.3(b)(2)(iv))");
+  }
+  // RFC 5280 §5: applications need not process indirect CRLs, and many do
+  // not (OpenSSL only with extended CRL support).
+  if (idp.indirect_crl) {
+    excluded.push_back("indirectCRL: relying parties need not process indirect CRLs (RFC 5280 §5)");
+  }
+  if (faults != nullptr) faults->insert(faults->end(), excluded.begin(), excluded.end());
+  if (!excluded.empty()) return CrlScope::kNotCovered;
+  if (idp.only_some_reasons) {
+    // RFC 5280 §6.3.3(d): the reasons mask then never reaches all-reasons
+    // (it counts "unspecified", which ReasonFlags cannot name), so a
+    // certificate absent from this CRL stays undetermined.
+    if (faults != nullptr) {
+      faults->push_back(
+          "onlySomeReasons: the CRL does not speak for every revocation reason, so a certificate "
+          "absent from it is undetermined, not good (RFC 5280 §6.3.3(d))");
+    }
+    return CrlScope::kSomeReasons;
+  }
+  return CrlScope::kFull;
+}
+
 CheckResult check_idp(const pki::Crl& crl, const CrlExpectation& x) {
   const pki::CrlIssuingDistributionPoint& idp = crl.idp;
   Json ev = Json::object();
@@ -385,7 +510,10 @@ CheckResult check_idp(const pki::Crl& crl, const CrlExpectation& x) {
   ev.set("idp_uris", string_array(uris));
   ev.set("only_contains_user_certs", idp.only_contains_user_certs);
   ev.set("only_contains_ca_certs", idp.only_contains_ca_certs);
+  ev.set("only_contains_attribute_certs", idp.only_contains_attribute_certs);
   ev.set("only_some_reasons", idp.only_some_reasons);
+  ev.set("indirect_crl", idp.indirect_crl);
+  ev.set("covers", covered_kind(x) == CertKind::kCa ? "ca" : "end-entity");
   std::vector<std::string> wanted = x.url.empty() ? x.idp_any_of : std::vector{x.url};
   std::vector<std::string> faults;
   if (!idp.has_distribution_point || uris.empty()) {
@@ -399,79 +527,77 @@ CheckResult check_idp(const pki::Crl& crl, const CrlExpectation& x) {
   if (idp.has_name_relative_to_issuer || idp.full_name_has_other_names) {
     faults.push_back("the IDP distributionPoint holds names other than URIs (BR 7.2.2.1)");
   }
-  if (x.ca_crl && idp.only_contains_user_certs) {
-    faults.push_back("onlyContainsUserCerts: the CRL does not cover the SubCA certificate");
-  }
-  if (x.ca_crl && idp.only_contains_attribute_certs) {
-    faults.push_back("onlyContainsAttributeCerts: the CRL does not cover the SubCA certificate");
-  }
-  if (x.ca_crl && idp.only_some_reasons) {
-    faults.push_back("onlySomeReasons: the CRL does not cover every revocation reason");
-  }
+  crl_scope(idp, x, &faults);
   if (!faults.empty()) {
     return fail(checks::kCrlIdp, join(faults, "; "),
                 "the CRL served at a URL must carry an IDP whose fullName holds that URL exactly "
-                "as certificates' CDP write it, with a scope covering those certificates "
-                "(BR 7.2.2.1, RFC 5280 §5.2.5)",
+                "as certificates' CDP write it, with a scope covering those certificates for "
+                "every reason (BR 7.2.2.1, RFC 5280 §5.2.5)",
                 std::move(ev));
   }
   return pass(checks::kCrlIdp,
-              wanted.empty() ? "issuingDistributionPoint names " + join(uris, ", ")
-                             : "issuingDistributionPoint names " + join(wanted, " or "),
+              (wanted.empty() ? "issuingDistributionPoint names " + join(uris, ", ")
+                              : "issuingDistributionPoint names " + join(wanted, " or ")) +
+                  ", with a scope covering " + covered_text(x),
               std::move(ev));
 }
 
-Results check_entries(const EntryScan& scan, const CrlExpectation& x) {
-  Results out;
-  for (std::size_t i = 0; i < x.serials.size(); ++i) {
-    const auto& want = x.serials[i];
-    const std::string hex = pki::serial_to_hex(want.serial);
-    Json ev = Json::object();
-    ev.set("serial", hex);
-    ev.set("label", want.label);
-    ev.set("expect_listed", want.expect_listed);
-    if (!scan.ok && !scan.found[i]) {
-      out.push_back(fail(checks::kCrlEntries,
-                         want.label + " " + hex +
-                             ": cannot tell whether it is listed, the entry list is malformed (" +
-                             scan.error + ")",
-                         "re-issue a well-formed CRL (see crl.profile)", std::move(ev)));
-      continue;
-    }
-    const auto& entry = scan.found[i];
-    ev.set("listed", entry.has_value());
-    std::string when;
-    if (entry) {
-      ev.set("revoked_at", format_rfc3339(entry->revoked_at));
-      when = " (revoked " + format_rfc3339(entry->revoked_at);
-      if (entry->reason) {
-        ev.set("reason", pki::CrlReasonName(*entry->reason));
-        ev.set("reason_code", *entry->reason);
-        when += ", " + pki::CrlReasonName(*entry->reason);
-      }
-      when += ")";
-    }
-    if (entry.has_value() == want.expect_listed) {
-      out.push_back(pass(
-          checks::kCrlEntries,
-          want.label + " " + hex + (entry ? " is listed" + when : " is not listed, as expected"),
-          std::move(ev)));
-    } else if (entry) {
-      out.push_back(fail(checks::kCrlEntries,
-                         want.label + " " + hex + " is listed as revoked" + when,
-                         "relying parties will treat this certificate as revoked: check that "
-                         "the right CRL is served and that the certificate was not revoked",
-                         std::move(ev)));
-    } else {
-      out.push_back(fail(checks::kCrlEntries,
-                         want.label + " " + hex + " is not on the CRL (" +
-                             std::to_string(scan.count) + " entries)",
-                         "the revocation has not reached this CRL: publish a new CRL within 24 "
-                         "hours of revocation (BR 4.9.7) and purge stale copies at the front end",
-                         std::move(ev)));
-    }
+CheckResult judge_entry(const EntryScan& scan, const CrlExpectation& x, CrlScope scope,
+                        std::size_t i) {
+  const auto& want = x.serials[i];
+  const std::string hex = pki::serial_to_hex(want.serial);
+  Json ev = Json::object();
+  ev.set("serial", hex);
+  ev.set("label", want.label);
+  ev.set("expect_listed", want.expect_listed);
+  // RFC 5280 §6.3.3(b)(2): a CRL outside the certificate's scope says nothing about it.
+  if (scope == CrlScope::kNotCovered) {
+    return skip(checks::kCrlEntries,
+                "skipped: crl.idp failed (the CRL's scope excludes " + want.label + ")");
   }
-  return out;
+  if (!scan.ok && !scan.found[i]) {
+    return fail(checks::kCrlEntries,
+                want.label + " " + hex +
+                    ": cannot tell whether it is listed, the entry list is malformed (" +
+                    scan.error + ")",
+                "re-issue a well-formed CRL (see crl.profile)", std::move(ev));
+  }
+  const auto& entry = scan.found[i];
+  if (!entry && scope == CrlScope::kSomeReasons) {
+    return skip(checks::kCrlEntries,
+                "skipped: crl.idp failed (" + want.label + " " + hex +
+                    " is absent from a CRL limited by onlySomeReasons: undetermined)");
+  }
+  ev.set("listed", entry.has_value());
+  std::string when;
+  if (entry) {
+    ev.set("revoked_at", format_rfc3339(entry->revoked_at));
+    when = " (revoked " + format_rfc3339(entry->revoked_at);
+    if (entry->reason) {
+      ev.set("reason", pki::CrlReasonName(*entry->reason));
+      ev.set("reason_code", *entry->reason);
+      when += ", " + pki::CrlReasonName(*entry->reason);
+    }
+    when += ")";
+  }
+  if (entry.has_value() == want.expect_listed) {
+    return pass(
+        checks::kCrlEntries,
+        want.label + " " + hex + (entry ? " is listed" + when : " is not listed, as expected"),
+        std::move(ev));
+  }
+  if (entry) {
+    return fail(checks::kCrlEntries, want.label + " " + hex + " is listed as revoked" + when,
+                "relying parties will treat this certificate as revoked: check that "
+                "the right CRL is served and that the certificate was not revoked",
+                std::move(ev));
+  }
+  return fail(
+      checks::kCrlEntries,
+      want.label + " " + hex + " is not on the CRL (" + std::to_string(scan.count) + " entries)",
+      "the revocation has not reached this CRL: publish a new CRL within 24 "
+      "hours of revocation (BR 4.9.7) and purge stale copies at the front end",
+      std::move(ev));
 }
 
 struct ProfileFindings {
@@ -532,7 +658,11 @@ CheckResult check_profile(const pki::Crl& crl, const EntryScan& scan, EVP_PKEY* 
     v.push_back(crl.version ? "version value " + std::to_string(*crl.version) + ", not v2 (1)"
                             : "v1 CRL (version absent; BR 7.2.1 requires v2)");
   }
-  if (!std::ranges::equal(crl.tbs_signature_der, crl.signature_algorithm_der)) {
+  // RFC 5280 §5.1.1.2: relying parties may reject a CRL whose two
+  // algorithm fields differ, so this violation hurts them.
+  const bool algorithm_mismatch =
+      !std::ranges::equal(crl.tbs_signature_der, crl.signature_algorithm_der);
+  if (algorithm_mismatch) {
     v.push_back("TBSCertList.signature differs from signatureAlgorithm (RFC 5280 §5.1.1.2)");
   }
   pki::SignatureAlgorithm alg;
@@ -609,11 +739,13 @@ CheckResult check_profile(const pki::Crl& crl, const EntryScan& scan, EVP_PKEY* 
     std::string message = std::to_string(v.size()) + " profile violation" +
                           (v.size() == 1 ? "" : "s") + ": " + join(v, "; ");
     if (!f.advisories.empty()) message += "; also: " + join(f.advisories, "; ");
-    return fail(checks::kCrlProfile, message,
-                "re-issue the CRL following the BR 7.2 / RFC 5280 §5 profile (v2, one signature "
-                "algorithm, AKI + cRLNumber + critical IDP only, reasonCode 1/3/4/5/9 "
-                "non-critical)",
-                std::move(ev));
+    return with_impact(
+        fail(checks::kCrlProfile, message,
+             "re-issue the CRL following the BR 7.2 / RFC 5280 §5 profile (v2, one signature "
+             "algorithm, AKI + cRLNumber + critical IDP only, reasonCode 1/3/4/5/9 "
+             "non-critical)",
+             std::move(ev)),
+        algorithm_mismatch ? Impact::kRelyingParty : Impact::kCompliance);
   }
   if (!f.advisories.empty()) {
     return warn(checks::kCrlProfile, "not recommended: " + join(f.advisories, "; "),
@@ -653,36 +785,44 @@ CheckResult check_parse(ByteView body, const pki::Crl* crl, const std::string& e
 
 Results check_crl(ByteView body, const CrlExpectation& expectation, const Policy& policy,
                   UnixTime at, CrlFacts* facts, Results http) {
-  Judgement j(std::move(http));
   const Bytes digest = sha256(body);
   if (facts != nullptr) {
     *facts = CrlFacts{};
     facts->sha256 = digest;
   }
+  Judgement j(std::move(http));
   pki::Crl crl;
-  bool parsed = false;
+  bool parsed = false;  // only where crl.parse ran: an error page is not read as a CRL
   j.run(checks::kCrlParse, [&] {
     std::string error;
     parsed = pki::ParseCrl(body, &crl, &error);
     return check_parse(body, parsed ? &crl : nullptr, error, digest);
   });
   // One walk answers the judged serials and then the plain lookups.
+  std::vector<Bytes> serials;
+  for (const auto& s : expectation.serials) serials.push_back(s.serial);
+  serials.insert(serials.end(), expectation.lookups.begin(), expectation.lookups.end());
   EntryScan scan;
+  CrlScope scope = CrlScope::kFull;
   if (parsed) {
-    std::vector<Bytes> serials;
-    for (const auto& s : expectation.serials) serials.push_back(s.serial);
-    serials.insert(serials.end(), expectation.lookups.begin(), expectation.lookups.end());
     scan = scan_entries(crl, serials);
+    scope = crl_scope(crl.idp, expectation, nullptr);
   }
   j.run(checks::kCrlIssuer, [&] { return check_issuer(crl, expectation); });
   j.run(checks::kCrlSignature, [&] { return check_signature(crl, expectation); });
   j.run(checks::kCrlAki, [&] { return check_aki(crl, expectation); });
-  j.run(checks::kCrlCurrent, [&] { return check_current(crl, expectation, policy, at); });
+  j.run(checks::kCrlCurrent, [&] { return check_current(crl, policy, at); });
+  j.run(checks::kCrlAge, [&] { return check_age(crl, expectation, policy, at); });
   j.run(checks::kCrlValidity, [&] { return check_validity(crl, expectation, policy); });
   j.run(checks::kCrlNumber, [&] { return check_number(crl); });
   j.run(checks::kCrlIdp, [&] { return check_idp(crl, expectation); });
-  if (!expectation.serials.empty()) {
-    j.run(checks::kCrlEntries, [&] { return check_entries(scan, expectation); });
+  for (std::size_t i = 0; i < expectation.serials.size(); ++i) {
+    j.run(checks::kCrlEntries, [&] { return judge_entry(scan, expectation, scope, i); });
+  }
+  if (expectation.serials.empty() && !expectation.entries_skip_reason.empty()) {
+    // A check the role calls for is reported, as a skip, never left out.
+    j.run(checks::kCrlEntries,
+          [&] { return skip(checks::kCrlEntries, expectation.entries_skip_reason); });
   }
   j.run(checks::kCrlProfile, [&] {
     const ossl::EvpPkeyPtr key = pki::public_key_from_spki(expectation.issuer_spki_der);
@@ -695,6 +835,7 @@ Results check_crl(ByteView body, const CrlExpectation& expectation, const Policy
     if (crl.next_update) facts->next_update = crl.next_update->value;
     facts->entry_count = scan.count;
     facts->entries_error = scan.error;
+    facts->scope = scope;
     // A list that breaks part-way cannot prove a serial absent.
     if (scan.ok) {
       facts->lookups.emplace(std::make_move_iterator(scan.found.begin()) +
@@ -703,6 +844,15 @@ Results check_crl(ByteView body, const CrlExpectation& expectation, const Policy
     }
   }
   return j.take();
+}
+
+CrlLookupStatus lookup_status(const CrlFacts& facts, std::size_t i) {
+  if (facts.scope == CrlScope::kNotCovered) return CrlLookupStatus::kNotCovered;
+  if (!facts.lookups || i >= facts.lookups->size()) return CrlLookupStatus::kUndetermined;
+  // RFC 5280 §6.3.3(j): a listed serial is revoked whatever the CRL's reasons.
+  if ((*facts.lookups)[i]) return CrlLookupStatus::kListed;
+  return facts.scope == CrlScope::kSomeReasons ? CrlLookupStatus::kUndetermined
+                                               : CrlLookupStatus::kNotListed;
 }
 
 std::optional<std::vector<std::optional<RevocationEntry>>> lookup_serials(

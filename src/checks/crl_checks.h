@@ -5,11 +5,19 @@
 #include <vector>
 
 #include "model/result.h"
+#include "pki/certificate.h"
 #include "policy/policy.h"
 #include "util/bytes.h"
 #include "util/time.h"
 
 namespace preflight {
+
+// The kind of certificate a CRL must speak for: an issuingDistributionPoint
+// may restrict a CRL to one kind (RFC 5280 §5.2.5, §6.3.3(b)(2)).
+enum class CertKind {
+  kCa,         // basicConstraints cA TRUE
+  kEndEntity,  // anything else
+};
 
 // Who must have signed a CRL and what it must say (SPEC §4 roles subca.crl,
 // issued.crl, disclosure.crl).
@@ -21,6 +29,12 @@ struct CrlExpectation {
 
   Bytes issuer_subject_der;  // expected CRL issuer Name, DER
   Bytes issuer_spki_der;     // key that must verify the signature
+  // The issuer's certificate, or the SubCA's tbs before the ceremony: its
+  // keyUsage, when present, must assert cRLSign (RFC 5280 §6.3.3(f)).
+  // nullptr: not known (only a CSR or a key); crl.signature then says that
+  // cRLSign could not be checked, with issuer_key_usage_unknown as the reason.
+  const pki::Certificate* issuer_certificate = nullptr;
+  std::string issuer_key_usage_unknown;
   // subjectKeyIdentifier of the issuer's certificate or tbs. nullopt: compare
   // with the RFC 5280 §4.2.1.2 method-1 identifier; a mismatch is then a
   // warning that shows the identifier the ceremony must use.
@@ -34,14 +48,22 @@ struct CrlExpectation {
   std::string url;
   std::vector<std::string> idp_any_of;
   bool partitioned = false;  // listed in disclosure.partitioned_crls: IDP required
+  // crl.idp scope: the kind of the certificates asked about. nullopt: the
+  // role's (subca.crl: the SubCA certificate, a CA; otherwise end-entity
+  // certificates). inspect --cert sets the kind of the certificate named.
+  std::optional<CertKind> covers;
 
   struct SerialExpectation {
     Bytes serial;        // INTEGER contents
     bool expect_listed;  // true: must be on the CRL (revoked probe)
     std::string label;   // "SubCA serial", "probe certs/test-valid.pem", …
   };
-  // crl.entries: one result per expectation. Empty → no crl.entries result.
+  // crl.entries: one result per expectation. Empty → no crl.entries result,
+  // unless entries_skip_reason says why a serial the role calls for is not
+  // known (subca.crl before the ceremony: no SubCA serial yet);
+  // then crl.entries is one skip with that reason.
   std::vector<SerialExpectation> serials;
+  std::string entries_skip_reason;
   // Serials (INTEGER contents) whose status the caller wants without a
   // judgement (inspect --serial without --expect): looked up in the same
   // walk, answered in CrlFacts::lookups.
@@ -53,6 +75,22 @@ struct RevocationEntry {
   UnixTime revoked_at = 0;
   std::optional<int> reason;
   bool operator==(const RevocationEntry&) const = default;
+};
+
+// Whether a CRL can answer for the certificates asked about
+// (CrlExpectation::covers), per RFC 5280 §6.3.3(b)(2) and (d).
+enum class CrlScope {
+  kFull,         // every certificate of that kind, for every reason
+  kNotCovered,   // the IDP excludes them, or the CRL is indirect
+  kSomeReasons,  // onlySomeReasons: a listed serial is revoked, an absent one undetermined
+};
+
+// What one CRL alone says about a looked-up serial.
+enum class CrlLookupStatus {
+  kNotListed,     // absent from a CRL that covers it: not revoked
+  kListed,        // on the CRL: revoked
+  kNotCovered,    // the CRL does not speak for the certificate (inspect: "not-covered")
+  kUndetermined,  // absent from a CRL that covers only some reasons, or unreadable entries
 };
 
 // What a parsed CRL said, for cross-path and cross-URL comparison.
@@ -67,7 +105,11 @@ struct CrlFacts {
   // Per CrlExpectation::lookups; nullopt when the CRL does not parse or its
   // entry list is malformed (as lookup_serials).
   std::optional<std::vector<std::optional<RevocationEntry>>> lookups;
+  CrlScope scope = CrlScope::kFull;
 };
+
+// The status of lookups[i] on this CRL, taking its scope into account.
+CrlLookupStatus lookup_status(const CrlFacts& facts, std::size_t i);
 
 // All crl.* checks on one body except crl.consistent, after the request's
 // http.* results (`http`, returned first; empty for a file). Skips follow

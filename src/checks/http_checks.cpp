@@ -352,11 +352,15 @@ CheckResult check_redirect(const Observation& o) {
   }
   if (o.redirects.empty()) return pass(checks::kHttpRedirect, "no redirect", std::move(ev));
   ev.set("final_url", o.final_url);
-  return warn(checks::kHttpRedirect,
-              "followed " + std::to_string(o.redirects.size()) + " http redirect" +
-                  (o.redirects.size() == 1 ? "" : "s") + ": " + chain,
-              "serve the object at the URL itself: some relying parties do not follow redirects",
-              std::move(ev));
+  // Relying parties that follow http→http redirects still get the object:
+  // a compliance finding, not an outage.
+  return with_impact(
+      warn(checks::kHttpRedirect,
+           "followed " + std::to_string(o.redirects.size()) + " http redirect" +
+               (o.redirects.size() == 1 ? "" : "s") + ": " + chain,
+           "serve the object at the URL itself: some relying parties do not follow redirects",
+           std::move(ev)),
+      Impact::kCompliance);
 }
 
 CheckResult check_content_type(const Observation& o, BodyKind kind) {

@@ -211,16 +211,45 @@ std::string join(const std::vector<std::string>& parts, std::string_view sep = "
   return out;
 }
 
-// BR 7.1.2.8 profile of a delegated responder certificate; every fault.
-// `notes` gets what is only a warning: an issuer DN that differs from a
-// subject typed as a string only in string encoding (SPEC §4 rule 6).
-std::vector<std::string> delegated_faults(const pki::Certificate& c, const Analysis& a,
-                                          const OcspExpectation& e, UnixTime at,
-                                          std::vector<std::string>* notes) {
+// RFC 6960 §4.2.2.2: a delegated responder is authorised when its
+// certificate was issued directly by the CA identified in the request (its
+// issuer name matches and its signature verifies under the CA's key), it
+// carries id-kp-OCSPSigning, and it is valid now. Every fault.
+std::vector<std::string> authorization_faults(const pki::Certificate& c, const Analysis& a,
+                                              const OcspExpectation& e, UnixTime at) {
   std::vector<std::string> faults;
   if (!c.verify_signed_by(a.issuer_key.get())) {
-    faults.push_back("not signed by the issuer's key (BR 7.1.2.8, RFC 6960 §4.2.2.2)");
+    faults.push_back("not signed by the issuer's key (RFC 6960 §4.2.2.2)");
   }
+  // Relying parties chain names under RFC 5280 §7.1; byte identity is the
+  // BR profile's rule (ocsp.responder-profile).
+  if (!pki::names_match_rfc5280(c.issuer_der(), e.issuer_subject_der)) {
+    faults.push_back("issuer " + c.issuer_string() + " is not the issuer " +
+                     pki::name_to_string(e.issuer_subject_der) + " (RFC 6960 §4.2.2.2)");
+  }
+  if (std::ranges::find(c.extended_key_usage(), pki::kOidOcspSigning) ==
+      c.extended_key_usage().end()) {
+    faults.push_back(c.has_extended_key_usage()
+                         ? "extendedKeyUsage " + join(c.extended_key_usage(), ", ") +
+                               " lacks id-kp-OCSPSigning (RFC 6960 §4.2.2.2)"
+                         : "no extendedKeyUsage id-kp-OCSPSigning (RFC 6960 §4.2.2.2)");
+  }
+  if (!c.valid_at(at)) {
+    faults.push_back("not valid at " + format_rfc3339(at) + " (notBefore " +
+                     format_rfc3339(c.not_before()) + ", notAfter " +
+                     format_rfc3339(c.not_after()) + ")");
+  }
+  return faults;
+}
+
+// BR 7.1.2.8 profile of a delegated responder certificate; every fault.
+// `notes` gets what is only a warning: an issuer DN that differs from a
+// subject typed as a string only in string encoding, which may be the
+// string's fault rather than the certificate's.
+std::vector<std::string> responder_profile_faults(const pki::Certificate& c, const Analysis& a,
+                                                  const OcspExpectation& e,
+                                                  std::vector<std::string>* notes) {
+  std::vector<std::string> faults;
   if (c.issuer_der() != e.issuer_subject_der && e.issuer_subject_from_string &&
       pki::names_match_rfc5280(c.issuer_der(), e.issuer_subject_der)) {
     notes->push_back("issuer DN differs from the typed subject string only in string encoding (" +
@@ -231,9 +260,8 @@ std::vector<std::string> delegated_faults(const pki::Certificate& c, const Analy
                      "subject " + pki::name_to_string(e.issuer_subject_der) +
                      (diff.empty() ? "" : " (" + diff + ")") + " (BR 7.1.2.8)");
   }
-  if (!c.has_extended_key_usage()) {
-    faults.push_back("no extendedKeyUsage; id-kp-OCSPSigning is required (BR 7.1.2.8.5)");
-  } else if (c.extended_key_usage() != std::vector<std::string>{pki::kOidOcspSigning}) {
+  if (c.has_extended_key_usage() &&
+      c.extended_key_usage() != std::vector<std::string>{pki::kOidOcspSigning}) {
     faults.push_back("extendedKeyUsage is " + join(c.extended_key_usage(), ", ") +
                      "; it must be exactly id-kp-OCSPSigning (BR 7.1.2.8.5)");
   }
@@ -258,17 +286,21 @@ std::vector<std::string> delegated_faults(const pki::Certificate& c, const Analy
   if (c.has_crl_distribution_points()) {
     faults.push_back("carries crlDistributionPoints (BR 7.1.2.8.2)");
   }
-  const std::string window = " (notBefore " + format_rfc3339(c.not_before()) + ", notAfter " +
-                             format_rfc3339(c.not_after()) + ")";
-  if (!c.valid_at(at)) {
-    faults.push_back("not valid at " + format_rfc3339(at) + window + " (RFC 6960 §3.2)");
-  }
   if (!c.valid_at(a.basic.produced_at)) {
-    faults.push_back("not valid at producedAt " + format_rfc3339(a.basic.produced_at) + window);
+    faults.push_back("not valid at producedAt " + format_rfc3339(a.basic.produced_at) +
+                     " (notBefore " + format_rfc3339(c.not_before()) + ", notAfter " +
+                     format_rfc3339(c.not_after()) + "): it signed outside its validity");
   }
   return faults;
 }
 
+Json fault_list(const std::vector<std::string>& faults) {
+  Json list = Json::array();
+  for (const auto& f : faults) list.push(f);
+  return list;
+}
+
+// RFC 6960 §4.2.2.2 authorization: what a relying party accepts.
 CheckResult check_signer(Analysis& a, const OcspExpectation& e, UnixTime at) {
   Json ev = base_evidence(a);
   if (a.signer.kind == SignerKind::kNone) {
@@ -283,20 +315,6 @@ CheckResult check_signer(Analysis& a, const OcspExpectation& e, UnixTime at) {
   if (!a.signer.note.empty()) ev.set("note", a.signer.note);
   if (a.signer.kind == SignerKind::kIssuer) {
     ev.set("signer", "issuer-signed");
-    if (e.issuer_certificate != nullptr) {
-      const auto ku = e.issuer_certificate->key_usage();
-      ev.set("issuer_key_usage_digital_signature",
-             ku.has_value() && (*ku & pki::kDigitalSignature) != 0);
-      if (!ku || (*ku & pki::kDigitalSignature) == 0) {
-        a.signer_fault = "issuer lacks digitalSignature";
-        return fail(checks::kOcspSigner,
-                    "signed by the issuer's own key, but the issuer certificate does not assert "
-                    "digitalSignature",
-                    "BR 7.1.2.10.7: a CA key without digitalSignature MUST NOT sign OCSP "
-                    "responses; sign with a delegated responder certificate (BR 7.1.2.8)",
-                    std::move(ev));
-      }
-    }
     if (!a.signer.note.empty()) {
       return warn(checks::kOcspSigner, "signed by the issuer itself; " + a.signer.note,
                   std::string(kFromStringHint), std::move(ev));
@@ -309,28 +327,72 @@ CheckResult check_signer(Analysis& a, const OcspExpectation& e, UnixTime at) {
   ev.set("signer_serial", c.serial_hex());
   ev.set("signer_not_before", format_rfc3339(c.not_before()));
   ev.set("signer_not_after", format_rfc3339(c.not_after()));
+  const auto faults = authorization_faults(c, a, e, at);
+  if (faults.empty()) {
+    return pass(checks::kOcspSigner,
+                "signed by delegated responder " + c.subject_string() +
+                    ", issued by the issuer for id-kp-OCSPSigning and valid now",
+                std::move(ev));
+  }
+  ev.set("faults", fault_list(faults));
+  a.signer_fault = join(faults);
+  return fail(checks::kOcspSigner,
+              "delegated responder " + c.subject_string() + " is not authorised: " + join(faults),
+              "relying parties reject this answer: sign with the issuer's key, or with a "
+              "responder certificate issued directly by the issuer with id-kp-OCSPSigning and "
+              "valid now (RFC 6960 §4.2.2.2)",
+              std::move(ev));
+}
+
+// The BR profile of an authorised signer; relying parties accept it either
+// way, so a failure is a compliance finding.
+CheckResult check_responder_profile(const Analysis& a, const OcspExpectation& e) {
+  Json ev = base_evidence(a);
+  if (a.signer.kind == SignerKind::kIssuer) {
+    ev.set("signer", "issuer-signed");
+    if (e.issuer_certificate == nullptr) {
+      return skip(checks::kOcspResponderProfile,
+                  "skipped: signed by the issuer's key, whose certificate or tbs is not known, so "
+                  "its keyUsage (BR 7.1.2.10.7) cannot be read");
+    }
+    const auto ku = e.issuer_certificate->key_usage();
+    const bool digital_signature = ku.has_value() && (*ku & pki::kDigitalSignature) != 0;
+    ev.set("issuer_key_usage_digital_signature", digital_signature);
+    if (!digital_signature) {
+      return fail(checks::kOcspResponderProfile,
+                  "signed by the issuer's own key, but the issuer certificate does not assert "
+                  "digitalSignature",
+                  "BR 7.1.2.10.7: a CA key without digitalSignature MUST NOT sign OCSP "
+                  "responses; sign with a delegated responder certificate (BR 7.1.2.8)",
+                  std::move(ev));
+    }
+    return pass(checks::kOcspResponderProfile,
+                "signed by the issuer's own key, whose certificate asserts digitalSignature (BR "
+                "7.1.2.10.7)",
+                std::move(ev));
+  }
+  const pki::Certificate& c = *a.signer.responder;
+  ev.set("signer", "delegated");
+  ev.set("signer_serial", c.serial_hex());
   std::vector<std::string> notes;
-  const auto faults = delegated_faults(c, a, e, at, &notes);
+  const auto faults = responder_profile_faults(c, a, e, &notes);
   if (!notes.empty()) ev.set("note", join(notes));
-  if (faults.empty() && !notes.empty()) {
-    return warn(checks::kOcspSigner,
+  if (!faults.empty()) {
+    ev.set("faults", fault_list(faults));
+    return fail(checks::kOcspResponderProfile,
+                "delegated responder " + c.subject_string() + ": " + join(faults),
+                "issue the responder certificate with EKU exactly id-kp-OCSPSigning, "
+                "id-pkix-ocsp-nocheck, critical keyUsage digitalSignature only, no CA flag and no "
+                "CDP (BR 7.1.2.8), and configure the responder with it",
+                std::move(ev));
+  }
+  if (!notes.empty()) {
+    return warn(checks::kOcspResponderProfile,
                 "delegated responder " + c.subject_string() + ": " + join(notes),
                 std::string(kFromStringHint), std::move(ev));
   }
-  if (faults.empty()) {
-    return pass(checks::kOcspSigner,
-                "signed by delegated responder " + c.subject_string() + " (BR 7.1.2.8 profile met)",
-                std::move(ev));
-  }
-  Json list = Json::array();
-  for (const auto& f : faults) list.push(f);
-  ev.set("faults", std::move(list));
-  a.signer_fault = join(faults);
-  return fail(checks::kOcspSigner,
-              "delegated responder " + c.subject_string() + ": " + join(faults),
-              "issue a responder certificate directly from the issuer with EKU exactly "
-              "id-kp-OCSPSigning, id-pkix-ocsp-nocheck, critical keyUsage digitalSignature only, "
-              "no CA flag and no CDP, valid now (BR 7.1.2.8), and configure the responder with it",
+  return pass(checks::kOcspResponderProfile,
+              "delegated responder " + c.subject_string() + " follows the BR 7.1.2.8 profile",
               std::move(ev));
 }
 
@@ -498,8 +560,8 @@ void set_times(Json& ev, const pki::OcspSingleResponse& s) {
   ev.set("next_update", s.next_update ? Json(format_rfc3339(*s.next_update)) : Json(nullptr));
 }
 
-CheckResult check_current(const pki::OcspSingleResponse& s, const OcspExpectation& e,
-                          const Policy& policy, UnixTime at) {
+// The window a relying party applies (RFC 6960 §4.2.2.1, RFC 5019 §4).
+CheckResult check_current(const pki::OcspSingleResponse& s, const Policy& policy, UnixTime at) {
   Json ev = Json::object();
   set_times(ev, s);
   ev.set("at", format_rfc3339(at));
@@ -513,15 +575,6 @@ CheckResult check_current(const pki::OcspSingleResponse& s, const OcspExpectatio
     faults.push_back("expired: nextUpdate " + format_rfc3339(*s.next_update) + " has passed " +
                      "(RFC 5019 §4)");
   }
-  // issued.ocsp: BR 4.9.9 refresh / MRSP 6 four days; subca.ocsp: BR 4.9.9
-  // "at least every twelve months" for Subordinate CA certificates.
-  const Duration max_age = is_issued_role(e) ? policy.ocsp_max_age : policy.ocsp_ca_max_validity;
-  if (subtract_duration(at, max_age) > s.this_update) {
-    faults.push_back("thisUpdate " + format_rfc3339(s.this_update) + " is " +
-                     format_span(at - s.this_update) + " old, more than " +
-                     format_duration(max_age) + " (BR 4.9.9)");
-  }
-  ev.set("age_seconds", static_cast<long long>(at - s.this_update));
   if (faults.empty()) {
     return pass(checks::kOcspCurrent,
                 "current: thisUpdate " + format_rfc3339(s.this_update) + " (" +
@@ -530,8 +583,60 @@ CheckResult check_current(const pki::OcspSingleResponse& s, const OcspExpectatio
                 std::move(ev));
   }
   return fail(checks::kOcspCurrent, join(faults),
-              "the answer served on this path is not fresh: check the responder's signing "
+              "the answer served on this path is not usable: check the responder's signing "
               "schedule and clock, and that the front end does not keep a stale copy",
+              std::move(ev));
+}
+
+// BR validity interval, counted inclusive: the strict reading adds one
+// second to nextUpdate − thisUpdate (BR 4.9.9).
+std::int64_t validity_interval(const pki::OcspSingleResponse& s) {
+  return *s.next_update + 1 - s.this_update;
+}
+
+// How old a served answer may be (BR 4.9.9 for Subscriber certificates,
+// BR 4.9.10 for Subordinate CA certificates). The answer still works for
+// relying parties, so a failure is a missed refresh: compliance.
+CheckResult check_age(const pki::OcspSingleResponse& s, const OcspExpectation& e,
+                      const Policy& policy, UnixTime at) {
+  Json ev = Json::object();
+  set_times(ev, s);
+  ev.set("at", format_rfc3339(at));
+  ev.set("age_seconds", static_cast<long long>(at - s.this_update));
+  const bool issued = is_issued_role(e);
+  const Duration max_age = issued ? policy.ocsp_max_age : policy.ocsp_ca_max_age;
+  const std::string key = issued ? "ocsp.max_age" : "ocsp.ca_max_age";
+  ev.set("max_age", format_duration(max_age));
+  std::vector<std::string> faults;
+  if (subtract_duration(at, max_age) > s.this_update) {
+    faults.push_back("thisUpdate " + format_rfc3339(s.this_update) + " is " +
+                     format_span(at - s.this_update) + " old, more than " +
+                     format_duration(max_age) + " (" + key +
+                     (issued ? ", BR 4.9.9)" : ", BR 4.9.10)"));
+  }
+  if (issued && s.next_update) {
+    // BR 4.9.9: refresh at least eight hours before nextUpdate when the
+    // interval is sixteen hours or more, else half the interval before it.
+    const std::int64_t v = validity_interval(s);
+    const std::int64_t margin = v >= 16 * 3600 ? 8 * 3600 : v / 2;
+    ev.set("refresh_by", format_rfc3339(*s.next_update - margin));
+    if (at > *s.next_update - margin) {
+      faults.push_back("not refreshed " + format_span(margin) + " before nextUpdate " +
+                       format_rfc3339(*s.next_update) + " (validity interval " + format_span(v) +
+                       (v >= 16 * 3600 ? ": at least eight hours before, BR 4.9.9)"
+                                       : ": half the interval before, BR 4.9.9)"));
+    }
+  }
+  if (faults.empty()) {
+    return pass(checks::kOcspAge,
+                "thisUpdate " + format_span(std::max<std::int64_t>(at - s.this_update, 0)) +
+                    " ago, within " + format_duration(max_age) + " (" + key + ")" +
+                    (issued && s.next_update ? ", refreshed in time before nextUpdate" : ""),
+                std::move(ev));
+  }
+  return fail(checks::kOcspAge, join(faults),
+              "the responder did not refresh this answer in time: check its signing schedule, and "
+              "that the front end does not keep a stale copy",
               std::move(ev));
 }
 
@@ -540,36 +645,33 @@ CheckResult check_validity(const pki::OcspSingleResponse& s, const OcspExpectati
   if (!s.next_update) {
     return skip(checks::kOcspValidity, "no nextUpdate, so no validity interval (see ocsp.profile)");
   }
-  // BR 4.9.9 counts the interval inclusive; the strict reading adds one
-  // second (REQUIREMENTS §13.8), so exactly ten days is too long.
+  // BR 4.9.9 counts the interval inclusive, so exactly ten days is too long.
   const UnixTime end = *s.next_update + 1;
-  const std::int64_t v = end - s.this_update;
+  const std::int64_t v = validity_interval(s);
   Json ev = Json::object();
   set_times(ev, s);
   ev.set("validity_seconds", static_cast<long long>(v));
   const std::string shown = format_span(v) + " (nextUpdate − thisUpdate + 1 s, BR 4.9.9)";
-  if (is_issued_role(e)) {
-    if (end < add_duration(s.this_update, policy.ocsp_min_validity)) {
-      return fail(checks::kOcspValidity,
-                  "validity interval " + shown + " is shorter than " +
-                      format_duration(policy.ocsp_min_validity),
-                  "BR 4.9.9: subscriber OCSP responses must be valid for at least eight hours",
-                  std::move(ev));
-    }
-    if (end > add_duration(s.this_update, policy.ocsp_max_validity)) {
-      return fail(
-          checks::kOcspValidity,
-          "validity interval " + shown + " exceeds " + format_duration(policy.ocsp_max_validity),
-          "BR 4.9.9: at most ten days counted inclusive, so nextUpdate must be less than "
-          "exactly ten days after thisUpdate",
-          std::move(ev));
-    }
-  } else if (end > add_duration(s.this_update, policy.ocsp_ca_max_validity)) {
+  if (!is_issued_role(e)) {
+    // The BRs bound only how old a Subordinate CA answer may be (ocsp.age).
+    return pass(checks::kOcspValidity,
+                "validity interval " + shown +
+                    "; the BRs set no bound for responses on Subordinate CA certificates",
+                std::move(ev));
+  }
+  if (end < add_duration(s.this_update, policy.ocsp_min_validity)) {
+    return fail(checks::kOcspValidity,
+                "validity interval " + shown + " is shorter than " +
+                    format_duration(policy.ocsp_min_validity),
+                "BR 4.9.9: subscriber OCSP responses must be valid for at least eight hours",
+                std::move(ev));
+  }
+  if (end > add_duration(s.this_update, policy.ocsp_max_validity)) {
     return fail(
         checks::kOcspValidity,
-        "validity interval " + shown + " exceeds " + format_duration(policy.ocsp_ca_max_validity),
-        "BR 4.9.9: OCSP responses for Subordinate CA certificates are refreshed at least "
-        "every twelve months",
+        "validity interval " + shown + " exceeds " + format_duration(policy.ocsp_max_validity),
+        "BR 4.9.9: at most ten days counted inclusive, so nextUpdate must be less than "
+        "exactly ten days after thisUpdate",
         std::move(ev));
   }
   return pass(checks::kOcspValidity, "validity interval " + shown + " within policy",
@@ -767,8 +869,10 @@ Results judge(ByteView body, const OcspExpectation& e, const Policy& policy, Uni
   on_basic(checks::kOcspSignature, [&] { return check_signature(a); });
   on_basic(checks::kOcspProfile, [&] { return check_profile(a); });
   on_basic(checks::kOcspSigner, [&] { return check_signer(a, e, at); });
+  j.run(checks::kOcspResponderProfile, [&] { return check_responder_profile(a, e); });
   on_basic(checks::kOcspCertId, [&] { return check_certid(a, e); });
-  j.run(checks::kOcspCurrent, [&] { return check_current(*a.match, e, policy, at); });
+  j.run(checks::kOcspCurrent, [&] { return check_current(*a.match, policy, at); });
+  j.run(checks::kOcspAge, [&] { return check_age(*a.match, e, policy, at); });
   j.run(checks::kOcspValidity, [&] { return check_validity(*a.match, e, policy); });
   j.run(status_check(e), [&] {
     if (!a.has_basic) {

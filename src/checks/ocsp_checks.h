@@ -22,7 +22,8 @@ struct OcspExpectation {
   Bytes issuer_subject_der;  // the CA the responder answers for
   Bytes issuer_spki_der;
   // The issuer's certificate (or tbs) when known: a response signed by the
-  // issuer key itself needs digitalSignature in its keyUsage (BR 7.1.2.10.7).
+  // issuer key itself needs digitalSignature in its keyUsage (BR 7.1.2.10.7,
+  // ocsp.responder-profile; skipped when unknown).
   const pki::Certificate* issuer_certificate = nullptr;
   bool issuer_subject_from_string = false;  // SPEC §4 rule 6
   ExpectedCertStatus expected = ExpectedCertStatus::kNotGood;
@@ -46,7 +47,9 @@ struct OcspFacts {
   bool basic_decoded = false;              // successful with a DER BasicOCSPResponse
   std::optional<std::string> cert_status;  // "good" | "revoked" | "unknown" (matching CertID)
   bool signature_valid = false;
-  bool signer_authorized = false;     // passes ocsp.signer for the expected issuer
+  // Passes ocsp.signer for the expected issuer: RFC 6960 §4.2.2.2
+  // authorization only, whatever ocsp.responder-profile says.
+  bool signer_authorized = false;
   bool signed_by_issuer_key = false;  // not delegated
   std::optional<UnixTime> this_update, next_update, produced_at;
   std::optional<UnixTime> revocation_time;
@@ -58,8 +61,9 @@ struct OcspFacts {
 // Judges one OCSP answer after its http.* results (`http`, returned first;
 // empty for a file). For every request kind except sha256-certid:
 // ocsp.response-status, ocsp.signature, ocsp.profile, ocsp.signer,
-// ocsp.certid, ocsp.current, ocsp.validity, and ocsp.unused-serial (request
-// unused-serial) or ocsp.probe-status (probe, subca-serial). For
+// ocsp.responder-profile, ocsp.certid, ocsp.current, ocsp.age,
+// ocsp.validity, and ocsp.unused-serial (request unused-serial) or
+// ocsp.probe-status (probe, subca-serial). For
 // sha256-certid: only ocsp.sha256-certid. Skips follow from the checks'
 // `needs`. Raw results, without role/url/path/method.
 Results check_ocsp(ByteView body, const OcspExpectation& expectation, const Policy& policy,

@@ -132,9 +132,12 @@ void check_urls(const Profile& p, const Policy& policy, Results& out) {
       if (auto problem = absolute_url_problem(u.url)) {
         ++failures;
         evidence.set("problem", *problem);
-        out.push_back(fail(checks::kProfileUrls,
-                           set.field + " URL \"" + u.url + "\" is not an absolute URL: " + *problem,
-                           fix_where, std::move(evidence)));
+        // A URL that does not parse cannot be fetched by any relying party.
+        out.push_back(with_impact(
+            fail(checks::kProfileUrls,
+                 set.field + " URL \"" + u.url + "\" is not an absolute URL: " + *problem,
+                 fix_where, std::move(evidence)),
+            Impact::kRelyingParty));
         continue;
       }
       // RFC 9110 §4.2.4: userinfo in an http(s) URI is deprecated; in a

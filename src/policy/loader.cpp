@@ -106,12 +106,21 @@ class PolicyReader {
       duration(crl, "crl", "ca_max_age", &p_.crl_ca_max_age, true);
       duration(crl, "crl", "min_remaining", &p_.crl_min_remaining, false);
     }
-    if (const YAML::Node ocsp = section(
-            root, "ocsp",
-            {"min_validity", "max_validity", "ca_max_validity", "max_age", "require_post"})) {
+    if (const YAML::Node o = root["ocsp"];
+        o.IsDefined() && o.IsMap() && o["ca_max_validity"].IsDefined()) {
+      // Renamed, not aliased: the old key read as a cap on the validity
+      // interval, which BR 4.9.10 does not set for Subordinate CA responses.
+      y_.fail(o["ca_max_validity"],
+              "ocsp.ca_max_validity was replaced by ocsp.ca_max_age: the BRs cap how old a "
+              "response for a Subordinate CA certificate may be (12 months, BR 4.9.10), not its "
+              "validity interval");
+    }
+    if (const YAML::Node ocsp =
+            section(root, "ocsp",
+                    {"min_validity", "max_validity", "ca_max_age", "max_age", "require_post"})) {
       duration(ocsp, "ocsp", "min_validity", &p_.ocsp_min_validity, false);
       duration(ocsp, "ocsp", "max_validity", &p_.ocsp_max_validity, true);
-      duration(ocsp, "ocsp", "ca_max_validity", &p_.ocsp_ca_max_validity, true);
+      duration(ocsp, "ocsp", "ca_max_age", &p_.ocsp_ca_max_age, true);
       duration(ocsp, "ocsp", "max_age", &p_.ocsp_max_age, true);
       if (const YAML::Node n = ocsp["require_post"]; n.IsDefined()) {
         p_.ocsp_require_post = y_.boolean(n, "ocsp.require_post");

@@ -28,7 +28,7 @@ struct Policy {
   Duration crl_min_remaining{0, 4 * 3600};
   Duration ocsp_min_validity{0, 8 * 3600};
   Duration ocsp_max_validity{0, 10 * 86400};
-  Duration ocsp_ca_max_validity{12, 0};
+  Duration ocsp_ca_max_age{12, 0};
   Duration ocsp_max_age{0, 4 * 86400};
   Duration clock_skew{0, 5 * 60};
   bool ocsp_require_post = false;

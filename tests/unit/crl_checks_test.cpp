@@ -93,7 +93,7 @@ TEST_CASE("a well-formed SubCA CRL passes every check") {
   CrlFacts facts;
   const Results results = judge(subca_crl(), issued_expectation(h), now_utc(), &facts);
   require_all_pass(results);
-  CHECK(results.size() == 9);
+  CHECK(results.size() == 10);
   for (const auto& r : results) {
     CHECK_FALSE(r.message.empty());
     CHECK(r.role.empty());
@@ -167,7 +167,7 @@ TEST_CASE("crl.parse says what the body looks like and skips the rest") {
     CHECK(parse.status == Status::kFail);
     CHECK(contains(parse.message, c.expected));
     CHECK_FALSE(parse.hint.empty());
-    CHECK(results.size() == 10);
+    CHECK(results.size() == 11);
     for (const auto& r : results) {
       if (r.check() == "crl.parse") continue;
       CHECK(r.status == Status::kSkip);
@@ -196,6 +196,7 @@ TEST_CASE("crl.issuer: another key, another name, another string type") {
     const Results r = judge(subca_crl(spec), x);
     const CheckResult& issuer = only(r, "crl.issuer");
     CHECK(issuer.status == Status::kFail);
+    CHECK(issuer.impact == Impact::kRelyingParty);
     CHECK(contains(issuer.message, "CN=Example Legacy CA"));
     CHECK(contains(issuer.message, "CN=Example Asia DV CA R1"));
     CHECK(only(r, "crl.signature").status == Status::kPass);
@@ -208,11 +209,14 @@ TEST_CASE("crl.issuer: another key, another name, another string type") {
     const CheckResult& strict = only(judge(crl, x), "crl.issuer");
     CHECK(strict.status == Status::kFail);
     CHECK(contains(strict.message, "RFC 5280 §7.1"));
+    // Relying parties compare names under RFC 5280 §7.1 and accept it.
+    CHECK(strict.impact == Impact::kCompliance);
     CHECK(contains(strict.message, "countryName: PrintableString expected, UTF8String seen"));
     CrlExpectation typed = x;
     typed.issuer_subject_from_string = true;
     const CheckResult& lenient = only(judge(crl, typed), "crl.issuer");
     CHECK(lenient.status == Status::kWarn);
+    CHECK(lenient.impact == Impact::kCompliance);
     CHECK(contains(lenient.message, "string encoding"));
   }
 }
@@ -275,39 +279,74 @@ TEST_CASE("crl.aki") {
   }
 }
 
-TEST_CASE("crl.current and crl.validity") {
+TEST_CASE("crl.current, crl.age and crl.validity") {
   const auto& h = hierarchy();
   const CrlExpectation x = issued_expectation(h);
   const UnixTime now = now_utc();
-  SECTION("expired") {
+  SECTION("expired: relying-party") {
     CrlSpec spec;
     spec.this_update = now - 8 * 86400;
     spec.next_update = now - 86400;
     const CheckResult& current = only(judge(subca_crl(spec), x, now), "crl.current");
     CHECK(current.status == Status::kFail);
+    CHECK(current.impact == Impact::kRelyingParty);
     CHECK(contains(current.message, "expired"));
     CHECK(*current.evidence.find("next_update")->as_string() == format_rfc3339(now - 86400));
   }
-  SECTION("less than crl.min_remaining left") {
+  SECTION("less than crl.min_remaining left: compliance, the CRL still works") {
     CrlSpec spec;
     spec.this_update = now - 86400;
-    spec.next_update = now + 3600;
-    CHECK(only(judge(subca_crl(spec), x, now), "crl.current").status == Status::kFail);
+    spec.next_update = now + 3 * 3600;
+    const Results r = judge(subca_crl(spec), x, now);
+    const CheckResult& current = only(r, "crl.current");
+    CHECK(current.status == Status::kFail);
+    CHECK(current.impact == Impact::kCompliance);
+    CHECK(contains(current.message, "crl.min_remaining"));
+    CHECK_FALSE(contains(current.message, "expired"));
+    CHECK(only(r, "crl.age").status == Status::kPass);
+    // Exactly at nextUpdate the CRL has not expired yet (RFC 5280 §5.1.2.5).
+    CHECK(only(judge(subca_crl(spec), x, *spec.next_update), "crl.current").impact ==
+          Impact::kCompliance);
+    CHECK(only(judge(subca_crl(spec), x, *spec.next_update + 1), "crl.current").impact ==
+          Impact::kRelyingParty);
   }
-  SECTION("thisUpdate beyond the clock skew") {
+  SECTION("thisUpdate beyond the clock skew: relying-party") {
     CrlSpec spec;
     spec.this_update = now + 600;
-    CHECK(only(judge(subca_crl(spec), x, now), "crl.current").status == Status::kFail);
+    const CheckResult& future = only(judge(subca_crl(spec), x, now), "crl.current");
+    CHECK(future.status == Status::kFail);
+    CHECK(future.impact == Impact::kRelyingParty);
     spec.this_update = now + 60;
     CHECK(only(judge(subca_crl(spec), x, now), "crl.current").status == Status::kPass);
   }
-  SECTION("older than the issued max age, fine for a CA CRL") {
+  SECTION("crl.age: older than the issued max age fails, fine for a CA CRL; crl.current passes") {
     CrlSpec spec;
     spec.this_update = now - 8 * 86400;
     spec.next_update = now + 86400;
-    CHECK(only(judge(subca_crl(spec), x, now), "crl.current").status == Status::kFail);
+    const Results r = judge(subca_crl(spec), x, now);
+    const CheckResult& age = only(r, "crl.age");
+    CHECK(age.status == Status::kFail);
+    CHECK(age.impact == Impact::kCompliance);
+    CHECK(contains(age.message, "crl.issued_max_age"));
+    CHECK(contains(age.message, "BR 4.9.7"));
+    CHECK(only(r, "crl.current").status == Status::kPass);
     const Bytes root_crl = testpki::make_crl(spec, h.root, h.root_key);
-    CHECK(only(judge(root_crl, ca_expectation(h), now), "crl.current").status == Status::kPass);
+    CHECK(only(judge(root_crl, ca_expectation(h), now), "crl.age").status == Status::kPass);
+    // Met when the difference is at most the limit.
+    spec.this_update = now - 7 * 86400;
+    CHECK(only(judge(subca_crl(spec), x, now), "crl.age").status == Status::kPass);
+    CHECK(only(judge(subca_crl(spec), x, now + 1), "crl.age").status == Status::kFail);
+  }
+  SECTION("crl.age: a CA CRL older than 12 calendar months") {
+    CrlSpec spec;
+    spec.this_update = *parse_rfc3339("2025-01-31T00:00:00Z");
+    spec.next_update = *parse_rfc3339("2026-03-31T00:00:00Z");
+    const Bytes root_crl = testpki::make_crl(spec, h.root, h.root_key);
+    const UnixTime year = *parse_rfc3339("2026-01-31T00:00:00Z");
+    CHECK(only(judge(root_crl, ca_expectation(h), year), "crl.age").status == Status::kPass);
+    const CheckResult& age = only(judge(root_crl, ca_expectation(h), year + 1), "crl.age");
+    CHECK(age.status == Status::kFail);
+    CHECK(contains(age.message, "crl.ca_max_age"));
   }
   SECTION("11 days: fail on an issued CRL, fine on a CA CRL; exactly 10 days passes") {
     CrlSpec spec;
@@ -339,6 +378,8 @@ TEST_CASE("crl.current and crl.validity") {
     spec.omit_next_update = true;
     const Results r = judge(subca_crl(spec), x, now);
     CHECK(only(r, "crl.current").status == Status::kFail);
+    // Relying parties treat it as never expiring.
+    CHECK(only(r, "crl.current").impact == Impact::kCompliance);
     CHECK(only(r, "crl.validity").status == Status::kFail);
     CHECK(contains(only(r, "crl.validity").hint, "RFC 5280 §5.1.2.5"));
   }
@@ -605,6 +646,7 @@ TEST_CASE("crl.profile") {
     const CheckResult p = profile(testpki::sign_raw_crl(raw, h.subca_key));
     CHECK(p.status == Status::kFail);
     CHECK(contains(p.message, "v1 CRL"));
+    CHECK(p.impact == Impact::kCompliance);
   }
   SECTION("inner and outer signature algorithms differ") {
     testpki::RawCrl raw = testpki::raw_crl_for(h.subca, h.subca_key);
@@ -613,6 +655,8 @@ TEST_CASE("crl.profile") {
     const CheckResult p = profile(testpki::sign_raw_crl(raw, h.subca_key));
     CHECK(p.status == Status::kFail);
     CHECK(contains(p.message, "RFC 5280 §5.1.1.2"));
+    // Relying parties may reject a CRL whose algorithm fields differ (RFC 5280 §5.1.1.2).
+    CHECK(p.impact == Impact::kRelyingParty);
   }
   SECTION("ECDSA hash not paired with the curve (BR 7.1.3.2)") {
     CrlSpec sha384;
@@ -724,4 +768,206 @@ TEST_CASE("crl.consistent against the reference path") {
     REQUIRE(copies->as_array()->size() == 2);
     CHECK(contains(*(*copies->as_array())[1].as_string(), "http://b/x.crl: cRLNumber 6"));
   }
+}
+
+namespace {
+
+// A SubCA certificate for the hierarchy's SubCA key with the given keyUsage
+// (openssl.cnf syntax; empty omits the extension).
+testpki::Issued subca_with_key_usage(const std::string& key_usage) {
+  const auto& h = hierarchy();
+  testpki::CertSpec spec;
+  spec.subject = "C=GB,O=Example Ltd,CN=Example Key Usage CA";
+  spec.ca = true;
+  spec.key_usage = key_usage;
+  return testpki::make_cert(spec, h.subca_key, &h.root, h.root_key);
+}
+
+CrlExpectation expectation_for(const pki::Certificate& issuer) {
+  CrlExpectation x;
+  x.role = "issued.crl";
+  x.issuer_subject_der = issuer.subject_der();
+  x.issuer_spki_der = issuer.spki_der();
+  x.issuer_key_id = issuer.subject_key_id();
+  x.issuer_certificate = &issuer;
+  x.url = kUrl;
+  return x;
+}
+
+Bytes crl_of(const testpki::Issued& issuer) {
+  return testpki::make_crl({}, issuer, hierarchy().subca_key);
+}
+
+}  // namespace
+
+TEST_CASE("crl.signature: the issuer certificate's keyUsage must assert cRLSign") {
+  SECTION("keyUsage without cRLSign: relying parties reject the CRL (RFC 5280 §6.3.3(f))") {
+    const testpki::Issued issued = subca_with_key_usage("critical,keyCertSign,digitalSignature");
+    const pki::Certificate issuer = issued.cert();
+    const CheckResult sig = only(judge(crl_of(issued), expectation_for(issuer)), "crl.signature");
+    CHECK(sig.status == Status::kFail);
+    CHECK(sig.impact == Impact::kRelyingParty);
+    CHECK(contains(sig.message, "signature verifies"));
+    CHECK(contains(sig.message, "cRLSign"));
+    CHECK(contains(sig.message, "RFC 5280 §6.3.3(f)"));
+    CHECK_FALSE(*sig.evidence.find("crl_sign")->as_bool());
+  }
+  SECTION("keyUsage with cRLSign passes") {
+    const testpki::Issued issued = subca_with_key_usage("critical,keyCertSign,cRLSign");
+    const pki::Certificate issuer = issued.cert();
+    const Results r = judge(crl_of(issued), expectation_for(issuer));
+    require_all_pass(r);
+    CHECK(*only(r, "crl.signature").evidence.find("crl_sign")->as_bool());
+  }
+  SECTION("no keyUsage: nothing restricts the key") {
+    const testpki::Issued issued = subca_with_key_usage("");
+    const pki::Certificate issuer = issued.cert();
+    const CheckResult sig = only(judge(crl_of(issued), expectation_for(issuer)), "crl.signature");
+    CHECK(sig.status == Status::kPass);
+    CHECK(*sig.evidence.find("crl_sign")->as_string() == "no keyUsage");
+  }
+  SECTION("a bad signature and no cRLSign: both are named") {
+    const testpki::Issued issued = subca_with_key_usage("critical,keyCertSign");
+    const pki::Certificate issuer = issued.cert();
+    const Bytes crl = testpki::make_crl({}, issued, testpki::make_key());
+    const CheckResult sig = only(judge(crl, expectation_for(issuer)), "crl.signature");
+    CHECK(sig.status == Status::kFail);
+    CHECK(contains(sig.message, "does not verify"));
+    CHECK(contains(sig.message, "RFC 5280 §6.3.3(f)"));
+  }
+  SECTION("before the ceremony with only a CSR: said, not passed silently") {
+    const testpki::Issued issued = subca_with_key_usage("critical,keyCertSign");
+    const pki::Certificate issuer = issued.cert();
+    CrlExpectation x = expectation_for(issuer);
+    x.issuer_certificate = nullptr;
+    x.issuer_key_usage_unknown = "only a CSR for the SubCA, whose keyUsage the ceremony decides";
+    const CheckResult sig = only(judge(crl_of(issued), x), "crl.signature");
+    CHECK(sig.status == Status::kPass);
+    CHECK(contains(sig.message, "cRLSign not checked: only a CSR for the SubCA"));
+    CHECK(*sig.evidence.find("crl_sign")->as_string() == "not checked");
+  }
+}
+
+TEST_CASE("crl.idp: the scope must cover the certificates asked about") {
+  const auto& h = hierarchy();
+  const CrlExpectation x = issued_expectation(h);
+  const std::string idp = std::string("critical,fullname:URI:") + kUrl;
+  const Bytes listed = *pki::serial_from_hex("7f3a09c1d2");
+  const Bytes absent = *pki::serial_from_hex("0a0b");
+  CrlSpec spec;
+  spec.entries = {entry("7f3a09c1d2", 1)};
+  CrlExpectation probes = x;
+  probes.serials = {{listed, true, "probe revoked"}, {absent, false, "probe good"}};
+  probes.lookups = {listed, absent};
+
+  SECTION("onlyContainsCACerts on issued.crl excludes end-entity certificates") {
+    spec.idp = idp + ",onlyCA:TRUE";
+    CrlFacts facts;
+    const Results r = judge(subca_crl(spec), probes, now_utc(), &facts);
+    const CheckResult& scope = only(r, "crl.idp");
+    CHECK(scope.status == Status::kFail);
+    CHECK(scope.impact == Impact::kRelyingParty);
+    CHECK(contains(scope.message, "onlyContainsCACerts"));
+    CHECK(contains(scope.message, "RFC 5280 §6.3.3(b)(2)(iii)"));
+    CHECK(facts.scope == CrlScope::kNotCovered);
+    CHECK(lookup_status(facts, 0) == CrlLookupStatus::kNotCovered);
+    CHECK(lookup_status(facts, 1) == CrlLookupStatus::kNotCovered);
+    // The CRL says nothing about the probes: one root, crl.idp.
+    for (const auto& e : r) {
+      if (e.check() != "crl.entries") continue;
+      CHECK(e.status == Status::kSkip);
+      CHECK(contains(e.message, "crl.idp"));
+    }
+  }
+  SECTION("onlyContainsAttributeCerts covers no certificate, on any role") {
+    spec.idp = idp + ",onlyAA:TRUE";
+    CHECK(only(judge(subca_crl(spec), x), "crl.idp").status == Status::kFail);
+    const CrlExpectation ca = ca_expectation(h);
+    spec.idp = "critical,fullname:URI:" + ca.url + ",onlyAA:TRUE";
+    const CheckResult& root =
+        only(judge(testpki::make_crl(spec, h.root, h.root_key), ca), "crl.idp");
+    CHECK(root.status == Status::kFail);
+    CHECK(contains(root.message, "onlyContainsAttributeCerts"));
+  }
+  SECTION("indirectCRL: relying parties need not process it") {
+    spec.idp = idp + ",indirectCRL:TRUE";
+    CrlFacts facts;
+    const CheckResult& scope = only(judge(subca_crl(spec), x, now_utc(), &facts), "crl.idp");
+    CHECK(scope.status == Status::kFail);
+    CHECK(scope.impact == Impact::kRelyingParty);
+    CHECK(contains(scope.message, "indirectCRL"));
+    CHECK(facts.scope == CrlScope::kNotCovered);
+  }
+  SECTION("a CA certificate asked about on an onlyContainsUserCerts CRL (inspect --cert)") {
+    spec.idp = idp + ",onlyuser:TRUE";
+    const Bytes crl = subca_crl(spec);
+    CHECK(only(judge(crl, probes), "crl.idp").status == Status::kPass);
+    CrlExpectation asked = x;
+    asked.covers = CertKind::kCa;
+    asked.lookups = {listed};
+    CrlFacts facts;
+    const CheckResult& scope = only(judge(crl, asked, now_utc(), &facts), "crl.idp");
+    CHECK(scope.status == Status::kFail);
+    CHECK(contains(scope.message, "onlyContainsUserCerts"));
+    CHECK(contains(scope.message, "the CA certificate asked about"));
+    CHECK(lookup_status(facts, 0) == CrlLookupStatus::kNotCovered);
+    // The certificate's own kind decides, not the role's.
+    CrlExpectation ca = ca_expectation(h);
+    ca.covers = CertKind::kEndEntity;
+    spec.idp = "critical,fullname:URI:" + ca.url + ",onlyuser:TRUE";
+    CHECK(only(judge(testpki::make_crl(spec, h.root, h.root_key), ca), "crl.idp").status ==
+          Status::kPass);
+  }
+  SECTION("onlySomeReasons: listed is revoked, absent is undetermined, the role fails") {
+    spec.idp = idp + ",onlysomereasons:keyCompromise";
+    CrlFacts facts;
+    const Results r = judge(subca_crl(spec), probes, now_utc(), &facts);
+    const CheckResult& scope = only(r, "crl.idp");
+    CHECK(scope.status == Status::kFail);
+    CHECK(scope.impact == Impact::kRelyingParty);
+    CHECK(contains(scope.message, "onlySomeReasons"));
+    CHECK(contains(scope.message, "RFC 5280 §6.3.3(d)"));
+    CHECK(facts.scope == CrlScope::kSomeReasons);
+    CHECK(lookup_status(facts, 0) == CrlLookupStatus::kListed);
+    CHECK(lookup_status(facts, 1) == CrlLookupStatus::kUndetermined);
+    std::vector<const CheckResult*> entries;
+    for (const auto& e : r) {
+      if (e.check() == "crl.entries") entries.push_back(&e);
+    }
+    REQUIRE(entries.size() == 2);
+    CHECK(entries[0]->status == Status::kPass);
+    CHECK(entries[1]->status == Status::kSkip);
+    CHECK(contains(entries[1]->message, "undetermined"));
+    // The issuer's CRL must speak for every reason too.
+    const CrlExpectation ca = ca_expectation(h);
+    spec.idp = "critical,fullname:URI:" + ca.url + ",onlysomereasons:keyCompromise";
+    CHECK(only(judge(testpki::make_crl(spec, h.root, h.root_key), ca), "crl.idp").status ==
+          Status::kFail);
+  }
+  SECTION("a full-scope CRL: absent is not listed") {
+    spec.idp = idp;
+    CrlFacts facts;
+    require_all_pass(judge(subca_crl(spec), probes, now_utc(), &facts));
+    CHECK(facts.scope == CrlScope::kFull);
+    CHECK(lookup_status(facts, 0) == CrlLookupStatus::kListed);
+    CHECK(lookup_status(facts, 1) == CrlLookupStatus::kNotListed);
+  }
+}
+
+TEST_CASE("crl.entries before the ceremony is an explicit skip with its reason") {
+  const auto& h = hierarchy();
+  CrlExpectation ca = ca_expectation(h);
+  const Bytes root_crl = testpki::make_crl({}, h.root, h.root_key);
+  // Nothing asked, nothing reported (inspect without --serial).
+  for (const auto& r : judge(root_crl, ca)) CHECK(r.check() != "crl.entries");
+  ca.entries_skip_reason = "no SubCA certificate yet: its serial is not known";
+  const CheckResult& entries = only(judge(root_crl, ca), "crl.entries");
+  CHECK(entries.status == Status::kSkip);
+  CHECK(entries.message == ca.entries_skip_reason);
+  // Still one skip when the body is not a CRL: the root cause then.
+  const ByteView html_view = as_bytes("<html></html>");
+  const Bytes html(html_view.begin(), html_view.end());
+  const CheckResult& unparsed = only(judge(html, ca), "crl.entries");
+  CHECK(unparsed.status == Status::kSkip);
+  CHECK(contains(unparsed.message, "crl.parse failed"));
 }

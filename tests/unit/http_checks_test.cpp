@@ -128,6 +128,8 @@ TEST_CASE("redirects: followed http hops warn, https and loops fail") {
   CHECK(r.status == Status::kWarn);
   CHECK(r.message.find("1 http redirect") != std::string::npos);
   CHECK(r.message.find("crl2.example.test") != std::string::npos);
+  // Relying parties that follow it still get the CRL: a compliance finding.
+  CHECK(r.impact == Impact::kCompliance);
 
   Observation https = ok_observation();
   https.http_status = 301;
@@ -137,6 +139,7 @@ TEST_CASE("redirects: followed http hops warn, https and loops fail") {
   r = find(results, "http.redirect");
   CHECK(r.status == Status::kFail);
   CHECK(r.message.find("many relying parties will not follow it") != std::string::npos);
+  CHECK(r.impact == Impact::kRelyingParty);
   CHECK(find(results, "http.status").message == "HTTP 301 Moved Permanently");
   CHECK(find(results, "http.content-type").status == Status::kSkip);
 
@@ -154,6 +157,7 @@ TEST_CASE("redirects: followed http hops warn, https and loops fail") {
   r = find(run(loop), "http.redirect");
   CHECK(r.status == Status::kFail);
   CHECK(r.message.find("more than 5 redirects") != std::string::npos);
+  CHECK(r.impact == Impact::kRelyingParty);
   CHECK(r.evidence.find("hops")->as_array()->size() == 5);
 }
 

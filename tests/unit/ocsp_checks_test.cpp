@@ -110,10 +110,11 @@ TEST_CASE("a correct delegated answer passes every ocsp check") {
   OcspFacts facts;
   const Results results =
       judge(testocsp::make_response(f.delegated({f.single()})), f.expect(), &facts);
-  REQUIRE(results.size() == 8);
+  REQUIRE(results.size() == 10);
   require_all_pass(results);
   for (auto id : {"ocsp.response-status", "ocsp.signature", "ocsp.profile", "ocsp.signer",
-                  "ocsp.certid", "ocsp.current", "ocsp.validity", "ocsp.probe-status"}) {
+                  "ocsp.responder-profile", "ocsp.certid", "ocsp.current", "ocsp.age",
+                  "ocsp.validity", "ocsp.probe-status"}) {
     CHECK(find(results, id).message.size() > 0);
   }
   const CheckResult& signer = find(results, "ocsp.signer");
@@ -193,68 +194,77 @@ TEST_CASE("issuer-signed answers need digitalSignature in the issuer certificate
   e.issuer_certificate = &no_ds;
   const Results bad = judge(body, e, &facts);
   CHECK(status_of(bad, "ocsp.signature") == Status::kPass);
-  const CheckResult& signer = find(bad, "ocsp.signer");
-  CHECK(signer.status == Status::kFail);
-  CHECK(contains(signer.message, "digitalSignature"));
-  CHECK(contains(signer.hint, "BR 7.1.2.10.7"));
-  CHECK_FALSE(facts.signer_authorized);
+  // Relying parties accept the issuer itself (RFC 6960 §4.2.2.2): a BR finding.
+  CHECK(status_of(bad, "ocsp.signer") == Status::kPass);
+  const CheckResult& profile = find(bad, "ocsp.responder-profile");
+  CHECK(profile.status == Status::kFail);
+  CHECK(profile.impact == Impact::kCompliance);
+  CHECK(contains(profile.message, "digitalSignature"));
+  CHECK(contains(profile.hint, "BR 7.1.2.10.7"));
+  CHECK(facts.signer_authorized);
+
+  // Without the issuer's certificate or tbs, its keyUsage cannot be read: said.
+  e.issuer_certificate = nullptr;
+  const CheckResult unknown = find(judge(body, e), "ocsp.responder-profile");
+  CHECK(unknown.status == Status::kSkip);
+  CHECK(contains(unknown.message, "BR 7.1.2.10.7"));
 }
 
-TEST_CASE("delegated responder certificate faults all land in ocsp.signer") {
+TEST_CASE("delegated responders: authorization in ocsp.signer, BR profile apart") {
   Fixture f;
-  auto judge_with = [&](const testpki::Issued& responder, const testpki::Key& key) {
+  auto judge_with = [&](const testpki::Issued& responder, const testpki::Key& key,
+                        OcspFacts* facts = nullptr) {
     auto spec = f.delegated({f.single()});
     spec.signer = &responder;
     spec.signer_key = &key;
-    return judge(testocsp::make_response(spec), f.expect());
+    return judge(testocsp::make_response(spec), f.expect(), facts);
   };
+  // RFC 6960 §4.2.2.2: relying parties reject the answer.
   auto expect_signer_fault = [](const Results& results, std::string_view fault) {
     const CheckResult& signer = find(results, "ocsp.signer");
     INFO(signer.message);
     CHECK(signer.status == Status::kFail);
+    CHECK(signer.impact == Impact::kRelyingParty);
     CHECK(contains(signer.message, fault));
     CHECK_FALSE(signer.hint.empty());
     // Responder-certificate faults do not leak into the other checks.
     CHECK(status_of(results, "ocsp.signature") == Status::kPass);
     CHECK(status_of(results, "ocsp.profile") == Status::kPass);
+    // An unauthorised signer's profile is not judged: one root.
+    CHECK(status_of(results, "ocsp.responder-profile") == Status::kSkip);
+  };
+  // BR 7.1.2.8: relying parties still accept the answer.
+  auto expect_profile_fault = [](const Results& results, std::string_view fault,
+                                 const OcspFacts& facts) {
+    CHECK(status_of(results, "ocsp.signer") == Status::kPass);
+    CHECK(facts.signer_authorized);
+    const CheckResult& profile = find(results, "ocsp.responder-profile");
+    INFO(profile.message);
+    CHECK(profile.status == Status::kFail);
+    CHECK(profile.impact == Impact::kCompliance);
+    CHECK(contains(profile.message, fault));
+    CHECK_FALSE(profile.hint.empty());
   };
 
-  SECTION("without the OCSPSigning EKU") {
+  SECTION("without the OCSPSigning EKU: not authorised") {
     auto spec = testocsp::responder_spec();
     spec.extended_key_usage.clear();
     expect_signer_fault(judge_with(f.issue_responder(spec), f.responder_key),
-                        "no extendedKeyUsage");
+                        "no extendedKeyUsage id-kp-OCSPSigning");
   }
-  SECTION("EKU with more than OCSPSigning") {
+  SECTION("EKU without OCSPSigning: not authorised") {
     auto spec = testocsp::responder_spec();
-    spec.extended_key_usage = "OCSPSigning,serverAuth";
+    spec.extended_key_usage = "serverAuth";
     expect_signer_fault(judge_with(f.issue_responder(spec), f.responder_key),
-                        "exactly id-kp-OCSPSigning");
+                        "lacks id-kp-OCSPSigning");
   }
-  SECTION("without id-pkix-ocsp-nocheck") {
-    auto spec = testocsp::responder_spec();
-    spec.ocsp_nocheck = false;
-    expect_signer_fault(judge_with(f.issue_responder(spec), f.responder_key),
-                        "id-pkix-ocsp-nocheck");
-  }
-  SECTION("expired") {
+  SECTION("expired: not authorised") {
     auto spec = testocsp::responder_spec();
     spec.not_before = kNow - 100 * 86400;
     spec.not_after = kNow - 10 * 86400;
     expect_signer_fault(judge_with(f.issue_responder(spec), f.responder_key), "not valid at");
   }
-  SECTION("keyUsage with more than digitalSignature, a CA flag and a CDP") {
-    auto spec = testocsp::responder_spec();
-    spec.key_usage = "critical,digitalSignature,keyEncipherment";
-    spec.ca = true;
-    spec.crl_urls = {"http://crl.example.com/x.crl"};
-    const Results results = judge_with(f.issue_responder(spec), f.responder_key);
-    expect_signer_fault(results, "bits besides digitalSignature");
-    CHECK(contains(find(results, "ocsp.signer").message, "is a CA certificate"));
-    CHECK(contains(find(results, "ocsp.signer").message, "crlDistributionPoints"));
-    CHECK(find(results, "ocsp.signer").evidence.find("faults")->as_array()->size() == 3);
-  }
-  SECTION("issued by another CA") {
+  SECTION("issued by another CA: not authorised") {
     testpki::CertSpec ca;
     ca.subject = "C=GB,O=Other Ltd,CN=Other CA";
     ca.ca = true;
@@ -263,9 +273,38 @@ TEST_CASE("delegated responder certificate faults all land in ocsp.signer") {
     const testpki::Issued other = testpki::make_cert(ca, other_key, nullptr, other_key);
     const testpki::Issued foreign =
         testpki::make_cert(testocsp::responder_spec(), f.responder_key, &other, other_key);
-    const Results results = judge_with(foreign, f.responder_key);
+    OcspFacts facts;
+    const Results results = judge_with(foreign, f.responder_key, &facts);
     expect_signer_fault(results, "not signed by the issuer's key");
-    CHECK(contains(find(results, "ocsp.signer").message, "not byte-identical"));
+    CHECK(contains(find(results, "ocsp.signer").message, "is not the issuer"));
+    CHECK_FALSE(facts.signer_authorized);
+  }
+  SECTION("EKU with more than OCSPSigning: authorised, BR profile fails") {
+    auto spec = testocsp::responder_spec();
+    spec.extended_key_usage = "OCSPSigning,serverAuth";
+    OcspFacts facts;
+    expect_profile_fault(judge_with(f.issue_responder(spec), f.responder_key, &facts),
+                         "exactly id-kp-OCSPSigning", facts);
+  }
+  SECTION("without id-pkix-ocsp-nocheck: authorised, BR profile fails") {
+    auto spec = testocsp::responder_spec();
+    spec.ocsp_nocheck = false;
+    OcspFacts facts;
+    expect_profile_fault(judge_with(f.issue_responder(spec), f.responder_key, &facts),
+                         "no id-pkix-ocsp-nocheck extension (BR 7.1.2.8.6)", facts);
+  }
+  SECTION("keyUsage with more than digitalSignature, a CA flag and a CDP") {
+    auto spec = testocsp::responder_spec();
+    spec.key_usage = "critical,digitalSignature,keyEncipherment";
+    spec.ca = true;
+    spec.crl_urls = {"http://crl.example.com/x.crl"};
+    OcspFacts facts;
+    const Results results = judge_with(f.issue_responder(spec), f.responder_key, &facts);
+    expect_profile_fault(results, "bits besides digitalSignature", facts);
+    const CheckResult& profile = find(results, "ocsp.responder-profile");
+    CHECK(contains(profile.message, "is a CA certificate"));
+    CHECK(contains(profile.message, "crlDistributionPoints"));
+    CHECK(profile.evidence.find("faults")->as_array()->size() == 3);
   }
 }
 
@@ -434,7 +473,7 @@ TEST_CASE("error responseStatus values are named and fail required answers") {
       OcspFacts facts;
       const Results results =
           judge(testocsp::make_error_response(value), f.expect(request), &facts);
-      REQUIRE(results.size() == 8);
+      REQUIRE(results.size() == 10);
       const CheckResult& rs = find(results, "ocsp.response-status");
       CHECK(rs.status == Status::kFail);
       CHECK(contains(rs.message, "`" + name + "`"));
@@ -620,13 +659,14 @@ TEST_CASE("ocsp.validity counts the interval inclusive (+1 s)") {
   CHECK(*ten_days.evidence.find("validity_seconds")->as_int() == 864001);
   CHECK(contains(ten_days.message, "exceeds 10d"));
   CHECK(validity(10 * 86400 - 1).status == Status::kPass);
-  // The issuer's answer for the SubCA: only the 12-month cap applies.
+  // The issuer's answer for the SubCA: the BRs cap no interval there (only
+  // its age, ocsp.age).
   CHECK(validity(30 * 86400, "subca.ocsp").status == Status::kPass);
   CHECK(validity(7 * 3600, "subca.ocsp").status == Status::kPass);
-  CHECK(validity(400 * 86400, "subca.ocsp").status == Status::kFail);
+  CHECK(validity(400 * 86400, "subca.ocsp").status == Status::kPass);
 }
 
-TEST_CASE("ocsp.current: stale, future and expired answers") {
+TEST_CASE("ocsp.current: future and expired answers; staleness is ocsp.age's") {
   Fixture f;
   auto current = [&](UnixTime this_update, UnixTime next_update,
                      const std::string& role = "issued.ocsp") {
@@ -638,17 +678,68 @@ TEST_CASE("ocsp.current: stale, future and expired answers") {
     return find(judge(testocsp::make_response(f.delegated({s})), e), "ocsp.current");
   };
   CHECK(current(kNow - 3600, kNow + 3 * 86400).status == Status::kPass);
-  const CheckResult stale = current(kNow - 5 * 86400, kNow + 3 * 86400);
-  CHECK(stale.status == Status::kFail);
-  CHECK(contains(stale.message, "more than 4d"));
-  CHECK(current(kNow - 5 * 86400, kNow + 3 * 86400, "subca.ocsp").status == Status::kPass);
+  // Five days old but still within nextUpdate: relying parties accept it.
+  CHECK(current(kNow - 5 * 86400, kNow + 3 * 86400).status == Status::kPass);
   const CheckResult future = current(kNow + 3600, kNow + 4 * 86400);
   CHECK(future.status == Status::kFail);
+  CHECK(future.impact == Impact::kRelyingParty);
   CHECK(contains(future.message, "in the future"));
   CHECK(current(kNow + 240, kNow + 4 * 86400).status == Status::kPass);  // within clock_skew
   const CheckResult expired = current(kNow - 3 * 86400, kNow - 60);
   CHECK(expired.status == Status::kFail);
+  CHECK(expired.impact == Impact::kRelyingParty);
   CHECK(contains(expired.message, "expired"));
+  // at < nextUpdate: at nextUpdate itself the answer has expired.
+  CHECK(current(kNow - 3 * 86400, kNow).status == Status::kFail);
+}
+
+TEST_CASE("ocsp.age: BR 4.9.9 refresh on issued.ocsp, BR 4.9.10 on subca.ocsp") {
+  Fixture f;
+  auto age = [&](UnixTime this_update, UnixTime next_update,
+                 const std::string& role = "issued.ocsp") {
+    auto s = f.single();
+    s.this_update = this_update;
+    s.next_update = next_update;
+    auto e = f.expect();
+    e.role = role;
+    const Results r = judge(testocsp::make_response(f.delegated({s})), e);
+    CHECK(find(r, "ocsp.age").impact == Impact::kCompliance);
+    return find(r, "ocsp.age");
+  };
+  constexpr std::int64_t kHour = 3600;
+  constexpr std::int64_t kDay = 86400;
+  CHECK(age(kNow - kHour, kNow + 3 * kDay).status == Status::kPass);
+  SECTION("issued.ocsp: at most ocsp.max_age (4 days) after thisUpdate") {
+    const CheckResult stale = age(kNow - 5 * kDay, kNow + 3 * kDay);
+    CHECK(stale.status == Status::kFail);
+    CHECK(contains(stale.message, "more than 4d"));
+    CHECK(contains(stale.message, "ocsp.max_age"));
+    CHECK(age(kNow - 4 * kDay, kNow + 3 * kDay).status == Status::kPass);
+    CHECK(age(kNow - 4 * kDay - 1, kNow + 3 * kDay).status == Status::kFail);
+  }
+  SECTION("issued.ocsp, interval of 16 h or more: refreshed 8 h before nextUpdate") {
+    // V = 24 h (+1 s): must be refreshed by nextUpdate − 8 h.
+    CHECK(age(kNow - 16 * kHour, kNow + 8 * kHour).status == Status::kPass);
+    const CheckResult late = age(kNow - 16 * kHour - 1, kNow + 8 * kHour - 1);
+    CHECK(late.status == Status::kFail);
+    CHECK(contains(late.message, "eight hours before"));
+  }
+  SECTION("issued.ocsp, interval under 16 h: refreshed half the interval before nextUpdate") {
+    // V = 10 h exactly (nextUpdate − thisUpdate + 1 s): half is 5 h.
+    const UnixTime this_update = kNow - 5 * kHour + 1;
+    const UnixTime next_update = this_update + 10 * kHour - 1;
+    CHECK(age(this_update, next_update).status == Status::kPass);
+    const CheckResult late = age(this_update - 1, next_update - 1);
+    CHECK(late.status == Status::kFail);
+    CHECK(contains(late.message, "half the interval"));
+  }
+  SECTION("subca.ocsp: at most ocsp.ca_max_age (12 months); no window rule") {
+    CHECK(age(kNow - 200 * kDay, kNow + 10 * kHour, "subca.ocsp").status == Status::kPass);
+    const CheckResult stale = age(kNow - 400 * kDay, kNow + 30 * kDay, "subca.ocsp");
+    CHECK(stale.status == Status::kFail);
+    CHECK(contains(stale.message, "ocsp.ca_max_age"));
+    CHECK(contains(stale.message, "BR 4.9.10"));
+  }
 }
 
 TEST_CASE("sha256-certid yields one summary result") {
@@ -681,6 +772,25 @@ TEST_CASE("sha256-certid yields one summary result") {
   CHECK(unauthorized[0].status == Status::kFail);
   CHECK(contains(unauthorized[0].message, "unauthorized"));
   CHECK_FALSE(unauthorized[0].hint.empty());
+}
+
+TEST_CASE("sha256-certid is skipped when the SHA-1 form of the question already failed") {
+  Fixture f;
+  auto e =
+      f.expect(request_kind::kSha256CertId, ExpectedCertStatus::kGood, pki::CertIdHash::kSha256);
+  e.sha1_fault = "skipped: the SHA-1 request already failed ocsp.response-status (`unauthorized`)";
+  // The same unauthorized answer that fails without sha1_fault: one fault, one report.
+  const Results once = judge(testocsp::make_error_response(6), e);
+  REQUIRE(once.size() == 1);
+  CHECK(once[0].check() == "ocsp.sha256-certid");
+  CHECK(once[0].status == Status::kSkip);
+  CHECK(once[0].message == *e.sha1_fault);
+  // Skipped even when this answer alone would pass.
+  auto s = f.single();
+  s.sha256 = true;
+  const Results good = judge(testocsp::make_response(f.delegated({s})), e);
+  REQUIRE(good.size() == 1);
+  CHECK(good[0].status == Status::kSkip);
 }
 
 TEST_CASE("identity from a subject string marks every result") {
@@ -868,9 +978,12 @@ TEST_CASE("subject typed as a string: encoding-only differences are warnings tha
   CHECK(certid.status == Status::kWarn);
   CHECK(contains(certid.message, "only in issuerNameHash"));
   CHECK(contains(certid.message, "countryName"));
-  const CheckResult& signer = find(results, "ocsp.signer");
-  CHECK(signer.status == Status::kWarn);
-  CHECK(contains(signer.message, "only in string encoding"));
+  // The responder certificate chains under RFC 5280 §7.1: authorised; its
+  // issuer DN is byte-compared by the BR profile, where the note goes.
+  CHECK(status_of(results, "ocsp.signer") == Status::kPass);
+  const CheckResult& profile = find(results, "ocsp.responder-profile");
+  CHECK(profile.status == Status::kWarn);
+  CHECK(contains(profile.message, "only in string encoding"));
   CHECK(status_of(results, "ocsp.probe-status") == Status::kPass);
   for (const auto& r : results) CHECK(evidence(r, "identity") == "from-string");
 
@@ -887,5 +1000,7 @@ TEST_CASE("subject typed as a string: encoding-only differences are warnings tha
   CHECK(status_of(judge(issuer_body, e), "ocsp.signer") == Status::kFail);
   const Results strict = judge(body, e);
   CHECK(status_of(strict, "ocsp.certid") == Status::kFail);
-  CHECK(status_of(strict, "ocsp.signer") == Status::kFail);
+  CHECK(status_of(strict, "ocsp.signer") == Status::kPass);
+  CHECK(status_of(strict, "ocsp.responder-profile") == Status::kFail);
+  CHECK(contains(find(strict, "ocsp.responder-profile").message, "not byte-identical"));
 }

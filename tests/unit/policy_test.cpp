@@ -58,7 +58,7 @@ TEST_CASE("cabf-tls-br holds the SPEC §3 values") {
   CHECK(p.crl_min_remaining == Duration{0, 4 * 3600});
   CHECK(p.ocsp_min_validity == Duration{0, 8 * 3600});
   CHECK(p.ocsp_max_validity == Duration{0, 10 * kDay});
-  CHECK(p.ocsp_ca_max_validity == Duration{12, 0});
+  CHECK(p.ocsp_ca_max_age == Duration{12, 0});
   CHECK(p.ocsp_max_age == Duration{0, 4 * kDay});
   CHECK(p.clock_skew == Duration{0, 300});
   CHECK_FALSE(p.ocsp_require_post);
@@ -119,6 +119,14 @@ TEST_CASE("a policy file extends another and overrides what it lists") {
   CHECK(c.http_timeout == Duration{0, 5});
   CHECK(c.ocsp_require_post);
   CHECK(c.severity_of("crl.consistent") == Severity::kOff);
+
+  const std::string ca_age = write_policy(dir, "ca-age.yaml",
+                                          "extends: cabf-tls-br\n"
+                                          "ocsp:\n"
+                                          "  ca_max_age: 6mo\n");
+  const Policy a = load_policy(ca_age);
+  CHECK(a.ocsp_ca_max_age == Duration{6, 0});
+  CHECK(a.ocsp_max_age == Duration{0, 4 * kDay});
 }
 
 TEST_CASE("policy errors carry file:line:col") {
@@ -149,6 +157,9 @@ TEST_CASE("policy errors carry file:line:col") {
                 13, "not a lowercase URL scheme");
   require_error(write_policy(dir, "l.yaml", "extends: cabf-tls-br\nhttp: [1\n"), 3, 1,
                 "YAML syntax error");
+  require_error(
+      write_policy(dir, "m.yaml", "extends: cabf-tls-br\nocsp:\n  ca_max_validity: 12mo\n"), 3, 20,
+      "replaced by ocsp.ca_max_age");
 }
 
 TEST_CASE("an unknown policy name lists the shipped ones") {

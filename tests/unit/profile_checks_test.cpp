@@ -176,6 +176,9 @@ TEST_CASE("profile.urls fails a malformed or ldap URL read from the SubCA certif
   CHECK(evidence_string(fails[0], "source") == "certificate");
   CHECK_THAT(fails[0].hint, Catch::Contains("reissue"));
   CHECK_THAT(fails[1].message, Catch::Contains("uses scheme ldap"));
+  // No relying party can fetch an unparsable URL; a disallowed scheme is the profile's finding.
+  CHECK(fails[0].impact == Impact::kRelyingParty);
+  CHECK(fails[1].impact == Impact::kCompliance);
 }
 
 TEST_CASE("profile.urls warns on userinfo typed in the profile, fails it in a certificate") {
