@@ -80,6 +80,29 @@ std::string lower(std::string_view s) {
   return out;
 }
 
+// RFC 3986 §3.2.1 userinfo: unreserved, pct-encoded, sub-delims and ':'.
+bool userinfo_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) != 0 ||
+         std::string_view("-._~%!$&'()*+,;=:").find(c) != std::string_view::npos;
+}
+
+// Any "scheme://user:password@" in the text, also one no profile configured:
+// an error message quoting a profile URL that did not load, a Location.
+void redact_url_passwords(std::string& text) {
+  std::size_t pos = 0;
+  while ((pos = text.find("://", pos)) != std::string::npos) {
+    const std::size_t start = pos + 3;
+    std::size_t end = start;
+    while (end < text.size() && userinfo_char(text[end])) ++end;
+    const std::size_t colon = text.find(':', start);
+    if (end < text.size() && text[end] == '@' && colon < end && colon + 1 < end) {
+      text.replace(colon + 1, end - colon - 1, Redactor::kMark);
+      end = colon + 1 + Redactor::kMark.size();
+    }
+    pos = end;
+  }
+}
+
 Redactor& process_redactor() {
   static Redactor redactor;
   return redactor;
@@ -203,6 +226,7 @@ std::string Redactor::apply(std::string_view text) const {
       at += replacement.size();
     }
   }
+  redact_url_passwords(out);
   return out;
 }
 

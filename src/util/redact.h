@@ -16,6 +16,8 @@ namespace preflight {
 // base64 ("Basic base64(user:pass)", as sent in (Proxy-)Authorization).
 // Userinfo without a password is treated as a token (RFC 9110 §4.2.4 calls
 // userinfo in http URLs deprecated; where it appears it is a credential).
+// Beyond the configured secrets, the password of any "scheme://user:pw@" in
+// the text is replaced too.
 class Redactor {
  public:
   static constexpr std::string_view kMark = "REDACTED";
@@ -28,7 +30,6 @@ class Redactor {
   void add_header(std::string_view name, std::string_view value);
 
   std::string apply(std::string_view text) const;
-  bool empty() const { return rules_.empty(); }
 
  private:
   void add(std::string needle, std::string replacement);

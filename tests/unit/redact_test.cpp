@@ -42,7 +42,6 @@ TEST_CASE("no userinfo, nothing to redact") {
   Redactor r;
   r.add_url("http://crl.example.com/a@b.crl");  // '@' in the path is not userinfo
   r.add_url("http://proxy.example.net:3128");
-  CHECK(r.empty());
   CHECK(r.apply("http://crl.example.com/a@b.crl") == "http://crl.example.com/a@b.crl");
 }
 
@@ -67,4 +66,15 @@ TEST_CASE("the longest secret form is replaced first and the mark is never re-ma
   r.add_header("X-Secret", "pass-word");
   CHECK(r.apply("X-Secret: pass-word; http://u:pass@h") ==
         "X-Secret: REDACTED; http://u:REDACTED@h");
+}
+
+TEST_CASE("any URL password in the text is replaced, configured or not") {
+  const Redactor none;
+  CHECK(none.apply("path.proxy: \"http://u:p4ss@proxy bad\" is not a proxy URL") ==
+        "path.proxy: \"http://u:REDACTED@proxy bad\" is not a proxy URL");
+  CHECK(none.apply("socks5h://a:b@h:1/x and http://c:d@e/") ==
+        "socks5h://a:REDACTED@h:1/x and http://c:REDACTED@e/");
+  CHECK(none.apply("http://host:8080/a@b") == "http://host:8080/a@b");  // a port, not userinfo
+  CHECK(none.apply("http://user@host/") == "http://user@host/");
+  CHECK(none.apply("ends with ://x:") == "ends with ://x:");
 }
