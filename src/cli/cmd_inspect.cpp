@@ -177,9 +177,26 @@ Judgement judge_crl(ByteView body, const Context& c, const InspectOptions& o, Cr
     e.serials.push_back({*c.serial, *c.expect == "revoked", target_label(c, o)});
   }
   if (c.serial) e.lookups.push_back(*c.serial);
+  // The scope follows the certificate asked about (RFC 5280 §6.3.3(b)(2)),
+  // not only the role: a CA certificate is not covered by a user-only CRL.
+  // Without basicConstraints a certificate is not a CA (RFC 5280 §4.2.1.9).
+  if (c.cert) e.covers = c.cert->is_ca().value_or(false) ? CertKind::kCa : CertKind::kEndEntity;
   j.raw = check_crl(body, e, c.policy, c.at, facts);
-  if (facts->lookups && facts->lookups->size() == 1) {
-    j.cert_status = (*facts->lookups)[0] ? "revoked" : "good";
+  if (c.serial) {
+    switch (lookup_status(*facts, 0)) {
+      case CrlLookupStatus::kListed:
+        j.cert_status = "revoked";
+        break;
+      case CrlLookupStatus::kNotListed:
+        j.cert_status = "good";
+        break;
+      case CrlLookupStatus::kNotCovered:
+        j.cert_status = "not-covered";
+        break;
+      case CrlLookupStatus::kUndetermined:
+        j.cert_status = facts->parsed ? std::optional<std::string>("unknown") : std::nullopt;
+        break;
+    }
   }
   return j;
 }
