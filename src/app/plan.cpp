@@ -8,38 +8,25 @@
 
 namespace preflight {
 
-BodyKind body_kind(EndpointKind kind) {
-  switch (kind) {
-    case EndpointKind::kCrl:
+BodyKind body_kind(Artifact artifact) {
+  switch (artifact) {
+    case Artifact::kCrl:
       return BodyKind::kCrl;
-    case EndpointKind::kOcsp:
+    case Artifact::kOcsp:
       return BodyKind::kOcspResponse;
-    case EndpointKind::kCaIssuers:
+    case Artifact::kCaIssuers:
       return BodyKind::kCertificate;
   }
   return BodyKind::kCrl;
 }
 
-std::string_view form_name(OcspForm form) {
-  switch (form) {
-    case OcspForm::kPost:
-      return "POST";
-    case OcspForm::kGet:
-      return "GET";
-    case OcspForm::kGetUnescaped:
-      return "GET (unescaped)";
-  }
-  return "?";
-}
-
 namespace {
 
 void add_endpoints(std::vector<Endpoint>& out, std::set<std::string>& seen, std::size_t profile,
-                   const std::string& role, EndpointKind kind,
-                   const std::vector<LocatedUrl>& urls) {
+                   Role role, const std::vector<LocatedUrl>& urls) {
   for (const auto& u : urls) {
     if (u.url.empty() || !seen.insert(u.url).second) continue;
-    out.push_back(Endpoint{profile, role, kind, u.url, false, false, false});
+    out.push_back(Endpoint{profile, role, u.url});
   }
 }
 
@@ -48,7 +35,7 @@ bool listed(const std::vector<LocatedUrl>& urls, const std::string& url) {
 }
 
 std::vector<OcspQuestion> questions_for(const Profile& profile, const Endpoint& endpoint) {
-  const bool for_subca = endpoint.role == "subca.ocsp";
+  const bool for_subca = endpoint.role.party == Party::kIssuer;
   const Bytes& subject = for_subca ? profile.issuer.subject_der() : profile.subca.subject_der;
   const Bytes& spki = for_subca ? profile.issuer.spki_der() : profile.subca.spki_der;
 
@@ -57,43 +44,45 @@ std::vector<OcspQuestion> questions_for(const Profile& profile, const Endpoint& 
   for (const auto& probe : profile.probes) avoid.push_back(probe.serial);
 
   std::vector<OcspQuestion> out;
-  const auto ask = [&](std::string_view request, pki::CertIdHash hash, const Bytes& serial,
-                       int probe_index) {
+  const auto ask = [&](RequestKind kind, pki::CertIdHash hash, const Bytes& serial,
+                       std::optional<std::size_t> probe) {
     OcspQuestion q;
-    q.request = std::string(request);
+    q.kind = kind;
     q.cert_id = pki::make_cert_id(hash, subject, spki, serial);
     q.request_der = pki::encode_ocsp_request(q.cert_id);
-    q.probe_index = probe_index;
+    q.probe = probe;
     out.push_back(std::move(q));
   };
   // One random unused serial per responder URL per run, the same on every
-  // path (SPEC §4 rule 4).
+  // path (RFC 5019 §2.1 requests; see docs/judgement.md).
   const Bytes unused = pki::choose_unused_serial(subject, spki, avoid);
-  ask(request_kind::kUnusedSerial, pki::CertIdHash::kSha1, unused, -1);
-  const Bytes* known_serial = nullptr;
+  ask(RequestKind::kUnusedSerial, pki::CertIdHash::kSha1, unused, std::nullopt);
+  std::optional<std::size_t> known;  // the SHA-1 question about a serial of known status
   if (for_subca) {
     if (profile.subca.serial) {
-      ask(request_kind::kSubcaSerial, pki::CertIdHash::kSha1, *profile.subca.serial, -1);
-      known_serial = &*profile.subca.serial;
+      ask(RequestKind::kSubcaSerial, pki::CertIdHash::kSha1, *profile.subca.serial, std::nullopt);
+      known = out.size() - 1;
     }
   } else {
     for (std::size_t i = 0; i < profile.probes.size(); ++i) {
-      ask(request_kind::kProbe, pki::CertIdHash::kSha1, profile.probes[i].serial,
-          static_cast<int>(i));
-      if (known_serial == nullptr) known_serial = &profile.probes[i].serial;
+      ask(RequestKind::kProbe, pki::CertIdHash::kSha1, profile.probes[i].serial, i);
+      if (!known) known = out.size() - 1;
     }
   }
-  // The SHA-256 CertID variant asks about a serial with a known status when
-  // there is one, so "answered for the same serial" can be compared.
-  ask(request_kind::kSha256CertId, pki::CertIdHash::kSha256,
-      known_serial != nullptr ? *known_serial : unused, -1);
+  // The SHA-256 CertID form repeats a question about a serial with a known
+  // status when there is one, so "answered for the same serial" compares.
+  const std::size_t mirrored = known.value_or(0);
+  ask(RequestKind::kSha256CertId, pki::CertIdHash::kSha256, out[mirrored].cert_id.serial,
+      std::nullopt);
+  out.back().mirrors = mirrored;
   return out;
 }
 
 }  // namespace
 
-Plan make_plan(const std::vector<Profile>& profiles, const std::vector<std::string>& only_paths) {
-  Plan plan;
+EvidenceTable make_plan(const std::vector<Profile>& profiles,
+                        const std::vector<std::string>& only_paths) {
+  EvidenceTable plan;
   for (const auto& name : only_paths) {
     for (const auto& profile : profiles) {
       const bool found = std::any_of(profile.paths.begin(), profile.paths.end(),
@@ -108,72 +97,65 @@ Plan make_plan(const std::vector<Profile>& profiles, const std::vector<std::stri
   for (std::size_t pi = 0; pi < profiles.size(); ++pi) {
     const Profile& profile = profiles[pi];
     std::vector<std::size_t> selected;
+    std::vector<PathView> views;
     for (std::size_t k = 0; k < profile.paths.size(); ++k) {
+      views.push_back(PathView{profile.paths[k].name, profile.paths[k].reference});
       if (only_paths.empty() || std::find(only_paths.begin(), only_paths.end(),
                                           profile.paths[k].name) != only_paths.end()) {
         selected.push_back(k);
       }
     }
-    plan.selected_paths.push_back(selected);
+    plan.paths.push_back(std::move(views));
+    plan.selected.push_back(selected);
 
     const std::size_t first = plan.endpoints.size();
     std::set<std::string> seen;
-    add_endpoints(plan.endpoints, seen, pi, "subca.crl", EndpointKind::kCrl,
-                  profile.subca_crl_urls);
-    add_endpoints(plan.endpoints, seen, pi, "subca.ocsp", EndpointKind::kOcsp,
-                  profile.subca_ocsp_urls);
-    add_endpoints(plan.endpoints, seen, pi, "subca.ca_issuers", EndpointKind::kCaIssuers,
-                  profile.subca_ca_issuers_urls);
-    add_endpoints(plan.endpoints, seen, pi, "issued.crl", EndpointKind::kCrl,
-                  profile.issued_crl_urls);
-    add_endpoints(plan.endpoints, seen, pi, "issued.ocsp", EndpointKind::kOcsp,
-                  profile.issued_ocsp_urls);
-    add_endpoints(plan.endpoints, seen, pi, "issued.ca_issuers", EndpointKind::kCaIssuers,
+    add_endpoints(plan.endpoints, seen, pi, roles::kSubcaCrl, profile.subca_crl_urls);
+    add_endpoints(plan.endpoints, seen, pi, roles::kSubcaOcsp, profile.subca_ocsp_urls);
+    add_endpoints(plan.endpoints, seen, pi, roles::kSubcaCaIssuers, profile.subca_ca_issuers_urls);
+    add_endpoints(plan.endpoints, seen, pi, roles::kIssuedCrl, profile.issued_crl_urls);
+    add_endpoints(plan.endpoints, seen, pi, roles::kIssuedOcsp, profile.issued_ocsp_urls);
+    add_endpoints(plan.endpoints, seen, pi, roles::kIssuedCaIssuers,
                   profile.issued_ca_issuers_urls);
-    add_endpoints(plan.endpoints, seen, pi, "disclosure.crl", EndpointKind::kCrl,
-                  profile.full_crls);
-    add_endpoints(plan.endpoints, seen, pi, "disclosure.crl", EndpointKind::kCrl,
-                  profile.partitioned_crls);
+    add_endpoints(plan.endpoints, seen, pi, roles::kDisclosureCrl, profile.full_crls);
+    add_endpoints(plan.endpoints, seen, pi, roles::kDisclosureCrl, profile.partitioned_crls);
     for (std::size_t e = first; e < plan.endpoints.size(); ++e) {
       Endpoint& endpoint = plan.endpoints[e];
-      if (endpoint.kind == EndpointKind::kCrl) {
+      if (endpoint.role.artifact == Artifact::kCrl) {
         endpoint.partitioned = listed(profile.partitioned_crls, endpoint.url);
         endpoint.full_crl = listed(profile.full_crls, endpoint.url);
       }
     }
-    for (const auto& control : profile.controls) {
-      if (seen.insert(control.url).second) {
-        plan.endpoints.push_back(
-            Endpoint{pi, "control", EndpointKind::kCrl, control.url, false, false, true});
-      }
-    }
+    add_endpoints(plan.endpoints, seen, pi, roles::kControl, profile.controls);
     for (std::size_t e = first; e < plan.endpoints.size(); ++e) {
       const Endpoint& endpoint = plan.endpoints[e];
-      plan.questions.push_back(endpoint.kind == EndpointKind::kOcsp
-                                   ? questions_for(profile, endpoint)
-                                   : std::vector<OcspQuestion>{});
-      const std::size_t per_path =
-          endpoint.kind == EndpointKind::kOcsp ? 3 * plan.questions[e].size() : 1;
+      const bool ocsp = endpoint.role.artifact == Artifact::kOcsp;
+      plan.questions.push_back(ocsp ? questions_for(profile, endpoint)
+                                    : std::vector<OcspQuestion>{});
+      const std::size_t per_path = ocsp ? 3 * plan.questions[e].size() : 1;
       planned += per_path * selected.size();
       if (planned > kMaxPlannedRequests) continue;  // only counted: the plan is refused below
       for (std::size_t path : selected) {
-        if (endpoint.kind != EndpointKind::kOcsp) {
-          plan.requests.push_back(PlannedRequest{e, path, "GET", endpoint.url, -1, OcspForm::kGet});
+        if (!ocsp) {
+          Row row;
+          row.key = RequestKey{e, path, std::nullopt, OcspForm::kGet};
+          row.fetch_url = endpoint.url;
+          plan.rows.push_back(std::move(row));
           continue;
         }
         const auto& questions = plan.questions[e];
         for (std::size_t q = 0; q < questions.size(); ++q) {
-          const int qi = static_cast<int>(q);
-          plan.requests.push_back(
-              PlannedRequest{e, path, "POST", endpoint.url, qi, OcspForm::kPost});
-          plan.requests.push_back(PlannedRequest{
-              e, path, "GET", pki::ocsp_get_url(endpoint.url, questions[q].request_der, true), qi,
-              OcspForm::kGet});
           // The unescaped form catches front ends that merge slashes or
           // decode '+'; the unused serial's request is chosen to hold both.
-          plan.requests.push_back(PlannedRequest{
-              e, path, "GET", pki::ocsp_get_url(endpoint.url, questions[q].request_der, false), qi,
-              OcspForm::kGetUnescaped});
+          for (OcspForm form : {OcspForm::kPost, OcspForm::kGet, OcspForm::kGetUnescaped}) {
+            Row row;
+            row.key = RequestKey{e, path, q, form};
+            row.fetch_url = form == OcspForm::kPost
+                                ? endpoint.url
+                                : pki::ocsp_get_url(endpoint.url, questions[q].request_der,
+                                                    form == OcspForm::kGet);
+            plan.rows.push_back(std::move(row));
+          }
         }
       }
     }
@@ -185,6 +167,7 @@ Plan make_plan(const std::vector<Profile>& profiles, const std::vector<std::stri
                                       std::to_string(kMaxPlannedRequests) +
                                       " are made in one run: split the profiles or use --path");
   }
+  plan.index();
   return plan;
 }
 

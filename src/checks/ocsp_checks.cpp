@@ -894,7 +894,7 @@ Results judge(ByteView body, const OcspExpectation& e, const Policy& policy, Uni
     facts->signer_subject = a.signer.subject;
     facts->produced_at = a.basic.produced_at;
     if (a.match != nullptr) {
-      facts->cert_status = std::string(pki::to_string(a.match->status));
+      facts->cert_status = a.match->status;
       facts->this_update = a.match->this_update;
       if (a.match->next_update) facts->next_update = *a.match->next_update;
       if (a.match->status == pki::OcspCertStatus::kRevoked) {
@@ -924,17 +924,20 @@ CheckResult summarise_sha256(const Results& parts, const OcspExpectation& e,
   if (facts.decoded) {
     ev.set("response_status", pki::ocsp_response_status_name(facts.response_status));
   }
-  ev.set("cert_status", facts.cert_status ? Json(*facts.cert_status) : Json(nullptr));
+  ev.set("cert_status",
+         facts.cert_status ? Json(std::string(pki::to_string(*facts.cert_status))) : Json(nullptr));
   if (e.sha1_cert_status) {
-    ev.set("sha1_cert_status", *e.sha1_cert_status);
+    ev.set("sha1_cert_status", std::string(pki::to_string(*e.sha1_cert_status)));
     if (faults.empty() && facts.cert_status != e.sha1_cert_status) {
-      faults.push_back("answered " + quoted(facts.cert_status.value_or("nothing")) +
-                       " where the SHA-1 request got " + quoted(*e.sha1_cert_status));
+      faults.push_back(
+          "answered " + quoted(facts.cert_status ? pki::to_string(*facts.cert_status) : "nothing") +
+          " where the SHA-1 request got " + quoted(pki::to_string(*e.sha1_cert_status)));
     }
   }
   if (faults.empty()) {
     return pass(checks::kOcspSha256CertId,
-                "SHA-256 CertID answered " + quoted(facts.cert_status.value_or("")) +
+                "SHA-256 CertID answered " +
+                    quoted(facts.cert_status ? pki::to_string(*facts.cert_status) : "") +
                     " by an authorised signer" +
                     (e.sha1_cert_status ? ", as the SHA-1 request" : ""),
                 std::move(ev));
@@ -982,7 +985,7 @@ std::string describe_ocsp_answer(const OcspFacts& facts) {
     return facts.basic_decoded ? "a `successful` answer for another CertID"
                                : "a `successful` answer without a usable BasicOCSPResponse";
   }
-  const std::string status = quoted(*facts.cert_status);
+  const std::string status = quoted(pki::to_string(*facts.cert_status));
   if (!facts.signature_valid) return "a " + status + " with an invalid signature";
   if (!facts.signer_authorized) return "a " + status + " from an unauthorised signer";
   return "a signed " + status;

@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 
+#include "model/ocsp_facts.h"
 #include "model/result.h"
 #include "pki/certificate.h"
 #include "pki/ocsp_request.h"
@@ -36,26 +37,8 @@ struct OcspExpectation {
   // sha256-certid only: the certStatus the SHA-1 request got on this path,
   // and why that request already failed (then this one is not reported
   // again: one fault, one report).
-  std::optional<std::string> sha1_cert_status;
+  std::optional<pki::OcspCertStatus> sha1_cert_status;
   std::optional<std::string> sha1_fault;
-};
-
-// What an answer said, for cross-method, cross-path and cross-request logic.
-struct OcspFacts {
-  bool decoded = false;                    // an OCSPResponse at all
-  int response_status = -1;                // OCSPResponseStatus, -1 if not decoded
-  bool basic_decoded = false;              // successful with a DER BasicOCSPResponse
-  std::optional<std::string> cert_status;  // "good" | "revoked" | "unknown" (matching CertID)
-  bool signature_valid = false;
-  // Passes ocsp.signer for the expected issuer: RFC 6960 §4.2.2.2
-  // authorization only, whatever ocsp.responder-profile says.
-  bool signer_authorized = false;
-  bool signed_by_issuer_key = false;  // not delegated
-  std::optional<UnixTime> this_update, next_update, produced_at;
-  std::optional<UnixTime> revocation_time;
-  std::optional<int> revocation_reason;
-  std::string signer_subject;
-  Bytes sha256;  // of the body
 };
 
 // Judges one OCSP answer after its http.* results (`http`, returned first;

@@ -250,7 +250,7 @@ Judgement judge_ocsp(ByteView body, const Context& c, const InspectOptions& o) {
     OcspFacts facts;
     add_ocsp_results(check_ocsp(body, e, c.policy, c.at, &facts), pki::serial_to_hex(*c.serial),
                      c.expect.has_value(), false, &j.raw);
-    j.cert_status = facts.cert_status;
+    if (facts.cert_status) j.cert_status = std::string(pki::to_string(*facts.cert_status));
     return j;
   }
   // No certificate named: every SingleResponse's CertID must carry this

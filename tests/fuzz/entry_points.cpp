@@ -169,7 +169,7 @@ void run_ocsp(ByteView input) {
   require_reportable(check_ocsp(input, unused, f.policy, at));
   OcspExpectation sha256 = f.issued_ocsp;
   sha256.request = "sha256-certid";
-  sha256.sha1_cert_status = "good";
+  sha256.sha1_cert_status = pki::OcspCertStatus::kGood;
   require_reportable(check_ocsp(input, sha256, f.policy, at));
   require_reportable(check_ocsp_get(&facts, &facts, &facts));
   require_reportable(check_ocsp_against_reference(facts, facts, "origin"));
