@@ -121,14 +121,16 @@ Results judge_union_entries(const EvidenceTable& table, const Profile& profile,
     Json evidence = Json::object();
     evidence.set("crls_searched", searched);
     CheckResult r;
-    if (found.has_value() == expect_listed) {
+    if (!found && !complete) {
+      // Absence is proven only when every CRL that could list it was read
+      // and covers it for every reason.
+      r = skip(checks::kCrlEntries,
+               label + ": not every CRL of the SubCA could be read on this path or covers it");
+    } else if (found.has_value() == expect_listed) {
       r = pass(
           checks::kCrlEntries,
           label + (found ? " is listed" : " is not listed") + " on the SubCA's CRLs, as expected",
           evidence);
-    } else if (!complete && !found) {
-      r = skip(checks::kCrlEntries,
-               label + ": not every CRL of the SubCA could be read on this path");
     } else {
       r = fail(checks::kCrlEntries,
                label + (found ? " is listed" : " is not listed") +
