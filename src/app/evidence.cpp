@@ -3,8 +3,8 @@
 #include <filesystem>
 #include <fstream>
 
-#include "profile/input_error.h"
 #include "util/bytes.h"
+#include "util/input_error.h"
 #include "util/time.h"
 
 namespace preflight {

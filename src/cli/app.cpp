@@ -3,7 +3,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
-#include "profile/input_error.h"
+#include "util/input_error.h"
 #include "version.h"
 
 namespace preflight::cli {

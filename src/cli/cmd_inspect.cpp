@@ -17,8 +17,8 @@
 #include "pki/pkcs7.h"
 #include "pki/serial.h"
 #include "policy/loader.h"
-#include "profile/input_error.h"
 #include "report/report.h"
+#include "util/input_error.h"
 
 namespace preflight::cli {
 

@@ -1,7 +1,7 @@
 #include "cli/common.h"
 
 #include "policy/loader.h"
-#include "profile/input_error.h"
+#include "util/input_error.h"
 
 namespace preflight::cli {
 

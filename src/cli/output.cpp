@@ -13,7 +13,7 @@
 #include <memory>
 #include <set>
 
-#include "profile/input_error.h"
+#include "util/input_error.h"
 
 namespace preflight::cli {
 

@@ -7,9 +7,9 @@
 #include <functional>
 
 #include "model/registry.h"
-#include "profile/input_error.h"
 #include "profile/loader_syntax.h"
 #include "profile/loader_yaml.h"
+#include "util/input_error.h"
 
 namespace preflight {
 namespace {

@@ -6,10 +6,10 @@
 #include "pki/keys.h"
 #include "pki/serial.h"
 #include "pki/sniff.h"
-#include "profile/input_error.h"
 #include "profile/loader_syntax.h"
 #include "profile/loader_yaml.h"
 #include "profile/subject.h"
+#include "util/input_error.h"
 
 namespace preflight {
 namespace {

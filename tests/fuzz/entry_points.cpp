@@ -16,11 +16,11 @@
 #include "pki/ocsp_response.h"
 #include "pki/sniff.h"
 #include "policy/loader.h"
-#include "profile/input_error.h"
 #include "profile/loader.h"
 #include "support/crl_builder.h"
 #include "support/testocsp.h"
 #include "support/testpki.h"
+#include "util/input_error.h"
 
 namespace preflight::fuzz {
 namespace {
