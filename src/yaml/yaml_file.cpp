@@ -1,4 +1,4 @@
-#include "profile/loader_yaml.h"
+#include "yaml/yaml_file.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -8,7 +8,7 @@
 #include <fstream>
 #include <vector>
 
-#include "profile/loader_syntax.h"
+#include "util/closest_match.h"
 #include "util/json.h"
 
 namespace preflight {
