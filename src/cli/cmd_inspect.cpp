@@ -12,11 +12,12 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "net/fetcher.h"
-#include "pki/describe.h"
 #include "pki/ocsp_request.h"
+#include "pki/ocsp_single.h"
 #include "pki/pkcs7.h"
 #include "pki/serial.h"
 #include "policy/loader.h"
+#include "report/describe.h"
 #include "report/report.h"
 #include "util/input_error.h"
 
@@ -243,7 +244,7 @@ Judgement judge_ocsp(ByteView body, const Context& c, const InspectOptions& o) {
 // aia.ca-issuers for a certificate or PKCS#7: the certificate named by
 // --cert, else the artifact's own (in a PKCS#7, the first one issued by
 // --issuer), judged as issued by --issuer.
-Judgement judge_ca_issuers(ByteView body, const pki::ArtifactSummary& artifact, const Context& c) {
+Judgement judge_ca_issuers(ByteView body, const ArtifactSummary& artifact, const Context& c) {
   Judgement j;
   if (!c.issuer) return j;
   std::vector<pki::Certificate> held;
@@ -309,8 +310,8 @@ int run_inspect(const InspectOptions& o) {
   } else {
     body = read_file(o.input);
   }
-  const pki::CrlWalk crl_walk = c.issuer ? pki::CrlWalk::kDeferred : pki::CrlWalk::kFull;
-  pki::ArtifactSummary artifact = pki::describe_artifact(body, crl_walk);
+  const CrlWalk crl_walk = c.issuer ? CrlWalk::kDeferred : CrlWalk::kFull;
+  ArtifactSummary artifact = describe_artifact(body, crl_walk);
   // A file may be PEM for convenience; a URL's body is judged as served,
   // as check would (PEM there fails crl.parse / aia.ca-issuers).
   const ByteView judged = from_url || !artifact.decoded ? ByteView(body) : ByteView(artifact.der);
@@ -319,7 +320,7 @@ int run_inspect(const InspectOptions& o) {
     case pki::ArtifactKind::kCrl: {
       CrlFacts facts;
       j = judge_crl(judged, c, o, &facts);
-      if (crl_walk == pki::CrlWalk::kFull) break;
+      if (crl_walk == CrlWalk::kFull) break;
       if (facts.parsed) {
         artifact.json.set("entry_count", facts.entry_count);
         if (!facts.entries_error.empty()) artifact.json.set("entries_error", facts.entries_error);
@@ -327,7 +328,7 @@ int run_inspect(const InspectOptions& o) {
       } else {
         // Judged as served (a PEM body from a URL) it did not parse: the
         // summary walks the decoded DER itself.
-        artifact = pki::describe_artifact(body);
+        artifact = describe_artifact(body);
       }
       break;
     }
@@ -355,7 +356,7 @@ int run_inspect(const InspectOptions& o) {
     report.artifact = artifact.json;
     std::cout << render(report, Format::kJson);
   } else {
-    std::cout << pki::render_summary_text(artifact.json);
+    std::cout << render_summary_text(artifact.json);
     // With --issuer the report's text shows the status with the results.
     if (c.issuer) {
       std::cout << "\n" << render(report, Format::kText);
