@@ -12,10 +12,11 @@
 #include <memory>
 #include <system_error>
 
-#include "profile/input_error.h"
 #include "util/bytes.h"
+#include "util/input_error.h"
 #include "util/redact.h"
 #include "util/run_error.h"
+#include "util/time.h"
 
 namespace preflight {
 

@@ -4,7 +4,7 @@
 #include <set>
 
 #include "model/result.h"
-#include "profile/input_error.h"
+#include "util/input_error.h"
 
 namespace preflight {
 

@@ -4,9 +4,9 @@
 #include <set>
 
 #include "model/registry.h"
+#include "net/url_syntax.h"
 #include "pki/keys.h"
 #include "pki/name.h"
-#include "profile/loader_syntax.h"
 
 namespace preflight {
 namespace {

@@ -5,8 +5,8 @@
 #include <system_error>
 
 #include "cli/commands.h"
-#include "profile/input_error.h"
 #include "util/files.h"
+#include "util/input_error.h"
 #include "util/printable.h"
 #include "util/redact.h"
 #include "util/run_error.h"

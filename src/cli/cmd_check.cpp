@@ -9,8 +9,8 @@
 #include "cli/common.h"
 #include "cli/output.h"
 #include "net/fetcher.h"
-#include "profile/input_error.h"
 #include "profile/loader.h"
+#include "util/input_error.h"
 #include "util/printable.h"
 #include "util/redact.h"
 

@@ -13,13 +13,14 @@
 #include "cli/common.h"
 #include "cli/output.h"
 #include "net/fetcher.h"
-#include "pki/describe.h"
 #include "pki/ocsp_request.h"
+#include "pki/ocsp_single.h"
 #include "pki/pkcs7.h"
 #include "pki/serial.h"
 #include "policy/loader.h"
-#include "profile/input_error.h"
+#include "report/describe.h"
 #include "report/report.h"
+#include "util/input_error.h"
 #include "util/printable.h"
 #include "util/redact.h"
 
@@ -277,7 +278,7 @@ Judgement judge_ocsp(ByteView body, const Context& c, const InspectOptions& o) {
 // aia.ca-issuers for a certificate or PKCS#7: the certificate named by
 // --cert, else the artifact's own (in a PKCS#7, the first one issued by
 // --issuer), judged as issued by --issuer.
-Judgement judge_ca_issuers(ByteView body, const pki::ArtifactSummary& artifact, const Context& c) {
+Judgement judge_ca_issuers(ByteView body, const ArtifactSummary& artifact, const Context& c) {
   Judgement j;
   if (!c.issuer) return j;
   std::vector<pki::Certificate> held;
@@ -372,8 +373,8 @@ int run_inspect(const InspectOptions& o) {
   } else {
     body = read_file(o.input, c.policy.max_body);
   }
-  const pki::CrlWalk crl_walk = c.issuer ? pki::CrlWalk::kDeferred : pki::CrlWalk::kFull;
-  pki::ArtifactSummary artifact = pki::describe_artifact(body, crl_walk);
+  const CrlWalk crl_walk = c.issuer ? CrlWalk::kDeferred : CrlWalk::kFull;
+  ArtifactSummary artifact = describe_artifact(body, crl_walk);
   // A file may be PEM for convenience; a URL's body is judged as served,
   // as check would (PEM there fails crl.parse / aia.ca-issuers).
   const ByteView judged = from_url || !artifact.decoded ? ByteView(body) : ByteView(artifact.der);
@@ -387,7 +388,7 @@ int run_inspect(const InspectOptions& o) {
     case pki::ArtifactKind::kCrl: {
       CrlFacts facts;
       j = judge_crl(judged, c, o, &facts);
-      if (crl_walk == pki::CrlWalk::kFull) break;
+      if (crl_walk == CrlWalk::kFull) break;
       if (facts.parsed) {
         artifact.json.set("entry_count", facts.entry_count);
         if (!facts.entries_error.empty()) artifact.json.set("entries_error", facts.entries_error);
@@ -395,7 +396,7 @@ int run_inspect(const InspectOptions& o) {
       } else {
         // Judged as served (a PEM body from a URL) it did not parse: the
         // summary walks the decoded DER itself.
-        artifact = pki::describe_artifact(body);
+        artifact = describe_artifact(body);
       }
       break;
     }
@@ -423,7 +424,7 @@ int run_inspect(const InspectOptions& o) {
     report.artifact = artifact.json;
     std::cout << redacted(render(redact_report(report), Format::kJson));
   } else {
-    std::cout << redacted(pki::render_summary_text(artifact.json));
+    std::cout << redacted(render_summary_text(artifact.json));
     // With --issuer the report's text shows the status with the results.
     if (c.issuer) {
       std::cout << "\n" << redacted(render(redact_report(report), Format::kText));

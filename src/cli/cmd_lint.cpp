@@ -6,9 +6,9 @@
 #include "cli/common.h"
 #include "cli/output.h"
 #include "policy/loader.h"
-#include "profile/input_error.h"
 #include "profile/loader.h"
 #include "report/report.h"
+#include "util/input_error.h"
 
 namespace preflight::cli {
 namespace {

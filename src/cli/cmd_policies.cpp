@@ -6,7 +6,7 @@
 
 #include "cli/commands.h"
 #include "policy/loader.h"
-#include "profile/input_error.h"
+#include "util/input_error.h"
 #include "util/json.h"
 
 namespace preflight::cli {

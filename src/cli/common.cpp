@@ -4,7 +4,7 @@
 #include <cctype>
 
 #include "policy/loader.h"
-#include "profile/input_error.h"
+#include "util/input_error.h"
 
 namespace preflight::cli {
 

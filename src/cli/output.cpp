@@ -13,8 +13,8 @@
 #include <set>
 #include <system_error>
 
-#include "profile/input_error.h"
 #include "util/files.h"
+#include "util/input_error.h"
 #include "util/redact.h"
 #include "util/run_error.h"
 

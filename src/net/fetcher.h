@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "net/observation.h"
-#include "profile/profile.h"
+#include "net/path_spec.h"
 
 namespace preflight {
 

@@ -7,9 +7,9 @@
 #include <functional>
 
 #include "model/registry.h"
-#include "profile/input_error.h"
-#include "profile/loader_syntax.h"
-#include "profile/loader_yaml.h"
+#include "util/closest_match.h"
+#include "util/input_error.h"
+#include "yaml/yaml_file.h"
 
 namespace preflight {
 namespace {

@@ -4,13 +4,13 @@
 #include <cctype>
 #include <filesystem>
 
+#include "net/url_syntax.h"
 #include "pki/keys.h"
 #include "pki/serial.h"
 #include "pki/sniff.h"
-#include "profile/input_error.h"
-#include "profile/loader_syntax.h"
-#include "profile/loader_yaml.h"
 #include "profile/subject.h"
+#include "util/input_error.h"
+#include "yaml/yaml_file.h"
 
 namespace preflight {
 namespace {

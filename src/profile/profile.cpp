@@ -2,11 +2,6 @@
 
 namespace preflight {
 
-std::string SourcePos::to_string() const {
-  if (line <= 0) return file;
-  return file + ":" + std::to_string(line) + ":" + std::to_string(column);
-}
-
 std::optional<Bytes> SubcaIdentity::subject_key_id() const {
   if (certificate && certificate->subject_key_id()) return certificate->subject_key_id();
   if (tbs && tbs->subject_key_id()) return tbs->subject_key_id();

@@ -5,19 +5,12 @@
 #include <string>
 #include <vector>
 
+#include "net/path_spec.h"
 #include "pki/certificate.h"
 #include "util/bytes.h"
+#include "util/source_pos.h"
 
 namespace preflight {
-
-// Where something was written; line/column are 1-based, 0 when the value
-// did not come from the profile text (e.g. a URL read from a certificate).
-struct SourcePos {
-  std::string file;
-  int line = 0;
-  int column = 0;
-  std::string to_string() const;  // "file:line:col" (or just "file")
-};
 
 struct LocatedUrl {
   std::string url;
@@ -59,25 +52,6 @@ struct Probe {
   Bytes serial;  // INTEGER contents (from the certificate or the hex)
   ProbeExpect expect = ProbeExpect::kGood;
   SourcePos pos;
-};
-
-enum class IpFamily { kAny, kV4, kV6 };
-
-struct PathSpec {
-  std::string name;
-  SourcePos pos;
-  std::vector<std::string> resolve;     // curl --resolve "host:port:addr"
-  std::vector<std::string> connect_to;  // curl --connect-to "host:port:host2:port2"
-  std::optional<std::string> proxy;
-  std::vector<std::pair<std::string, std::string>> headers;
-  // Lower-case names of headers whose values are not secret: the values are
-  // shown in reports instead of REDACTED (util/redact.h).
-  std::vector<std::string> public_headers;
-  std::optional<std::string> user_agent;
-  IpFamily ip = IpFamily::kAny;
-  bool reference = false;
-  // SPEC §4 rule 8: the environment's proxy variables apply only here.
-  bool uses_environment_proxy() const { return !proxy && resolve.empty() && connect_to.empty(); }
 };
 
 struct Profile {

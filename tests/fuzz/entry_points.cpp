@@ -11,16 +11,17 @@
 #include "checks/profile_checks.h"
 #include "model/registry.h"
 #include "pki/crl.h"
-#include "pki/describe.h"
 #include "pki/ocsp_request.h"
 #include "pki/ocsp_response.h"
+#include "pki/ocsp_single.h"
 #include "pki/sniff.h"
 #include "policy/loader.h"
-#include "profile/input_error.h"
 #include "profile/loader.h"
+#include "report/describe.h"
 #include "support/crl_builder.h"
 #include "support/testocsp.h"
 #include "support/testpki.h"
+#include "util/input_error.h"
 
 namespace preflight::fuzz {
 namespace {
@@ -200,8 +201,8 @@ void run_ca_issuers(ByteView input) {
 // `inspect` without --issuer: recognise the body, then decode it for the summary.
 void run_sniff(ByteView input) {
   pki::sniff(input);
-  const pki::ArtifactSummary summary = pki::describe_artifact(input);
-  pki::render_summary_text(summary.json);
+  const ArtifactSummary summary = describe_artifact(input);
+  render_summary_text(summary.json);
   pki::ocsp_single_statuses(input);
 }
 

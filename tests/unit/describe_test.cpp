@@ -1,8 +1,9 @@
-#include "pki/describe.h"
+#include "report/describe.h"
 
 #include <catch2/catch.hpp>
 
 #include "pki/keys.h"
+#include "pki/ocsp_single.h"
 #include "support/artifacts.h"
 #include "support/crl_builder.h"
 #include "support/testpki.h"
@@ -36,8 +37,8 @@ const Json::Array& array(const Json& object, std::string_view key) {
   return *v.as_array();
 }
 
-pki::ArtifactSummary describe(ByteView body) {
-  auto summary = pki::describe_artifact(body);
+ArtifactSummary describe(ByteView body) {
+  auto summary = describe_artifact(body);
   REQUIRE(summary.json.is_object());
   return summary;
 }
@@ -125,13 +126,13 @@ TEST_CASE("describe: CRL issuer, times, number, entries, IDP without materialisi
   // Deferred: the same summary with the walk's fields left null for the caller.
   Json deferred;
   std::string error;
-  REQUIRE(pki::describe_crl(crl, &deferred, &error, pki::CrlWalk::kDeferred));
+  REQUIRE(describe_crl(crl, &deferred, &error, CrlWalk::kDeferred));
   CHECK(field(deferred, "entry_count").is_null());
   CHECK(field(deferred, "sha256").is_null());
   deferred.set("entry_count", 3);
   deferred.set("sha256", hex_encode(sha256(crl)));
   Json full;
-  REQUIRE(pki::describe_crl(crl, &full, &error));
+  REQUIRE(describe_crl(crl, &full, &error));
   CHECK(deferred.dump() == full.dump());
 
   // PEM: the decoded contents are held by the summary.
@@ -256,7 +257,7 @@ TEST_CASE("describe: anything else is unknown, saying what it looks like") {
 
 TEST_CASE("render_summary_text prints the kind, then fields and nested lists") {
   auto h = testpki::make_hierarchy();
-  const std::string out = pki::render_summary_text(describe(h.subca.der()).json);
+  const std::string out = render_summary_text(describe(h.subca.der()).json);
   CHECK_THAT(out, Catch::StartsWith("certificate\n"));
   CHECK_THAT(out, Catch::Contains("\n  subject: CN=Example Asia DV CA R1,O=Example Ltd,C=GB\n"));
   CHECK_THAT(out, Catch::Contains("\n  crl_urls:\n    - http://crl.example.com/root-r46.crl\n"));
@@ -285,9 +286,9 @@ TEST_CASE("describe survives mutated artifacts of every kind") {
       for (int k = 0; k < flips; ++k)
         body[next() % body.size()] ^= static_cast<std::uint8_t>(next());
       if (round % 5 == 0) body.resize(next() % body.size());
-      const auto summary = pki::describe_artifact(body);
+      const auto summary = describe_artifact(body);
       CHECK(summary.json.find("kind") != nullptr);
-      CHECK_FALSE(pki::render_summary_text(summary.json).empty());
+      CHECK_FALSE(render_summary_text(summary.json).empty());
     }
   }
 }
@@ -315,7 +316,7 @@ TEST_CASE("render_summary_text escapes control bytes and bidi overrides in CRL n
   raw.extensions.push_back(testpki::der_extension(idp_oid, true, idp));
   const Bytes crl = testpki::sign_raw_crl(raw, h.subca_key);
 
-  const std::string out = pki::render_summary_text(describe(crl).json);
+  const std::string out = render_summary_text(describe(crl).json);
   INFO(out);
   CHECK_THAT(out, Catch::Contains(
                       "\n      - http://crl.example.com/a\\x0aforged: line\\u{2066}x\\x9b.crl\n"));

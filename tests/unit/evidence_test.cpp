@@ -9,7 +9,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "profile/input_error.h"
+#include "util/input_error.h"
 #include "util/files.h"
 #include "util/run_error.h"
 

@@ -4,8 +4,8 @@
 
 #include "model/registry.h"
 #include "policy/loader.h"
-#include "profile/input_error.h"
 #include "support/testpki.h"
+#include "util/input_error.h"
 
 using namespace preflight;
 

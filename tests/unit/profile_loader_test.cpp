@@ -3,10 +3,10 @@
 
 #include "pki/name.h"
 #include "pki/serial.h"
-#include "profile/input_error.h"
 #include "profile/loader.h"
 #include "profile/subject.h"
 #include "support/testpki.h"
+#include "util/input_error.h"
 
 using namespace preflight;
 

@@ -10,8 +10,8 @@
 
 #include "cli/output.h"
 #include "model/registry.h"
-#include "profile/input_error.h"
 #include "report/renderers.h"
+#include "util/input_error.h"
 #include "util/run_error.h"
 #include "version.h"
 

@@ -1,13 +1,12 @@
 #pragma once
 
 #include <optional>
-#include <span>
 #include <string>
 #include <string_view>
 
 namespace preflight {
 
-// Syntax rules the profile loader and profile.urls share.
+// URL and curl option syntax the profile loader and profile.urls share.
 
 // An absolute URL (RFC 3986 §4.3): a scheme, ':', and for http/https an
 // authority with a host. Whitespace and control characters are rejected.
@@ -22,10 +21,5 @@ bool url_has_userinfo(std::string_view url);
 std::optional<std::string> resolve_problem(std::string_view entry);
 // curl --connect-to "host:port:host2:port2"; each part may be empty.
 std::optional<std::string> connect_to_problem(std::string_view entry);
-
-// The candidate closest to `word` by edit distance, when close enough to be
-// a likely typo (at most a third of the word's length, minimum 1).
-std::optional<std::string> closest_match(std::string_view word,
-                                         std::span<const std::string_view> candidates);
 
 }  // namespace preflight

@@ -1,4 +1,4 @@
-#include "profile/loader_yaml.h"
+#include "yaml/yaml_file.h"
 
 #include <yaml-cpp/depthguard.h>
 
@@ -10,7 +10,7 @@
 #include <fstream>
 #include <vector>
 
-#include "profile/loader_syntax.h"
+#include "util/closest_match.h"
 #include "util/json.h"
 
 namespace preflight {

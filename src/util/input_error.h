@@ -3,7 +3,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "profile/profile.h"
+#include "util/source_pos.h"
 
 namespace preflight {
 

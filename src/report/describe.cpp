@@ -1,21 +1,40 @@
-#include "pki/describe.h"
+#include "report/describe.h"
 
 #include <openssl/objects.h>
 #include <openssl/ocsp.h>
 
 #include <array>
 
-#include "pki/der.h"
 #include "pki/keys.h"
 #include "pki/name.h"
+#include "pki/ocsp_single.h"
 #include "pki/pkcs7.h"
 #include "pki/serial.h"
 #include "util/printable.h"
 #include "util/time.h"
 
-namespace preflight::pki {
+namespace preflight {
 
 namespace {
+
+using pki::ArtifactKind;
+using pki::cert_id_fields;
+using pki::CertIdFields;
+using pki::Certificate;
+using pki::decode_whole_ocsp_response;
+using pki::describe_key;
+using pki::integer_contents;
+using pki::key_identifier_method1;
+using pki::name_to_string;
+using pki::oid_text;
+using pki::parse_pkcs7_certificates;
+using pki::Pkcs7Certificates;
+using pki::serial_to_hex;
+using pki::single_status_name;
+using pki::sniff;
+using pki::Sniffed;
+using pki::string_bytes;
+using pki::to_unix_time;
 
 std::string name_text(const X509_NAME* name) {
   return name != nullptr ? name_to_string(ossl::to_der(name, i2d_X509_NAME)) : "";
@@ -25,19 +44,6 @@ Json time_json(const ASN1_TIME* t) {
   if (t == nullptr) return nullptr;
   auto unix_time = to_unix_time(t);
   return unix_time ? Json(format_rfc3339(*unix_time)) : Json("(malformed time)");
-}
-
-Bytes string_bytes(const ASN1_STRING* s) {
-  if (s == nullptr) return {};
-  return Bytes(ASN1_STRING_get0_data(s), ASN1_STRING_get0_data(s) + ASN1_STRING_length(s));
-}
-
-// INTEGER → its contents octets, as the project keeps serials.
-Bytes integer_contents(const ASN1_INTEGER* i) {
-  const Bytes der = ossl::to_der(i, i2d_ASN1_INTEGER);
-  der::Parser p(der);
-  ByteView contents;
-  return p.Read(der::kInteger, &contents) ? Bytes(contents.begin(), contents.end()) : Bytes{};
 }
 
 std::string integer_hex(const ASN1_INTEGER* i) { return serial_to_hex(integer_contents(i)); }
@@ -109,40 +115,6 @@ bool decode_whole(ByteView der, F d2i, T** out) {
   const unsigned char* p = der.data();
   *out = d2i(nullptr, &p, static_cast<long>(der.size()));
   return *out != nullptr && p == der.data() + der.size();
-}
-
-std::string single_status_name(int status) {
-  switch (status) {
-    case V_OCSP_CERTSTATUS_GOOD:
-      return "good";
-    case V_OCSP_CERTSTATUS_REVOKED:
-      return "revoked";
-    case V_OCSP_CERTSTATUS_UNKNOWN:
-      return "unknown";
-  }
-  return "invalid";
-}
-
-// The whole body as one OCSPResponse; nullptr otherwise.
-ossl::OcspResponsePtr decode_ocsp_response(ByteView der) {
-  OCSP_RESPONSE* raw = nullptr;
-  const bool whole = decode_whole(der, d2i_OCSP_RESPONSE, &raw);
-  ossl::OcspResponsePtr response(raw);
-  ossl::take_error_string();
-  return whole ? std::move(response) : nullptr;
-}
-
-// CertID fields (RFC 6960 §4.1.1), borrowed from the response.
-struct CertIdFields {
-  ASN1_OCTET_STRING* name_hash = nullptr;
-  ASN1_OBJECT* md = nullptr;
-  ASN1_OCTET_STRING* key_hash = nullptr;
-  ASN1_INTEGER* serial = nullptr;
-};
-
-bool cert_id_fields(const OCSP_CERTID* id, CertIdFields* out) {
-  return OCSP_id_get0_info(&out->name_hash, &out->md, &out->key_hash, &out->serial,
-                           const_cast<OCSP_CERTID*>(id)) == 1;
 }
 
 Json cert_id_json(const OCSP_CERTID* id) {
@@ -327,7 +299,7 @@ Json describe_certificate(const Certificate& cert) {
 }
 
 bool describe_ocsp_response(ByteView der, Json* out, std::string* error) {
-  const ossl::OcspResponsePtr response = decode_ocsp_response(der);
+  const ossl::OcspResponsePtr response = decode_whole_ocsp_response(der);
   if (!response) return fail_with(error, "not one DER OCSPResponse");
   *out = Json::object();
   out->set("kind", "ocsp-response");
@@ -346,33 +318,6 @@ bool describe_ocsp_response(ByteView der, Json* out, std::string* error) {
   out->set("sha256", hex_encode(sha256(der)));
   ossl::take_error_string();
   return true;
-}
-
-std::vector<OcspSingleStatus> ocsp_single_statuses(ByteView der) {
-  std::vector<OcspSingleStatus> out;
-  const ossl::OcspResponsePtr response = decode_ocsp_response(der);
-  if (!response || OCSP_response_status(response.get()) != OCSP_RESPONSE_STATUS_SUCCESSFUL) {
-    return out;
-  }
-  ossl::OcspBasicRespPtr basic(OCSP_response_get1_basic(response.get()));
-  for (int i = 0; basic && i < OCSP_resp_count(basic.get()); ++i) {
-    OCSP_SINGLERESP* single = OCSP_resp_get0(basic.get(), i);
-    CertIdFields f;
-    if (!cert_id_fields(OCSP_SINGLERESP_get0_id(single), &f)) continue;
-    OcspSingleStatus s;
-    s.hash_algorithm = oid_text(f.md);
-    s.serial = integer_contents(f.serial);
-    s.status =
-        single_status_name(OCSP_single_get0_status(single, nullptr, nullptr, nullptr, nullptr));
-    const int md_nid = OBJ_obj2nid(f.md);
-    if (md_nid == NID_sha1 || md_nid == NID_sha256) {
-      s.cert_id = CertId{md_nid == NID_sha1 ? CertIdHash::kSha1 : CertIdHash::kSha256,
-                         string_bytes(f.name_hash), string_bytes(f.key_hash), s.serial};
-    }
-    out.push_back(std::move(s));
-  }
-  ossl::take_error_string();
-  return out;
 }
 
 bool describe_csr(ByteView der, Json* out, std::string* error) {
@@ -486,4 +431,4 @@ std::string render_summary_text(const Json& summary) {
   return out;
 }
 
-}  // namespace preflight::pki
+}  // namespace preflight

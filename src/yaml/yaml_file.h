@@ -7,8 +7,8 @@
 #include <string>
 #include <string_view>
 
-#include "profile/input_error.h"
 #include "util/bytes.h"
+#include "util/input_error.h"
 
 namespace preflight {
 

@@ -2,14 +2,23 @@
 
 #include "pki/crl.h"
 #include "pki/der.h"
-#include "pki/describe.h"
 #include "pki/name.h"
 #include "pki/serial.h"
+#include "report/describe.h"
 #include "util/time.h"
 
-namespace preflight::pki {
+namespace preflight {
 
 namespace {
+
+using pki::Crl;
+using pki::CrlIssuingDistributionPoint;
+using pki::CrlTime;
+using pki::name_to_string;
+using pki::ParseCrl;
+using pki::RevokedEntry;
+using pki::RevokedIterator;
+using pki::serial_to_hex;
 
 std::string oid_name(const std::string& dotted) {
   const int nid = OBJ_txt2nid(dotted.c_str());
@@ -121,4 +130,4 @@ bool describe_crl(ByteView der, Json* out, std::string* error, CrlWalk walk) {
   return true;
 }
 
-}  // namespace preflight::pki
+}  // namespace preflight
