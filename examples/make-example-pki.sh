@@ -26,7 +26,7 @@ root_subject="/C=GB/O=Example Ltd/CN=Example Root R46"
 subca_subject="/C=GB/O=Example Ltd/CN=Example Asia DV CA R1"
 
 # URLs the SubCA certificate carries (served for the root) and URLs the SubCA
-# puts in what it issues (served for the SubCA), as in SPEC §2.
+# puts in what it issues (served for the SubCA), as the profile format describes.
 root_crl="http://crl.example.com/root-r46.crl"
 root_ocsp="http://ocsp.example.com"
 root_crt="http://crt.example.com/root-r46.crt"

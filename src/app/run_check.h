@@ -24,7 +24,7 @@ struct CheckRunOptions {
   std::function<void(std::string_view)> log;  // -v
 };
 
-// The whole readiness check (SPEC §4): plan, fetch concurrently, judge each
+// The whole readiness check (docs/checks.md): plan, fetch concurrently, judge each
 // body, compare paths, judge the profiles. Results are final (policy
 // applied). Evidence files are written as bodies arrive.
 Report run_check(const std::vector<Profile>& profiles, const Policy& policy,

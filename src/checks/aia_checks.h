@@ -9,7 +9,7 @@
 
 namespace preflight {
 
-// aia.ca-issuers (SPEC §4): what a caIssuers URL must serve.
+// aia.ca-issuers (docs/checks.md): what a caIssuers URL must serve.
 struct CaIssuersExpectation {
   std::string role;   // "subca.ca_issuers" (serves the issuer) | "issued.ca_issuers" (the SubCA)
   Bytes subject_der;  // expected certificate subject

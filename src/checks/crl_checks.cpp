@@ -132,7 +132,7 @@ CheckResult check_issuer(const pki::Crl& crl, const CrlExpectation& x) {
     // Relying parties compare names under RFC 5280 §7.1 and accept this
     // CRL; byte identity is BR 7.2's rule: a compliance finding.
     if (x.issuer_subject_from_string) {
-      // SPEC §4 rule 6: the expected DER was built from a typed string, so
+      // docs/judgement.md: the expected DER was built from a typed string, so
       // an encoding-only difference may be the string's, not the CRL's.
       return with_impact(
           warn(checks::kCrlIssuer,
@@ -285,7 +285,7 @@ CheckResult check_aki(const pki::Crl& crl, const CrlExpectation& x) {
   }
   if (!equal) {
     // Only the key is known (no certificate or tbs): the SKI the ceremony
-    // will use is not, so a mismatch is a warning (SPEC §4 crl.aki).
+    // will use is not, so a mismatch is a warning (docs/checks.md crl.aki).
     const std::string ours = hex_encode_colon(*aki.key_identifier);
     const std::string m1 = expected ? hex_encode_colon(*expected) : "unknown";
     return warn(checks::kCrlAki,

@@ -20,7 +20,7 @@ enum class CertKind {
   kEndEntity,  // anything else
 };
 
-// Who must have signed a CRL and what it must say (SPEC §4 roles subca.crl,
+// Who must have signed a CRL and what it must say (docs/checks.md roles subca.crl,
 // issued.crl, disclosure.crl).
 struct CrlExpectation {
   std::string role;  // "subca.crl" | "issued.crl" | "disclosure.crl"
@@ -40,7 +40,7 @@ struct CrlExpectation {
   // with the RFC 5280 §4.2.1.2 method-1 identifier; a mismatch is then a
   // warning that shows the identifier the ceremony must use.
   std::optional<Bytes> issuer_key_id;
-  // Identity known only from a typed subject string (SPEC §4 rule 6): a name
+  // Identity known only from a typed subject string (docs/judgement.md): a name
   // that differs only in string encoding is a warning saying so.
   bool issuer_subject_from_string = false;
 

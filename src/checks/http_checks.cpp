@@ -280,7 +280,7 @@ CheckResult check_reachable(const Observation& o) {
   }
   const std::string via = o.effective_proxy.empty() ? "" : " via proxy " + o.effective_proxy;
   if (o.attempts.size() > 1) {
-    // SPEC §4 rule 9: a request that needed a retry is at least a warning.
+    // docs/judgement.md: a request that needed a retry is at least a warning.
     const Attempt& first = o.attempts.front();
     const std::string why = first.error ? first.error->message : "an earlier attempt failed";
     return warn(checks::kHttpReachable,

@@ -12,7 +12,7 @@ namespace preflight {
 enum class BodyKind { kCrl, kOcspResponse, kCertificate };
 
 // http.reachable, http.status, http.redirect, http.content-type,
-// http.latency, http.caching for one observation (SPEC §4). Rule 1:
+// http.latency, http.caching for one observation (docs/checks.md). Rule 1:
 // http.reachable failing skips the rest; a status other than 200 skips
 // http.content-type (http.caching still runs, a cached error shows there).
 // next_update: the body's nextUpdate when it parsed, for http.caching.

@@ -10,7 +10,7 @@
 namespace preflight {
 
 // The results of one request (or one profile), built check by check. Every
-// skip is derived here from the checks' declared `needs` (SPEC §4 rule 1):
+// skip is derived here from the checks' declared `needs` (docs/judgement.md):
 // a check whose need failed or was skipped on the same request is not run
 // and gets one skip naming the root cause. No check keeps a list of what to
 // skip, and no applicable check is left without a row.

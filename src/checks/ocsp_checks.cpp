@@ -68,7 +68,7 @@ struct Analysis {
   std::optional<std::string> signer_fault;  // set when ocsp.signer fails
   bool has_basic = false;                   // a DER BasicOCSPResponse was decoded
   const pki::OcspSingleResponse* match = nullptr;
-  // SPEC §4 rule 6: the match differs only in issuerNameHash while the
+  // docs/judgement.md: the match differs only in issuerNameHash while the
   // issuer subject came from a typed string.
   bool name_hash_only = false;
 };
@@ -108,7 +108,7 @@ Signer find_signer(Analysis& a, const OcspExpectation& e) {
       return !a.issuer_key_hash.empty() && std::ranges::equal(rid, a.issuer_key_hash);
     }
     if (std::ranges::equal(rid, e.issuer_subject_der)) return true;
-    // SPEC §4 rule 6: a subject typed as a string may differ only in string
+    // docs/judgement.md: a subject typed as a string may differ only in string
     // encoding from the DN the CA really uses.
     if (e.issuer_subject_from_string && pki::names_match_rfc5280(rid, e.issuer_subject_der)) {
       s.note = "responderID names the issuer only under RFC 5280 §7.1 comparison (" +
@@ -521,7 +521,7 @@ CheckResult check_certid(const Analysis& a, const OcspExpectation& e) {
                 "the answer's CertID differs from the request only in issuerNameHash" +
                     explain_name_hash(a, e) +
                     "; the issuer subject was typed as a string, whose DER may differ from the "
-                    "CA's real DN (SPEC §4 rule 6)",
+                    "CA's real DN (docs/judgement.md)",
                 std::string(kFromStringHint), std::move(ev));
   }
   if (a.match != nullptr) {

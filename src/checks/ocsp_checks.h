@@ -26,7 +26,7 @@ struct OcspExpectation {
   // issuer key itself needs digitalSignature in its keyUsage (BR 7.1.2.10.7,
   // ocsp.responder-profile; skipped when unknown).
   const pki::Certificate* issuer_certificate = nullptr;
-  bool issuer_subject_from_string = false;  // SPEC §4 rule 6
+  bool issuer_subject_from_string = false;  // docs/judgement.md
   ExpectedCertStatus expected = ExpectedCertStatus::kNotGood;
   std::string subject_label;  // "unused serial", "probe certs/leaf.pem", "SubCA serial"
   // unused-serial only: another answer on the same URL and path, signed by a

@@ -63,7 +63,7 @@ std::string name_difference(ByteView expected, ByteView seen) {
          pki::name_to_string(expected) + "\"";
 }
 
-// --- profile.urls (SPEC §4 rule 7, BR 7.1.2.11.2, BR 4.9.7) ---------------
+// --- profile.urls (docs/judgement.md, BR 7.1.2.11.2, BR 4.9.7) ---------------
 
 struct NamedUrls {
   std::string field;
@@ -216,7 +216,7 @@ void check_urls(const Profile& p, const Policy& policy, Results& out) {
   }
 }
 
-// --- profile.identity (SPEC §2 identity, BR 7.1.2.10.7) --------------------
+// --- profile.identity (the profile's subca identity, BR 7.1.2.10.7) --------------------
 
 struct View {
   std::string key;       // the profile key: certificate, tbs, csr, subject, public_key
@@ -392,7 +392,7 @@ void check_identity(const Profile& p, const ProfileCheckContext& context, Result
   }
 }
 
-// --- profile.probes (SPEC §4 rule 12) -------------------------------------
+// --- profile.probes (docs/judgement.md) -------------------------------------
 
 void check_probe_urls(const pki::Certificate& cert, const std::string& label, const Profile& p,
                       Results& out, std::size_t* failures) {

@@ -18,7 +18,7 @@ struct ProfileCheckContext {
 };
 
 // profile.urls, profile.identity, profile.probes, profile.urls-match,
-// profile.disclosure (SPEC §4). Raw results (apply_policy not yet applied);
+// profile.disclosure (docs/checks.md). Raw results (apply_policy not yet applied);
 // `profile` field filled with profile.name.
 Results check_profile(const Profile& profile, const Policy& policy,
                       const ProfileCheckContext& context);

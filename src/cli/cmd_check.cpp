@@ -41,7 +41,7 @@ int run_check_command(const CheckOptions& o) {
     if (!names.insert(profiles.back().name).second) {
       throw InputError(SourcePos{file, 0, 0}, "profile name \"" + profiles.back().name +
                                                   "\" is used twice: names must be unique "
-                                                  "(SPEC §4 rule 10)");
+                                                  "(docs/judgement.md)");
     }
   }
   set_output_redactor(redactor_for(profiles));

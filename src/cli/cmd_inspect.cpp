@@ -124,7 +124,7 @@ std::optional<Bytes> fetch_url(const std::string& url, const Policy& policy) {
 struct Judgement {
   Results raw;
   std::optional<std::string> cert_status;
-  std::string role;     // the role the artifact was judged in (SPEC §4 roles)
+  std::string role;     // the role the artifact was judged in (docs/checks.md roles)
   std::string request;  // request_kind of the results, when one applies
 };
 
@@ -255,7 +255,7 @@ Judgement judge_ocsp(ByteView body, const Context& c, const InspectOptions& o) {
     return j;
   }
   // No certificate named: every SingleResponse's CertID must carry this
-  // issuer's hashes (SPEC §5); the response-wide checks are reported once.
+  // issuer's hashes (README, exit codes); the response-wide checks are reported once.
   if (singles.empty()) {
     // Nothing to match (an error status, or no SingleResponse): judged
     // against a placeholder serial that is not reported.

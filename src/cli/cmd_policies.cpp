@@ -30,7 +30,7 @@ std::string schemes_text(const Policy& p) {
   return out;
 }
 
-// SPEC §3 keys, in the order of its table.
+// policy keys, in the order docs/cli.md lists them.
 const Row kRows[] = {
     {"http.timeout", [](const Policy& p) { return format_duration(p.http_timeout); }},
     {"http.schemes", schemes_text},

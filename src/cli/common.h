@@ -12,7 +12,7 @@
 
 namespace preflight::cli {
 
-// --at: RFC 3339; empty → the moment the run starts, once (SPEC §4 rule 3).
+// --at: RFC 3339; empty → the moment the run starts, once (docs/judgement.md).
 UnixTime evaluation_time(const std::string& at_option);
 
 // --policy wins; otherwise the profiles' `policy` (they must agree), else

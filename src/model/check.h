@@ -7,7 +7,7 @@ namespace preflight {
 
 enum class Severity { kError, kWarning, kOff };
 
-// Who is hurt when a check fails (SPEC §4 "impact").
+// Who is hurt when a check fails (docs/checks.md "Impact").
 enum class Impact {
   // A relying party fetching this URL does not get usable, valid revocation
   // information for the certificates in question: an outage.

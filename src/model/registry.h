@@ -5,7 +5,7 @@
 
 #include "model/check.h"
 
-// The registry: every check id of SPEC §4, declared once. Reports, policies,
+// The registry: every check, declared once. Reports, policies,
 // docs/checks.md and `subca-preflight checks` all read this list.
 namespace preflight::checks {
 
@@ -258,7 +258,7 @@ namespace preflight {
 // Every declared check, in report order.
 std::span<const CheckDef* const> check_registry();
 const CheckDef* find_check(std::string_view id);
-// "advisory.*" findings are at most warnings and never escalated (SPEC §4 rule 2).
+// "advisory.*" findings are at most warnings and never escalated (docs/judgement.md).
 inline bool is_advisory(std::string_view id) { return id.starts_with("advisory."); }
 
 }  // namespace preflight

@@ -10,13 +10,13 @@
 namespace preflight {
 
 // kWarn means "failed, at severity warning". A check may return kWarn itself
-// where SPEC §4 makes a case a warning (e.g. a followed http→http redirect);
+// where docs/checks.md makes a case a warning (e.g. a followed http→http redirect);
 // the policy then decides the final status (see apply_policy).
 enum class Status { kPass, kFail, kWarn, kSkip };
 
 std::string_view to_string(Status s);  // "pass" | "fail" | "warn" | "skip"
 
-// Which request of an endpoint a result is about (SPEC §6 "request").
+// Which request of an endpoint a result is about (docs/cli.md "request").
 namespace request_kind {
 inline constexpr std::string_view kFetch = "fetch";
 inline constexpr std::string_view kUnusedSerial = "unused-serial";
@@ -29,7 +29,7 @@ struct CheckResult {
   const CheckDef* def = nullptr;  // the check that produced it (model/registry.h)
   Status status = Status::kPass;
   Severity severity = Severity::kError;  // set by apply_policy
-  // The check's default unless one of its sub-rules has another (SPEC §4).
+  // The check's default unless one of its sub-rules has another (docs/checks.md).
   Impact impact = Impact::kRelyingParty;
   // OCSP: this failure was seen on POST while GET passed the same check for
   // the same question; the policy makes it a warning unless
@@ -62,7 +62,7 @@ CheckResult warn(const CheckDef& check, std::string message, std::string hint,
 CheckResult skip(const CheckDef& check, std::string reason);
 
 // Same result with another impact: a sub-rule whose failure hurts differently
-// from the check's default (SPEC §4 impact exceptions).
+// from the check's default (docs/checks.md, Impact).
 CheckResult with_impact(CheckResult result, Impact impact);
 
 }  // namespace preflight

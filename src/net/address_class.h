@@ -5,7 +5,7 @@
 
 namespace preflight {
 
-// What kind of address an IP literal is, for the redirect rule of SPEC §4
+// What kind of address an IP literal is, for the redirect rule of docs/checks.md
 // http.redirect: a redirect from a public address to an internal one is
 // refused, so that a hostile server cannot point this tool at internal
 // services (e.g. cloud metadata at 169.254.169.254).

@@ -30,7 +30,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-constexpr int kMaxRedirects = 5;                    // SPEC §4 http.redirect
+constexpr int kMaxRedirects = 5;                    // docs/checks.md http.redirect
 constexpr std::size_t kMaxHeaderBytes = 256 << 10;  // per hop, all header lines
 constexpr long kPollMs = 200;
 constexpr std::size_t kShrinkSlack = 64 << 10;  // unused reservation worth a copy to drop
@@ -144,7 +144,7 @@ bool no_proxy_matches(const std::string& host) {
   return false;
 }
 
-// The proxy libcurl takes from the environment for this URL (SPEC §4 rule 8).
+// The proxy libcurl takes from the environment for this URL (docs/judgement.md).
 std::string environment_proxy(const std::string& url) {
   const std::string scheme = url_part(url, CURLUPART_SCHEME);
   const std::string host = url_part(url, CURLUPART_HOST);
@@ -223,7 +223,7 @@ struct Transfer {
   std::string host;
   std::string origin;  // scheme://host:port of the request URL
 
-  // Redirect rule (SPEC §4 http.redirect): whether the original URL's
+  // Redirect rule (docs/checks.md http.redirect): whether the original URL's
   // address is internal, known once the first hop connected (direct) or
   // from the URL's literal (proxied; a name counts as public).
   std::optional<bool> original_internal;
@@ -655,7 +655,7 @@ class Fetcher {
     curl_easy_setopt(h, CURLOPT_PRIVATE, &t);
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, t.errbuf);
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);  // hops are judged here (SPEC §4)
+    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);  // hops are judged here (docs/checks.md)
     // No CURLOPT_TIMEOUT_MS: libcurl would count time paused for memory
     // too, so the loop enforces timeout_ms on active time (expire_timeouts).
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -710,7 +710,7 @@ class Fetcher {
                                                       : CURL_IPRESOLVE_WHATEVER;
       curl_easy_setopt(h, CURLOPT_IPRESOLVE, family);
     }
-    // SPEC §4 rule 8: the environment's proxy variables apply only to a
+    // docs/judgement.md: the environment's proxy variables apply only to a
     // plain path; an explicit setting (even "") keeps them out.
     if (path == nullptr || path->uses_environment_proxy()) {
       t.obs.effective_proxy = environment_proxy(t.current_url);
@@ -808,7 +808,7 @@ class Fetcher {
     --per_host_[t.host];
 
     if (attempt.error && static_cast<int>(t.obs.attempts.size()) <= options_.retries) {
-      // SPEC §4 rule 9: transport failures only, every attempt kept.
+      // docs/judgement.md: transport failures only, every attempt kept.
       begin_attempt(t);
       return;
     }

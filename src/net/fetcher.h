@@ -33,7 +33,7 @@ struct FetchOptions {
   // host name (the 2025 case), and is built for far more connections than
   // `jobs`; a browser-style cap of 6 would serialise a whole run onto it.
   int per_host = 0;
-  int retries = 0;                                 // transport failures only (SPEC §4 rule 9)
+  int retries = 0;                                 // transport failures only (docs/judgement.md)
   std::string user_agent;                          // default when a path sets none
   std::function<void(std::string_view line)> log;  // -v: one line per request
   bool progress = false;                           // progress line on stderr (TTY)
@@ -44,7 +44,7 @@ struct FetchOptions {
 using CompletionHandler = std::function<void(std::size_t request_index, Observation&& observation)>;
 
 // Runs all requests on libcurl's multi interface, concurrently and bounded.
-// Redirects per SPEC §4 http.redirect: http→http followed (at most 5 hops),
+// Redirects per docs/checks.md http.redirect: http→http followed (at most 5 hops),
 // anything else not followed and recorded in refused_redirect, as is a hop
 // from a public address to an internal one (net/address_class.h).
 void fetch_all(const std::vector<FetchRequest>& requests, const FetchOptions& options,

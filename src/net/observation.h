@@ -36,7 +36,7 @@ struct RedirectHop {
   std::string refusal = {};
 };
 
-// One attempt at a request (SPEC §4 rule 9: every attempt is in the evidence).
+// One attempt at a request (docs/judgement.md: every attempt is in the evidence).
 struct Attempt {
   std::optional<TransportError> error;
   long http_status = 0;

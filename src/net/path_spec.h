@@ -26,7 +26,7 @@ struct PathSpec {
   std::optional<std::string> user_agent;
   IpFamily ip = IpFamily::kAny;
   bool reference = false;
-  // SPEC §4 rule 8: the environment's proxy variables apply only here.
+  // docs/judgement.md: the environment's proxy variables apply only here.
   bool uses_environment_proxy() const { return !proxy && resolve.empty() && connect_to.empty(); }
 };
 

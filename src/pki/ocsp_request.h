@@ -11,7 +11,7 @@ namespace preflight::pki {
 enum class CertIdHash { kSha1, kSha256 };
 
 // CertID ::= SEQUENCE {
-//   hashAlgorithm   AlgorithmIdentifier,   -- with NULL parameters (SPEC §4 rule 4)
+//   hashAlgorithm   AlgorithmIdentifier,   -- with NULL parameters (docs/judgement.md)
 //   issuerNameHash  OCTET STRING,          -- hash of the issuer's subject DER
 //   issuerKeyHash   OCTET STRING,          -- hash of subjectPublicKey BIT STRING contents
 //   serialNumber    CertificateSerialNumber }
@@ -30,7 +30,7 @@ CertId make_cert_id(CertIdHash hash, ByteView issuer_subject_der, ByteView issue
                     ByteView serial);
 
 // OCSPRequest with exactly one Request, unsigned, no requestExtensions and no
-// nonce (RFC 5019 §2.1, SPEC §4 rule 4). DER.
+// nonce (RFC 5019 §2.1, docs/judgement.md). DER.
 Bytes encode_ocsp_request(const CertId& cert_id);
 
 // RFC 6960 A.1 GET form: responder URL + "/" + url-encoded base64 of the DER
@@ -41,7 +41,7 @@ std::string ocsp_get_url(std::string_view responder_url, ByteView request_der,
 
 // A fresh random positive serial (16 octets) that is none of `avoid`, chosen
 // so the base64 of its SHA-1 request for this issuer holds '+', '/' and "//"
-// (front ends that merge slashes or decode '+' are then caught, SPEC §4 ocsp.get).
+// (front ends that merge slashes or decode '+' are then caught, docs/checks.md ocsp.get).
 Bytes choose_unused_serial(ByteView issuer_subject_der, ByteView issuer_spki_der,
                            const std::vector<Bytes>& avoid);
 

@@ -341,7 +341,7 @@ Sniffed sniff(ByteView body) {
   if (sniff_pem(text, &out)) return out;
 
   // One byte "0" (0x30) is more likely text than a DER header (a 1-byte
-  // body cached by a CDN, INCIDENTS.md #22).
+  // body cached by a CDN).
   if (body[0] == der::kSequence && body.size() >= 2) {
     const DerShape shape = der_shape(body);
     out.description = shape.description;

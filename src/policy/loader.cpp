@@ -213,7 +213,7 @@ class PolicyReader {
         y_.fail(entry.second,
                 "severity." + id + ": \"" + value + "\" is not error, warning or off");
       }
-      // SPEC §4 rule 2: advisory findings are at most warnings.
+      // docs/judgement.md: advisory findings are at most warnings.
       if (is_advisory(id) && severity == Severity::kError) {
         y_.fail(entry.second, "severity." + id + ": advisory checks are at most warnings");
       }

@@ -24,7 +24,7 @@ std::optional<CheckResult> apply_policy(CheckResult raw, const Policy& policy) {
   raw.severity = severity;
   const bool advisory = is_advisory(raw.check());
   if (raw.status == Status::kFail && severity == Severity::kWarning) raw.status = Status::kWarn;
-  // SPEC §4 rule 4: failures seen only on POST are warnings unless
+  // docs/judgement.md: failures seen only on POST are warnings unless
   // ocsp.require_post (BR 4.9.9 mandates GET only).
   if (raw.status == Status::kFail && raw.post_only && !policy.ocsp_require_post) {
     raw.status = Status::kWarn;

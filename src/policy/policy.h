@@ -12,7 +12,7 @@
 
 namespace preflight {
 
-// Thresholds and severities (SPEC §3). Loaded from profiles/*.yaml; the
+// Thresholds and severities (docs/cli.md, policies). Loaded from profiles/*.yaml; the
 // defaults below are the cabf-tls-br values so that unit tests of the pure
 // checks do not depend on files.
 struct Policy {
@@ -35,7 +35,7 @@ struct Policy {
   std::uint64_t max_body = 256ull << 20;
   std::uint64_t max_in_flight = 512ull << 20;
 
-  // strict: every warning of SPEC §4 becomes an error (advisory.* excepted).
+  // strict: every warning-severity check becomes an error (advisory.* excepted).
   bool escalate_warnings = false;
   std::map<std::string, Severity, std::less<>> severity_overrides;
 
@@ -44,7 +44,7 @@ struct Policy {
 };
 
 // Final status and severity of a raw check result under the policy; nullopt
-// when the check is switched off (SPEC §4 rule 2: left out of results).
+// when the check is switched off (docs/judgement.md: left out of results).
 std::optional<CheckResult> apply_policy(CheckResult raw, const Policy& policy);
 // The same for every result, dropping those switched off.
 Results apply_policy(Results raw, const Policy& policy);

@@ -169,7 +169,7 @@ class Loader {
     std::vector<LocatedUrl> out;
     for (const YAML::Node& item : y_.string_list(node, what)) {
       const std::string& url = item.Scalar();
-      // SPEC §4 rule 7: a malformed URL typed here is exit 2; a disallowed
+      // docs/judgement.md: a malformed URL typed here is exit 2; a disallowed
       // scheme is for profile.urls to judge.
       if (auto problem = absolute_url_problem(url)) {
         y_.fail(item, std::string(what) + ": \"" + url + "\" is not an absolute URL: " + *problem);
@@ -207,8 +207,8 @@ class Loader {
     read_subca_urls(subca);
   }
 
-  // SPEC §2: the first of certificate, tbs, csr, subject+public_key gives
-  // subject and key; only a certificate gives the serial (SPEC §4 rule 5).
+  // examples/example-asia-dv.yaml: the first of certificate, tbs, csr, subject+public_key gives
+  // subject and key; only a certificate gives the serial (docs/judgement.md).
   void choose_identity(const YAML::Node& subca) {
     auto& id = p_.subca;
     if (id.certificate) {

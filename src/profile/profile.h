@@ -20,13 +20,13 @@ struct LocatedUrl {
 
 enum class IdentitySource { kCertificate, kTbs, kCsr, kSubjectAndKey };
 
-// What is known about the SubCA before and after the ceremony (SPEC §2
+// What is known about the SubCA before and after the ceremony (examples/example-asia-dv.yaml
 // "identity"): subject and key from the first source present.
 struct SubcaIdentity {
   IdentitySource source = IdentitySource::kCertificate;
   Bytes subject_der;            // Name, DER
   Bytes spki_der;               // SubjectPublicKeyInfo, DER
-  std::optional<Bytes> serial;  // only from certificate (SPEC §4 rule 5)
+  std::optional<Bytes> serial;  // only from certificate (docs/judgement.md)
   std::optional<pki::Certificate> certificate;
   std::optional<pki::Certificate> tbs;  // its signature is ignored
   std::optional<Bytes> csr_der;

@@ -8,7 +8,7 @@ namespace preflight::report_detail {
 
 namespace {
 
-// SPEC §4 roles table order.
+// the roles table order of docs/checks.md.
 constexpr std::array<std::string_view, 7> kRoleOrder{
     "subca.crl",   "subca.ocsp",        "subca.ca_issuers", "issued.crl",
     "issued.ocsp", "issued.ca_issuers", "disclosure.crl"};

@@ -392,7 +392,7 @@ ArtifactSummary describe_artifact(ByteView body, CrlWalk crl_walk) {
       decoded = describe_csr(sniffed.der, &json, &error);
       break;
     case ArtifactKind::kOcspRequest:
-      // Not one of the kinds inspect reports (SPEC §6); say what it is.
+      // Not one of the kinds inspect reports (docs/cli.md); say what it is.
       error = "an OCSP request is not an artifact inspect decodes";
       break;
     case ArtifactKind::kUnknown:

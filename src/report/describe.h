@@ -11,7 +11,7 @@
 
 namespace preflight {
 
-// `inspect` (SPEC §5, §6): an artifact decoded into a summary. The JSON's
+// `inspect` (README, docs/cli.md): an artifact decoded into a summary. The JSON's
 // first key is "kind": "crl" | "ocsp-response" | "certificate" | "pkcs7" |
 // "csr" | "unknown"; an undecodable body is "unknown" with "looks_like"
 // saying what it is and "error" why it did not decode.

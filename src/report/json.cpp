@@ -24,7 +24,7 @@ Json summary_json(const Results& results) {
   return summary;
 }
 
-// SPEC §6: check, status, severity, impact, citations, where (only the parts that are set;
+// docs/cli.md: check, status, severity, impact, citations, where (only the parts that are set;
 // inspect results carry no url or path), serial, profile (several profiles),
 // message, hint, evidence.
 Json result_json(const Report& report, const CheckResult& r) {

@@ -24,7 +24,7 @@ struct Suite {
   Summary summary;
 };
 
-// One suite per role + path (SPEC §4 "one result per endpoint, path,
+// One suite per role + path (docs/checks.md "one result per endpoint, path,
 // request"); profile-level results form the suite "profile". With several
 // profiles the profile name leads, so suites of different SubCAs stay apart.
 std::string suite_name(const Report& report, const CheckResult& r) {

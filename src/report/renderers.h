@@ -35,7 +35,7 @@ const std::string& profile_of(const Report& report, const CheckResult& result);
 Results results_of(const Report& report, const std::string& profile);
 
 // Results in display order: by profile (report order), profile-level results
-// first, then roles in SPEC §4 table order, then URLs and paths in the order
+// first, then roles in docs/checks.md table order, then URLs and paths in the order
 // they first appear. Results of one group keep their order.
 std::vector<const CheckResult*> ordered_results(const Report& report);
 
@@ -44,7 +44,7 @@ std::vector<const CheckResult*> ordered_results(const Report& report);
 std::string request_label(const CheckResult& result);
 
 // The serial when it names the same certificate on every run. The unused
-// serial is drawn at random per run (SPEC §4 rule 4): as part of a JUnit test
+// serial is drawn at random per run (docs/judgement.md): as part of a JUnit test
 // name or a Prometheus label it would make a new test or series each run.
 std::string_view stable_serial(const CheckResult& result);
 

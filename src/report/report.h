@@ -16,7 +16,7 @@ struct Report {
   std::string policy;
   UnixTime at = 0;
   Results results;
-  // inspect: the decoded artifact and the looked-up status (SPEC §6 inspect JSON).
+  // inspect: the decoded artifact and the looked-up status (docs/cli.md, inspect JSON).
   std::optional<Json> artifact;
   std::optional<std::string> cert_status;  // "good" | "revoked" | "unknown"; nullopt → null
   bool is_inspect = false;
@@ -24,7 +24,7 @@ struct Report {
 
 struct Summary {
   int pass = 0, fail = 0, warn = 0, skip = 0;
-  // Failures and warnings by who is hurt (SPEC §4 impact).
+  // Failures and warnings by who is hurt (docs/checks.md, Impact).
   struct Counts {
     int fail = 0, warn = 0;
   };
@@ -32,7 +32,7 @@ struct Summary {
 };
 
 Summary summarize(const Results& results);
-// Ready when no result failed at severity error (SPEC §5 exit 0).
+// Ready when no result failed at severity error (README, exit codes exit 0).
 bool is_ready(const Results& results);
 
 enum class Format { kText, kJson, kJunit, kMarkdown, kPrometheus };

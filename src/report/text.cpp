@@ -169,7 +169,7 @@ class TextWriter {
            by_impact(s.relying_party.warn, s.compliance.warn) + "  skip " + std::to_string(s.skip);
   }
 
-  // One gate for several SubCAs (SPEC §4 rule 10): each profile's own verdict
+  // One gate for several SubCAs (docs/judgement.md): each profile's own verdict
   // first, so the operator sees which one holds the ceremony up.
   void verdict() {
     if (!out_.empty()) out_ += '\n';

@@ -26,7 +26,7 @@ std::string_view target_name(Target target);
 std::optional<Target> target_by_name(std::string_view name);
 std::vector<Target> all_targets();
 
-// The evaluation time every target uses (SPEC §4 rule 3: one `at` per run).
+// The evaluation time every target uses (docs/judgement.md: one `at` per run).
 UnixTime fixed_at();
 
 // Runs one input. Malformed input must end in results or an InputError

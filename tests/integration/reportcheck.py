@@ -1,7 +1,7 @@
 """Validators for subca-preflight reports, shared by integration tests.
 
 Each check_* function takes the report text, raises AssertionError naming
-the first thing that breaks the contract (SPEC §6 for JSON; JUnit XML as CI
+the first thing that breaks the contract (docs/cli.md for JSON; JUnit XML as CI
 reporters read it; Prometheus text exposition format 0.0.4) and returns the
 parsed report for further assertions.
 """
@@ -27,7 +27,7 @@ METHODS = ("GET", "POST")
 TOP_KEYS = ("tool", "version", "profile", "policy", "at", "verdict", "summary", "results")
 INSPECT_TOP_KEYS = ("tool", "version", "at", "artifact", "cert_status", "verdict", "summary",
                     "results")
-# SPEC §6 order of a result's keys; the optional ones appear only when set.
+# The report's order of a result's keys; the optional ones appear only when set.
 RESULT_KEYS = ("check", "status", "severity", "impact", "citations", "role", "url", "path",
                "method", "request", "serial", "profile", "message", "hint", "evidence")
 RESULT_REQUIRED = ("check", "status", "severity", "impact", "citations", "message", "evidence")
@@ -73,7 +73,7 @@ def _check_result(result, index, profiles, inspect):
     unknown = [k for k in keys if k not in RESULT_KEYS]
     assert not unknown, f"{where}: unknown keys {unknown}"
     assert keys == [k for k in RESULT_KEYS if k in result], \
-        f"{where}: keys out of SPEC §6 order: {keys}"
+        f"{where}: keys out of the report's order: {keys}"
     for key in RESULT_REQUIRED:
         assert key in result, f"{where}: missing {key}"
     for key in keys:
@@ -121,7 +121,7 @@ def _check_result(result, index, profiles, inspect):
 
 
 def check_json_report(text):
-    """Parses a `--format json` report and checks it against SPEC §6."""
+    """Parses a `--format json` report and checks it against the JSON report contract of docs/cli.md."""
     doc = json.loads(text, object_pairs_hook=_no_duplicate_keys)
     assert isinstance(doc, dict), "report is not an object"
     inspect = "artifact" in doc

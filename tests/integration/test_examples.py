@@ -1,4 +1,4 @@
-"""The annotated example profiles in examples/ are valid profiles (SPEC §2).
+"""The annotated example profiles in examples/ are valid profiles (examples/example-asia-dv.yaml).
 
 Builds the example PKI with examples/make-example-pki.sh into a temporary
 folder, copies each example next to it, and runs `subca-preflight lint` on

@@ -131,7 +131,7 @@ class HostileServers(unittest.TestCase):
         for part in message_parts:
             self.assertIn(part, result["message"])
         skipped = {r["check"] for r in report["results"] if r["status"] == "skip"}
-        self.assertIn("crl.parse", skipped)  # SPEC §4 rule 1: nothing judged past the root cause
+        self.assertIn("crl.parse", skipped)  # docs/judgement.md: nothing judged past the root cause
         return result
 
     def test_endless_body_trips_the_cap_in_bounded_memory(self):

@@ -1,4 +1,4 @@
-"""inspect (SPEC §5, §6): artifacts made by `openssl ca` and `openssl ocsp`
+"""inspect (README, docs/cli.md): artifacts made by `openssl ca` and `openssl ocsp`
 decode in text and JSON; with --issuer they are judged like check does."""
 
 import functools

@@ -1,4 +1,4 @@
-"""`subca-preflight lint` and `policies`: exit codes and messages (SPEC §5).
+"""`subca-preflight lint` and `policies`: exit codes and messages (README, exit codes).
 
 Builds the example PKI with examples/make-example-pki.sh into a temporary
 folder, next to a copy of examples/example-asia-dv.yaml.

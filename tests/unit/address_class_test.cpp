@@ -1,4 +1,4 @@
-// The address classes behind the redirect rule (SPEC §4 http.redirect):
+// The address classes behind the redirect rule (docs/checks.md http.redirect):
 // every range at its edges, IPv4, IPv6 and IPv4-mapped IPv6.
 
 #include "net/address_class.h"

@@ -9,8 +9,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "util/input_error.h"
 #include "util/files.h"
+#include "util/input_error.h"
 #include "util/run_error.h"
 
 using namespace preflight;

@@ -511,7 +511,7 @@ TEST_CASE("resolve and connect_to pin host names to 127.0.0.1") {
   CHECK(server.log_text(1).find("\"host\": \"crl.origin.invalid\"") != std::string::npos);
 }
 
-TEST_CASE("environment proxy variables apply only to a plain path (SPEC §4 rule 8)") {
+TEST_CASE("environment proxy variables apply only to a plain path (docs/judgement.md)") {
   HarnessServer proxy({"tinyproxy"});
   HarnessServer server({"hostile", "fixed"});
   EnvGuard env;

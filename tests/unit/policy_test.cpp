@@ -45,7 +45,7 @@ TEST_CASE("the three shipped policies are listed") {
   CHECK(names == std::vector<std::string>{"cabf-smime-br", "cabf-tls-br", "strict"});
 }
 
-TEST_CASE("cabf-tls-br holds the SPEC §3 values") {
+TEST_CASE("cabf-tls-br holds the BR values") {
   const Policy p = load_policy("cabf-tls-br");
   CHECK(p.name == "cabf-tls-br");
   CHECK_THAT(p.source, Catch::EndsWith("profiles/cabf-tls-br.yaml"));

@@ -166,7 +166,8 @@ TEST_CASE("printable escapes what could drive a terminal or break XML") {
   CHECK(printable("\xE2\x82") == "\\xe2\\x82");           // truncated
 }
 
-TEST_CASE("display order: profile, profile-level first, roles in SPEC order, then URL, path") {
+TEST_CASE(
+    "display order: profile, profile-level first, roles in docs/checks.md order, then URL, path") {
   const Report report = sample_report();
   std::vector<std::string> order;
   for (const CheckResult* r : report_detail::ordered_results(report))
@@ -302,7 +303,7 @@ TEST_CASE("text never passes control characters or invalid UTF-8 through") {
   CHECK(text.find("\\x0arow\\x0d\\x09q\\x01") != std::string::npos);  // the message stays one line
 }
 
-TEST_CASE("JSON report follows SPEC §6 exactly") {
+TEST_CASE("JSON report follows docs/cli.md exactly") {
   Report report;
   report.profiles = {kProfile};
   report.policy = "cabf-tls-br";
