@@ -60,11 +60,11 @@ struct Signer {
 struct Analysis {
   pki::OcspResponse outer;
   pki::BasicOcspResponse basic;
-  ByteView basic_der;
   ossl::EvpPkeyPtr issuer_key;
   Bytes issuer_key_hash;  // SHA-1 of the issuer's subjectPublicKey bits (byKey)
   Signer signer;
-  pki::OcspSignatureStatus signature = pki::OcspSignatureStatus::kInvalid;
+  pki::SignatureStatus signature = pki::SignatureStatus::kInvalid;
+  std::string signature_detail;             // why it is not kValid
   std::optional<std::string> signer_fault;  // set when ocsp.signer fails
   bool has_basic = false;                   // a DER BasicOCSPResponse was decoded
   const pki::OcspSingleResponse* match = nullptr;
@@ -141,15 +141,14 @@ Signer find_signer(Analysis& a, const OcspExpectation& e) {
 
 // When responderID names no known key: which key, if any, made the signature.
 std::string who_really_signed(const Analysis& a) {
-  if (pki::CheckOcspSignature(a.basic_der, a.issuer_key.get()) ==
-      pki::OcspSignatureStatus::kValid) {
+  if (pki::CheckOcspSignature(a.basic, a.issuer_key.get()) == pki::SignatureStatus::kValid) {
     return "; the signature verifies with the issuer's key, so responderID is wrong "
            "(RFC 6960 §4.2.2.3)";
   }
   for (ByteView der : considered_certs(a.basic)) {
     auto cert = pki::Certificate::parse_der(der);
-    if (cert && pki::CheckOcspSignature(a.basic_der, cert->public_key()) ==
-                    pki::OcspSignatureStatus::kValid) {
+    if (cert &&
+        pki::CheckOcspSignature(a.basic, cert->public_key()) == pki::SignatureStatus::kValid) {
       return "; the signature verifies with the key of " + cert->subject_string() +
              " from certs, so responderID is wrong (RFC 6960 §4.2.2.3)";
     }
@@ -183,19 +182,19 @@ CheckResult check_signature(const Analysis& a) {
   }
   ev.set("signer", a.signer.kind == SignerKind::kIssuer ? "issuer-signed" : "delegated");
   switch (a.signature) {
-    case pki::OcspSignatureStatus::kValid:
+    case pki::SignatureStatus::kValid:
       return pass(checks::kOcspSignature, "signature verifies with the key of " + a.signer.subject,
                   std::move(ev));
-    case pki::OcspSignatureStatus::kNotDer:
+    case pki::SignatureStatus::kUnsupportedAlgorithm:
+    case pki::SignatureStatus::kKeyMismatch:
       return fail(checks::kOcspSignature,
-                  "BasicOCSPResponse is not DER, so its signature cannot be checked as sent",
-                  "the responder must emit DER (RFC 6960 §4.2.1)", std::move(ev));
-    case pki::OcspSignatureStatus::kUnsupported:
-      return fail(
-          checks::kOcspSignature,
-          "unsupported signature algorithm " + pki::DescribeAlgorithm(a.basic.signature_algorithm),
-          "sign OCSP responses with an algorithm BR 7.1.3.2 allows", std::move(ev));
-    case pki::OcspSignatureStatus::kInvalid:
+                  "unusable signature algorithm " +
+                      pki::DescribeAlgorithm(a.basic.signature_algorithm) + ": " +
+                      a.signature_detail,
+                  "sign OCSP responses with an algorithm BR 7.1.3.2 allows, for the signer's key",
+                  std::move(ev));
+    case pki::SignatureStatus::kMalformedSignature:
+    case pki::SignatureStatus::kInvalid:
       break;
   }
   return fail(checks::kOcspSignature,
@@ -815,7 +814,6 @@ CheckResult judge_response_status(ByteView body, Analysis& a, const OcspExpectat
                 "§4.2.1)",
                 std::move(ev));
   }
-  a.basic_der = a.outer.response;
   a.has_basic = true;
   if (facts != nullptr) facts->basic_decoded = true;
   return pass(checks::kOcspResponseStatus, "responseStatus `successful`", std::move(ev));
@@ -826,7 +824,7 @@ void analyse(Analysis& a, const OcspExpectation& e) {
   a.issuer_key_hash = key_hash_of(e.issuer_spki_der);
   a.signer = find_signer(a, e);
   if (a.signer.kind != SignerKind::kNone) {
-    a.signature = pki::CheckOcspSignature(a.basic_der, a.signer.key);
+    a.signature = pki::CheckOcspSignature(a.basic, a.signer.key, &a.signature_detail);
   }
   for (const auto& s : a.basic.responses) {
     if (certid_matches(s.cert_id, e.cert_id)) {
@@ -888,7 +886,7 @@ Results judge(ByteView body, const OcspExpectation& e, const Policy& policy, Uni
                                                     : check_probe_status(*a.match, e);
   });
   if (facts != nullptr && a.has_basic) {
-    facts->signature_valid = a.signature == pki::OcspSignatureStatus::kValid;
+    facts->signature_valid = a.signature == pki::SignatureStatus::kValid;
     facts->signer_authorized = a.signer.kind != SignerKind::kNone && !a.signer_fault;
     facts->signed_by_issuer_key = a.signer.kind == SignerKind::kIssuer;
     facts->signer_subject = a.signer.subject;

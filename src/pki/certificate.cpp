@@ -4,8 +4,10 @@
 
 #include <ctime>
 
+#include "pki/der.h"
 #include "pki/name.h"
 #include "pki/serial.h"
+#include "pki/signature.h"
 
 namespace preflight::pki {
 
@@ -153,9 +155,19 @@ std::vector<std::string> Certificate::unknown_critical_extensions() const {
 
 bool Certificate::verify_signed_by(EVP_PKEY* key) const {
   if (key == nullptr) return false;
-  const bool ok = X509_verify(x509_.get(), key) == 1;
-  ossl::take_error_string();
-  return ok;
+  // Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue BIT STRING }
+  // (RFC 5280 §4.1): verified over the tbsCertificate bytes as received, by
+  // the one path CRLs and OCSP responses use.
+  der::Parser outer(der_);
+  ByteView certificate, tbs, algorithm, signature;
+  if (!outer.Read(der::kSequence, &certificate)) return false;
+  der::Parser fields(certificate);
+  if (!fields.ReadWhole(der::kSequence, &tbs) || !fields.ReadWhole(der::kSequence, &algorithm) ||
+      !fields.Read(der::kBitString, &signature)) {
+    return false;
+  }
+  std::string detail;
+  return CheckSignature(algorithm, tbs, signature, key, &detail) == SignatureStatus::kValid;
 }
 
 }  // namespace preflight::pki

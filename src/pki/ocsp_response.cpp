@@ -291,33 +291,14 @@ bool ParseBasicOcspResponse(ByteView der, BasicOcspResponse* out, std::string* e
   return true;
 }
 
-OcspSignatureStatus CheckOcspSignature(ByteView basic_response_der, EVP_PKEY* key) {
-  if (key == nullptr) return OcspSignatureStatus::kInvalid;
-  const unsigned char* p = basic_response_der.data();
-  ossl::OcspBasicRespPtr basic(
-      d2i_OCSP_BASICRESP(nullptr, &p, static_cast<long>(basic_response_der.size())));
-  if (!basic || p != basic_response_der.data() + basic_response_der.size()) {
-    ossl::take_error_string();
-    return OcspSignatureStatus::kNotDer;
-  }
-  // OpenSSL verifies over its re-encoding of tbsResponseData; that equals
-  // the received bytes only when they were DER (RFC 6960 §4.2.1).
-  unsigned char* encoded = nullptr;
-  const int length = i2d_OCSP_BASICRESP(basic.get(), &encoded);
-  const bool same = length > 0 && static_cast<std::size_t>(length) == basic_response_der.size() &&
-                    std::equal(encoded, encoded + length, basic_response_der.begin());
-  OPENSSL_free(encoded);
-  if (!same) return OcspSignatureStatus::kNotDer;
-  const X509_ALGOR* algorithm = OCSP_resp_get0_tbs_sigalg(basic.get());
-  int md_nid = NID_undef, pkey_nid = NID_undef;
-  if (OBJ_find_sigid_algs(OBJ_obj2nid(algorithm->algorithm), &md_nid, &pkey_nid) != 1) {
-    return OcspSignatureStatus::kUnsupported;
-  }
-  const int ok = ASN1_item_verify(ASN1_ITEM_rptr(OCSP_RESPDATA), algorithm,
-                                  OCSP_resp_get0_signature(basic.get()),
-                                  OCSP_resp_get0_respdata(basic.get()), key);
-  ossl::take_error_string();
-  return ok == 1 ? OcspSignatureStatus::kValid : OcspSignatureStatus::kInvalid;
+SignatureStatus CheckOcspSignature(const BasicOcspResponse& basic, EVP_PKEY* key,
+                                   std::string* detail) {
+  // RFC 6960 §4.2.1: the signature is over tbsResponseData as received.
+  Bytes bit_string{0};  // no unused bits: the strict decoder rejected any
+  bit_string.insert(bit_string.end(), basic.signature.begin(), basic.signature.end());
+  std::string ignored;
+  return CheckSignature(basic.signature_algorithm, basic.tbs_response_data, bit_string, key,
+                        detail != nullptr ? detail : &ignored);
 }
 
 std::string DescribeAlgorithm(ByteView algorithm_identifier_der) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "pki/ossl.h"
+#include "pki/signature.h"
 #include "util/bytes.h"
 
 namespace preflight::pki {
@@ -117,8 +118,10 @@ bool ParseBasicOcspResponse(ByteView der, BasicOcspResponse* out, std::string* e
 
 // The signature of a BasicOCSPResponse (given as its whole DER) verifies
 // with `key` over the tbsResponseData bytes as received.
-enum class OcspSignatureStatus { kValid, kInvalid, kNotDer, kUnsupported };
-OcspSignatureStatus CheckOcspSignature(ByteView basic_response_der, EVP_PKEY* key);
+// The response's signature under `key`, by the one verification path that
+// CRLs and certificates use too (pki/signature.h).
+SignatureStatus CheckOcspSignature(const BasicOcspResponse& basic, EVP_PKEY* key,
+                                   std::string* detail = nullptr);
 
 // "ecdsa-with-SHA256", "sha256WithRSAEncryption", or the dotted OID.
 std::string DescribeAlgorithm(ByteView algorithm_identifier_der);

@@ -99,10 +99,8 @@ TEST_CASE("BasicOCSPResponse fields decode as OpenSSL reads them") {
   CHECK(hex_encode(basic.responses[1].cert_id.serial) == "00ff01");
   CHECK(basic.responses[1].cert_id.hash_oid == pki::kOidSha256);
 
-  CHECK(pki::CheckOcspSignature(outer.response, h.subca_key.pkey.get()) ==
-        pki::OcspSignatureStatus::kValid);
-  CHECK(pki::CheckOcspSignature(outer.response, h.root_key.pkey.get()) ==
-        pki::OcspSignatureStatus::kInvalid);
+  CHECK(pki::CheckOcspSignature(basic, h.subca_key.pkey.get()) == pki::SignatureStatus::kValid);
+  CHECK(pki::CheckOcspSignature(basic, h.root_key.pkey.get()) == pki::SignatureStatus::kInvalid);
 }
 
 TEST_CASE("OCSPResponse decoding is strict") {
