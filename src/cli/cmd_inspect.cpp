@@ -14,7 +14,7 @@
 #include "cli/output.h"
 #include "net/fetcher.h"
 #include "pki/ocsp_request.h"
-#include "pki/ocsp_single.h"
+#include "pki/ocsp_response.h"
 #include "pki/pkcs7.h"
 #include "pki/serial.h"
 #include "policy/loader.h"

@@ -301,6 +301,33 @@ SignatureStatus CheckOcspSignature(const BasicOcspResponse& basic, EVP_PKEY* key
                         detail != nullptr ? detail : &ignored);
 }
 
+std::vector<OcspSingleStatus> ocsp_single_statuses(ByteView der) {
+  std::vector<OcspSingleStatus> out;
+  OcspResponse outer;
+  BasicOcspResponse basic;
+  if (!ParseOcspResponse(der, &outer) || outer.response_status != kOcspSuccessful ||
+      !outer.has_response_bytes || outer.response_type != kOidPkixOcspBasic ||
+      !ParseBasicOcspResponse(outer.response, &basic)) {
+    return out;
+  }
+  for (const OcspSingleResponse& single : basic.responses) {
+    OcspSingleStatus s;
+    s.hash_algorithm = single.cert_id.hash_oid;
+    s.serial.assign(single.cert_id.serial.begin(), single.cert_id.serial.end());
+    s.status = std::string(to_string(single.status));
+    const bool sha1 = single.cert_id.hash_oid == kOidSha1;
+    if (sha1 || single.cert_id.hash_oid == kOidSha256) {
+      s.cert_id = CertId{
+          sha1 ? CertIdHash::kSha1 : CertIdHash::kSha256,
+          Bytes(single.cert_id.issuer_name_hash.begin(), single.cert_id.issuer_name_hash.end()),
+          Bytes(single.cert_id.issuer_key_hash.begin(), single.cert_id.issuer_key_hash.end()),
+          s.serial};
+    }
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
 std::string DescribeAlgorithm(ByteView algorithm_identifier_der) {
   der::Parser outer(algorithm_identifier_der);
   ByteView contents;

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "pki/ocsp_request.h"
 #include "pki/ossl.h"
 #include "pki/signature.h"
 #include "util/bytes.h"
@@ -122,6 +123,19 @@ bool ParseBasicOcspResponse(ByteView der, BasicOcspResponse* out, std::string* e
 // CRLs and certificates use too (pki/signature.h).
 SignatureStatus CheckOcspSignature(const BasicOcspResponse& basic, EVP_PKEY* key,
                                    std::string* detail = nullptr);
+
+// One SingleResponse of a BasicOCSPResponse (RFC 6960 §4.2.1):
+//   SingleResponse ::= SEQUENCE { certID CertID, certStatus CertStatus,
+//     thisUpdate GeneralizedTime, nextUpdate [0] EXPLICIT GeneralizedTime OPTIONAL, … }
+struct OcspSingleStatus {
+  std::optional<CertId> cert_id;  // nullopt: hash algorithm neither SHA-1 nor SHA-256
+  std::string hash_algorithm;     // dotted OID of the CertID hashAlgorithm
+  Bytes serial;                   // INTEGER contents
+  std::string status;             // "good" | "revoked" | "unknown"
+};
+// The SingleResponses of a successful BasicOCSPResponse, in order; empty
+// when the body is not one. Decoded by the same strict decoder the checks use.
+std::vector<OcspSingleStatus> ocsp_single_statuses(ByteView der);
 
 // "ecdsa-with-SHA256", "sha256WithRSAEncryption", or the dotted OID.
 std::string DescribeAlgorithm(ByteView algorithm_identifier_der);

@@ -46,31 +46,4 @@ Bytes integer_contents(const ASN1_INTEGER* i) {
   return p.Read(der::kInteger, &contents) ? Bytes(contents.begin(), contents.end()) : Bytes{};
 }
 
-std::vector<OcspSingleStatus> ocsp_single_statuses(ByteView der) {
-  std::vector<OcspSingleStatus> out;
-  const ossl::OcspResponsePtr response = decode_whole_ocsp_response(der);
-  if (!response || OCSP_response_status(response.get()) != OCSP_RESPONSE_STATUS_SUCCESSFUL) {
-    return out;
-  }
-  ossl::OcspBasicRespPtr basic(OCSP_response_get1_basic(response.get()));
-  for (int i = 0; basic && i < OCSP_resp_count(basic.get()); ++i) {
-    OCSP_SINGLERESP* single = OCSP_resp_get0(basic.get(), i);
-    CertIdFields f;
-    if (!cert_id_fields(OCSP_SINGLERESP_get0_id(single), &f)) continue;
-    OcspSingleStatus s;
-    s.hash_algorithm = oid_text(f.md);
-    s.serial = integer_contents(f.serial);
-    s.status =
-        single_status_name(OCSP_single_get0_status(single, nullptr, nullptr, nullptr, nullptr));
-    const int md_nid = OBJ_obj2nid(f.md);
-    if (md_nid == NID_sha1 || md_nid == NID_sha256) {
-      s.cert_id = CertId{md_nid == NID_sha1 ? CertIdHash::kSha1 : CertIdHash::kSha256,
-                         string_bytes(f.name_hash), string_bytes(f.key_hash), s.serial};
-    }
-    out.push_back(std::move(s));
-  }
-  ossl::take_error_string();
-  return out;
-}
-
 }  // namespace preflight::pki

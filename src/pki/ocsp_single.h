@@ -34,17 +34,4 @@ std::string single_status_name(int status);
 Bytes string_bytes(const ASN1_STRING* s);
 Bytes integer_contents(const ASN1_INTEGER* i);
 
-// One SingleResponse of a BasicOCSPResponse (RFC 6960 §4.2.1):
-//   SingleResponse ::= SEQUENCE { certID CertID, certStatus CertStatus,
-//     thisUpdate GeneralizedTime, nextUpdate [0] EXPLICIT GeneralizedTime OPTIONAL, … }
-struct OcspSingleStatus {
-  std::optional<CertId> cert_id;  // nullopt: hash algorithm neither SHA-1 nor SHA-256
-  std::string hash_algorithm;     // dotted OID of the CertID hashAlgorithm
-  Bytes serial;                   // INTEGER contents
-  std::string status;             // "good" | "revoked" | "unknown"
-};
-// The SingleResponses of a successful BasicOCSPResponse, in order; empty
-// when the body is not one.
-std::vector<OcspSingleStatus> ocsp_single_statuses(ByteView der);
-
 }  // namespace preflight::pki

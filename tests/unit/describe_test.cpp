@@ -3,7 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "pki/keys.h"
-#include "pki/ocsp_single.h"
+#include "pki/ocsp_response.h"
 #include "support/artifacts.h"
 #include "support/crl_builder.h"
 #include "support/testpki.h"
