@@ -7,6 +7,7 @@
 #include "checks/aia_checks.h"
 #include "checks/crl_checks.h"
 #include "checks/cross_path.h"
+#include "checks/expectations.h"
 #include "checks/explain.h"
 #include "checks/http_checks.h"
 #include "checks/ocsp_checks.h"
@@ -182,16 +183,12 @@ class CheckRun {
   CrlExpectation crl_expectation(const RequestKey& key) const {
     const Endpoint& endpoint = table_.endpoint_of(key);
     const Profile& profile = profile_of(key);
-    CrlExpectation x;
-    x.role = std::string(endpoint.role.name());
+    const bool issuer = endpoint.role.party == Party::kIssuer;
+    CrlExpectation x = issuer ? crl_expectation_signed_by(profile.issuer, endpoint.role)
+                              : crl_expectation_signed_by(profile.subca, endpoint.role);
     x.url = endpoint.url;
     x.partitioned = endpoint.partitioned;
-    if (endpoint.role.party == Party::kIssuer) {
-      x.ca_crl = true;
-      x.issuer_subject_der = profile.issuer.subject_der();
-      x.issuer_spki_der = profile.issuer.spki_der();
-      x.issuer_key_id = profile.issuer.subject_key_id();
-      x.issuer_certificate = &profile.issuer;
+    if (issuer) {
       if (profile.subca.serial) {
         x.serials.push_back({*profile.subca.serial, false, "SubCA serial"});
       } else {
@@ -199,18 +196,6 @@ class CheckRun {
             "SubCA serial unknown before the ceremony: no subca.certificate in the profile";
       }
       return x;
-    }
-    x.issuer_subject_der = profile.subca.subject_der;
-    x.issuer_spki_der = profile.subca.spki_der;
-    x.issuer_key_id = profile.subca.subject_key_id();
-    x.issuer_subject_from_string = profile.subca.subject_from_string();
-    // cRLSign is read from the SubCA certificate, or its tbs before the ceremony.
-    if (profile.subca.certificate) {
-      x.issuer_certificate = &*profile.subca.certificate;
-    } else if (profile.subca.tbs) {
-      x.issuer_certificate = &*profile.subca.tbs;
-    } else {
-      x.issuer_key_usage_unknown = "no SubCA certificate or tbs yet, only a CSR or a key";
     }
     for (const auto& probe : profile.probes) {
       if (!probe.certificate) continue;
@@ -254,25 +239,12 @@ class CheckRun {
     const Endpoint& endpoint = table_.endpoint_of(key);
     const Profile& profile = profile_of(key);
     const OcspQuestion& q = *table_.question_of(key);
-    OcspExpectation x;
-    x.role = std::string(endpoint.role.name());
+    OcspExpectation x = endpoint.role.party == Party::kIssuer
+                            ? ocsp_expectation_answered_by(profile.issuer, endpoint.role)
+                            : ocsp_expectation_answered_by(profile.subca, endpoint.role);
     x.request = std::string(to_string(q.kind));
     x.cert_id = q.cert_id;
     x.profile_has_probes = !profile.probes.empty();
-    if (endpoint.role.party == Party::kIssuer) {
-      x.issuer_subject_der = profile.issuer.subject_der();
-      x.issuer_spki_der = profile.issuer.spki_der();
-      x.issuer_certificate = &profile.issuer;
-    } else {
-      x.issuer_subject_der = profile.subca.subject_der;
-      x.issuer_spki_der = profile.subca.spki_der;
-      if (profile.subca.certificate) {
-        x.issuer_certificate = &*profile.subca.certificate;
-      } else if (profile.subca.tbs) {
-        x.issuer_certificate = &*profile.subca.tbs;
-      }
-      x.issuer_subject_from_string = profile.subca.subject_from_string();
-    }
     // The SHA-256 CertID form asks what the question it mirrors asks.
     const OcspQuestion& asked = q.mirrors ? table_.questions[key.endpoint][*q.mirrors] : q;
     x.expected = expected_status(profile, asked);

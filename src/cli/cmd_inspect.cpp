@@ -8,6 +8,7 @@
 
 #include "checks/aia_checks.h"
 #include "checks/crl_checks.h"
+#include "checks/expectations.h"
 #include "checks/ocsp_checks.h"
 #include "cli/commands.h"
 #include "cli/common.h"
@@ -162,14 +163,10 @@ Judgement judge_crl(ByteView body, const Context& c, const InspectOptions& o, Cr
     }
     return j;
   }
-  CrlExpectation e;
-  e.ca_crl = c.ca_role;
-  e.role = role_of(c, "crl");
+  CrlExpectation e =
+      crl_expectation_signed_by(*c.issuer, c.ca_role ? roles::kSubcaCrl : roles::kIssuedCrl);
   j.role = e.role;
   j.request = std::string(request_kind::kFetch);
-  e.issuer_subject_der = c.issuer->subject_der();
-  e.issuer_spki_der = c.issuer->spki_der();
-  e.issuer_key_id = c.issuer->subject_key_id();
   e.url = c.url;
   // RFC 5280 §6.3.3: without the fetch URL, the IDP must name one of the
   // certificate's CDP URLs.
@@ -203,12 +200,9 @@ Judgement judge_crl(ByteView body, const Context& c, const InspectOptions& o, Cr
 }
 
 OcspExpectation ocsp_expectation(const Context& c, pki::CertIdHash hash, ByteView serial) {
-  OcspExpectation e;
-  e.role = role_of(c, "ocsp");
+  OcspExpectation e =
+      ocsp_expectation_answered_by(*c.issuer, c.ca_role ? roles::kSubcaOcsp : roles::kIssuedOcsp);
   e.request = std::string(request_kind::kProbe);
-  e.issuer_subject_der = c.issuer->subject_der();
-  e.issuer_spki_der = c.issuer->spki_der();
-  e.issuer_certificate = &*c.issuer;
   e.cert_id = pki::make_cert_id(hash, e.issuer_subject_der, e.issuer_spki_der, serial);
   e.profile_has_probes = true;  // the certificate is named on the command line
   return e;

@@ -104,6 +104,15 @@ class InspectTest(unittest.TestCase):
                     "-ndays", "1", cwd=ca)
         with open(os.path.join(d, "random.bin"), "wb") as f:
             f.write(os.urandom(700))
+        # The same CA key and name in a certificate whose keyUsage lacks cRLSign.
+        openssl("req", "-x509", "-key", "ca.key", "-out", "ca-no-crlsign.pem", "-days", "365",
+                "-subj", "/C=GB/O=Lab/CN=Lab Issuing CA", "-addext",
+                "keyUsage=critical,keyCertSign", "-addext", "basicConstraints=critical,CA:TRUE",
+                cwd=ca)
+        with open(os.path.join(ca, "crl.der"), "rb") as f:
+            crl = f.read()
+        with open(os.path.join(d, "truncated.crl"), "wb") as f:
+            f.write(crl[: len(crl) // 2])
 
     @classmethod
     def tearDownClass(cls):
@@ -203,6 +212,27 @@ class InspectTest(unittest.TestCase):
         self.assertEqual(checks["crl.signature"][0]["status"], "fail")
         self.assertEqual(report["verdict"], "not-ready")
 
+    def test_crl_of_an_issuer_without_crlsign_fails_signature(self):
+        # RFC 5280 §6.3.3(f): relying parties reject the CRL, however well it verifies.
+        report = self.inspect_json(self.path("crl.der"), "--issuer",
+                                   self.path("ca-no-crlsign.pem"), expect_code=1)
+        signature = self.results_by_check(report)["crl.signature"][0]
+        self.assertEqual(signature["status"], "fail")
+        self.assertEqual(signature["impact"], "relying-party")
+        self.assertIn("cRLSign", signature["message"])
+        self.assertIn("RFC 5280 §6.3.3(f)", signature["message"] + signature.get("hint", ""))
+        self.assertEqual(report["verdict"], "not-ready")
+
+    def test_undecodable_crl_fails_parse_and_the_verdict_agrees_with_the_exit_code(self):
+        truncated = os.path.join(self.dir, "truncated.crl")
+        for issuer in (("--issuer", self.path("ca.pem")), ()):
+            with self.subTest(issuer=issuer):
+                report = self.inspect_json(truncated, *issuer, expect_code=1)
+                checks = self.results_by_check(report)
+                self.assertEqual(checks["crl.parse"][0]["status"], "fail")
+                self.assertEqual(checks["crl.signature"][0]["status"], "skip")
+                self.assertEqual(report["verdict"], "not-ready")
+
     def test_crl_reports_the_named_certificates_status(self):
         report = self.inspect_json(self.path("crl.der"), "--issuer", self.path("ca.pem"),
                                    "--cert", self.path("revoked.pem"), "--expect", "revoked",
@@ -258,6 +288,7 @@ class InspectTest(unittest.TestCase):
         self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
         report = self.inspect_json(os.path.join(self.dir, "random.bin"), expect_code=1)
         self.assertEqual(report["artifact"]["kind"], "unknown")
+        self.assertEqual(report["verdict"], "not-ready")
         self.assertTrue(report["artifact"]["looks_like"])
 
     def test_missing_file_exits_2(self):
