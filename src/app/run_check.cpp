@@ -215,7 +215,7 @@ class CheckRun {
     const Endpoint& endpoint = table_.endpoint_of(key);
     const Profile& profile = profile_of(key);
     CaIssuersExpectation x;
-    x.role = std::string(endpoint.role.name());
+    x.role = endpoint.role;
     if (endpoint.role.party == Party::kIssuer) {
       x.subject_der = profile.issuer.subject_der();
       x.spki_der = profile.issuer.spki_der();

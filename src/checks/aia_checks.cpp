@@ -109,7 +109,7 @@ Json subjects_json(const std::vector<pki::Certificate>& certs) {
 }
 
 std::string role_target(const CaIssuersExpectation& e) {
-  return e.role == "issued.ca_issuers" ? "the SubCA certificate" : "the issuer certificate";
+  return e.role.party == Party::kSubca ? "the SubCA certificate" : "the issuer certificate";
 }
 
 CheckResult judge(const std::vector<pki::Certificate>& certs, bool pkcs7,

@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 
+#include "model/evidence_table.h"
 #include "model/result.h"
 #include "util/bytes.h"
 #include "util/time.h"
@@ -11,9 +12,9 @@ namespace preflight {
 
 // aia.ca-issuers (docs/checks.md): what a caIssuers URL must serve.
 struct CaIssuersExpectation {
-  std::string role;   // "subca.ca_issuers" (serves the issuer) | "issued.ca_issuers" (the SubCA)
-  Bytes subject_der;  // expected certificate subject
-  Bytes spki_der;     // and public key
+  Role role = roles::kIssuedCaIssuers;  // subca.* serves the issuer, issued.* the SubCA
+  Bytes subject_der;                    // expected certificate subject
+  Bytes spki_der;                       // and public key
   Bytes expected_issuer_der;  // its issuer's Name: another issuer (a cross-sign) is a warning
   // Key the served certificate must verify under (issued.ca_issuers: the
   // profile's issuer). nullopt: verified under its own key when self-issued,

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "model/crl_facts.h"
+#include "model/evidence_table.h"
 #include "model/result.h"
 #include "pki/certificate.h"
 #include "policy/policy.h"
@@ -23,7 +24,7 @@ enum class CertKind {
 // Who must have signed a CRL and what it must say (docs/checks.md roles subca.crl,
 // issued.crl, disclosure.crl).
 struct CrlExpectation {
-  std::string role;  // "subca.crl" | "issued.crl" | "disclosure.crl"
+  Role role = roles::kIssuedCrl;  // subca.crl, issued.crl or disclosure.crl
   // The issuer's CRL (subca.crl): crl.ca_max_validity / crl.ca_max_age apply
   // and the IDP scope must cover CA certificates. Otherwise the issued maxima.
   bool ca_crl = false;

@@ -15,7 +15,7 @@ const pki::Certificate* certificate_of(const SubcaIdentity& subca) {
 
 CrlExpectation crl_expectation_signed_by(const pki::Certificate& issuer, Role role) {
   CrlExpectation x;
-  x.role = std::string(role.name());
+  x.role = role;
   x.ca_crl = role.party == Party::kIssuer;
   x.issuer_subject_der = issuer.subject_der();
   x.issuer_spki_der = issuer.spki_der();
@@ -27,7 +27,7 @@ CrlExpectation crl_expectation_signed_by(const pki::Certificate& issuer, Role ro
 
 CrlExpectation crl_expectation_signed_by(const SubcaIdentity& subca, Role role) {
   CrlExpectation x;
-  x.role = std::string(role.name());
+  x.role = role;
   x.ca_crl = role.party == Party::kIssuer;
   x.issuer_subject_der = subca.subject_der;
   x.issuer_spki_der = subca.spki_der;
@@ -42,7 +42,7 @@ CrlExpectation crl_expectation_signed_by(const SubcaIdentity& subca, Role role) 
 
 OcspExpectation ocsp_expectation_answered_by(const pki::Certificate& issuer, Role role) {
   OcspExpectation x;
-  x.role = std::string(role.name());
+  x.role = role;
   x.issuer_subject_der = issuer.subject_der();
   x.issuer_spki_der = issuer.spki_der();
   x.issuer_certificate = &issuer;
@@ -51,7 +51,7 @@ OcspExpectation ocsp_expectation_answered_by(const pki::Certificate& issuer, Rol
 
 OcspExpectation ocsp_expectation_answered_by(const SubcaIdentity& subca, Role role) {
   OcspExpectation x;
-  x.role = std::string(role.name());
+  x.role = role;
   x.issuer_subject_der = subca.subject_der;
   x.issuer_spki_der = subca.spki_der;
   x.issuer_certificate = certificate_of(subca);

@@ -25,7 +25,7 @@ constexpr std::array<std::string_view, 5> kKnownExtensions = {
     "1.3.6.1.5.5.7.48.1.9",  // extended revoke
 };
 
-bool is_issued_role(const OcspExpectation& e) { return e.role != "subca.ocsp"; }
+bool is_issued_role(const OcspExpectation& e) { return e.role.party == Party::kSubca; }
 
 // Json::set returns the value it set, so one-key objects are built here.
 Json one(std::string_view key, Json value) {
@@ -722,7 +722,7 @@ CheckResult check_probe_status(const pki::OcspSingleResponse& s, const OcspExpec
 }
 
 std::string unauthorized_hint(const OcspExpectation& e) {
-  std::string hint = e.role == "subca.ocsp"
+  std::string hint = e.role == roles::kSubcaOcsp
                          ? "the responder or the front end before it does not serve the "
                            "issuer's answers for this SubCA through this path"
                          : "the responder or the front end before it does not serve this SubCA "

@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 
+#include "model/evidence_table.h"
 #include "model/ocsp_facts.h"
 #include "model/result.h"
 #include "pki/certificate.h"
@@ -17,7 +18,7 @@ enum class ExpectedCertStatus { kGood, kRevoked, kNotGood };
 
 // What one OCSP request asked and what its answer must be.
 struct OcspExpectation {
-  std::string role;          // "subca.ocsp" | "issued.ocsp"
+  Role role = roles::kIssuedOcsp;  // subca.ocsp or issued.ocsp
   std::string request;       // request_kind: unused-serial | probe | subca-serial | sha256-certid
   pki::CertId cert_id;       // exactly what was sent
   Bytes issuer_subject_der;  // the CA the responder answers for

@@ -165,7 +165,7 @@ Judgement judge_crl(ByteView body, const Context& c, const InspectOptions& o, Cr
   }
   CrlExpectation e =
       crl_expectation_signed_by(*c.issuer, c.ca_role ? roles::kSubcaCrl : roles::kIssuedCrl);
-  j.role = e.role;
+  j.role = std::string(e.role.name());
   j.request = std::string(request_kind::kFetch);
   e.url = c.url;
   // RFC 5280 §6.3.3: without the fetch URL, the IDP must name one of the
@@ -292,8 +292,8 @@ Judgement judge_ca_issuers(ByteView body, const ArtifactSummary& artifact, const
   }
   if (target == nullptr) return j;
   CaIssuersExpectation e;
-  e.role = role_of(c, "ca_issuers");
-  j.role = e.role;
+  e.role = c.ca_role ? roles::kSubcaCaIssuers : roles::kIssuedCaIssuers;
+  j.role = std::string(e.role.name());
   j.request = std::string(request_kind::kFetch);
   e.subject_der = target->subject_der();
   e.spki_der = target->spki_der();

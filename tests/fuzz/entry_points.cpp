@@ -79,7 +79,7 @@ struct Fixture {
     subca_cert = subca.cert();
     leaf_serial = leaf.cert().serial();
 
-    issued_crl.role = "issued.crl";
+    issued_crl.role = roles::kIssuedCrl;
     issued_crl.issuer_subject_der = subca_cert.subject_der();
     issued_crl.issuer_spki_der = subca_cert.spki_der();
     issued_crl.issuer_key_id = subca_cert.subject_key_id();
@@ -87,14 +87,14 @@ struct Fixture {
     issued_crl.serials = {{leaf_serial, false, "probe certs/leaf.pem"},
                           {unused_serial, true, "probe serial 7f3a09c1d2"}};
 
-    subca_crl.role = "subca.crl";
+    subca_crl.role = roles::kSubcaCrl;
     subca_crl.ca_crl = true;
     subca_crl.issuer_subject_der = root_cert.subject_der();
     subca_crl.issuer_spki_der = root_cert.spki_der();
     subca_crl.url = "http://crl.example.com/root-r46.crl";
     subca_crl.serials = {{subca_cert.serial(), false, "SubCA serial"}};
 
-    issued_ocsp.role = "issued.ocsp";
+    issued_ocsp.role = roles::kIssuedOcsp;
     issued_ocsp.request = "probe";
     issued_ocsp.cert_id = pki::make_cert_id(pki::CertIdHash::kSha1, subca_cert.subject_der(),
                                             subca_cert.spki_der(), leaf_serial);
@@ -182,7 +182,7 @@ void run_ocsp(ByteView input) {
 void run_ca_issuers(ByteView input) {
   const Fixture& f = fixture();
   CaIssuersExpectation issued;
-  issued.role = "issued.ca_issuers";
+  issued.role = roles::kIssuedCaIssuers;
   issued.subject_der = f.subca_cert.subject_der();
   issued.spki_der = f.subca_cert.spki_der();
   issued.expected_issuer_der = f.root_cert.subject_der();
@@ -190,7 +190,7 @@ void run_ca_issuers(ByteView input) {
   issued.profile_certificate_der = f.subca_cert.der();
   require_reportable(check_ca_issuers(input, issued, fixed_at()));
   CaIssuersExpectation root;
-  root.role = "subca.ca_issuers";
+  root.role = roles::kSubcaCaIssuers;
   root.subject_der = f.root_cert.subject_der();
   root.spki_der = f.root_cert.spki_der();
   root.expected_issuer_der = f.root_cert.subject_der();

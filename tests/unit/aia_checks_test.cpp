@@ -17,7 +17,7 @@ struct Fixture {
 
   CaIssuersExpectation expectation() const {
     CaIssuersExpectation e;
-    e.role = "issued.ca_issuers";
+    e.role = roles::kIssuedCaIssuers;
     e.subject_der = subca.subject_der();
     e.spki_der = subca.spki_der();
     e.expected_issuer_der = root.subject_der();
@@ -191,7 +191,7 @@ TEST_CASE("aia.ca-issuers: failures are warnings before the SubCA certificate ex
 TEST_CASE("aia.ca-issuers without an issuer key: self-issued verifies itself, else unknown") {
   Fixture f;
   CaIssuersExpectation root_e;
-  root_e.role = "subca.ca_issuers";
+  root_e.role = roles::kSubcaCaIssuers;
   root_e.subject_der = f.root.subject_der();
   root_e.spki_der = f.root.spki_der();
   root_e.expected_issuer_der = f.root.subject_der();

@@ -18,7 +18,7 @@ constexpr const char* kUrl = "http://crl.example.com/sub.crl";
 CrlExpectation issued_expectation(const testpki::Hierarchy& h) {
   const pki::Certificate sub = h.subca.cert();
   CrlExpectation x;
-  x.role = "issued.crl";
+  x.role = roles::kIssuedCrl;
   x.issuer_subject_der = sub.subject_der();
   x.issuer_spki_der = sub.spki_der();
   x.issuer_key_id = sub.subject_key_id();
@@ -30,7 +30,7 @@ CrlExpectation issued_expectation(const testpki::Hierarchy& h) {
 CrlExpectation ca_expectation(const testpki::Hierarchy& h) {
   const pki::Certificate root = h.root.cert();
   CrlExpectation x;
-  x.role = "subca.crl";
+  x.role = roles::kSubcaCrl;
   x.ca_crl = true;
   x.issuer_subject_der = root.subject_der();
   x.issuer_spki_der = root.spki_der();
@@ -785,7 +785,7 @@ testpki::Issued subca_with_key_usage(const std::string& key_usage) {
 
 CrlExpectation expectation_for(const pki::Certificate& issuer) {
   CrlExpectation x;
-  x.role = "issued.crl";
+  x.role = roles::kIssuedCrl;
   x.issuer_subject_der = issuer.subject_der();
   x.issuer_spki_der = issuer.spki_der();
   x.issuer_key_id = issuer.subject_key_id();

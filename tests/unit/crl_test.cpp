@@ -394,7 +394,7 @@ TEST_CASE("a 100k-entry CRL from the generator decodes, verifies and looks up") 
   CHECK(der.size() > 100000 * 49);
 
   CrlExpectation x;
-  x.role = "issued.crl";
+  x.role = roles::kIssuedCrl;
   x.issuer_subject_der = h.subca.cert().subject_der();
   x.issuer_spki_der = h.subca.cert().spki_der();
   x.issuer_key_id = h.subca.cert().subject_key_id();

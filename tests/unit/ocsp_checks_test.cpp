@@ -32,7 +32,7 @@ struct Fixture {
                          ExpectedCertStatus expected = ExpectedCertStatus::kGood,
                          pki::CertIdHash hash = pki::CertIdHash::kSha1) const {
     OcspExpectation e;
-    e.role = "issued.ocsp";
+    e.role = roles::kIssuedOcsp;
     e.request = std::string(request);
     e.cert_id = pki::make_cert_id(hash, sub.subject_der(), sub.spki_der(),
                                   *pki::serial_from_hex(serial_hex));
@@ -138,7 +138,7 @@ TEST_CASE("signatures verify for every key type the BR allows and Ed25519") {
     testpki::Hierarchy h = testpki::make_hierarchy(type);
     const pki::Certificate sub = h.subca.cert();
     OcspExpectation e;
-    e.role = "issued.ocsp";
+    e.role = roles::kIssuedOcsp;
     e.request = std::string(request_kind::kProbe);
     e.cert_id = pki::make_cert_id(pki::CertIdHash::kSha1, sub.subject_der(), sub.spki_der(),
                                   *pki::serial_from_hex("01"));
@@ -522,7 +522,7 @@ TEST_CASE("unauthorized: allowed for the unused serial only when the responder i
   CHECK(contains(probe_rs.hint, "does not serve this SubCA through this path"));
 
   auto subca = f.expect(request_kind::kSubcaSerial);
-  subca.role = "subca.ocsp";
+  subca.role = roles::kSubcaOcsp;
   CHECK(contains(find(judge(body, subca), "ocsp.response-status").hint,
                  "does not serve the issuer's answers for this SubCA through this path"));
 }
@@ -642,7 +642,7 @@ TEST_CASE("fractional seconds are read and noted, malformed fractions are not") 
 
 TEST_CASE("ocsp.validity counts the interval inclusive (+1 s)") {
   Fixture f;
-  auto validity = [&](std::int64_t seconds, const std::string& role = "issued.ocsp") {
+  auto validity = [&](std::int64_t seconds, Role role = roles::kIssuedOcsp) {
     auto s = f.single();
     s.this_update = kNow - 3600;
     s.next_update = s.this_update + seconds;
@@ -661,15 +661,14 @@ TEST_CASE("ocsp.validity counts the interval inclusive (+1 s)") {
   CHECK(validity(10 * 86400 - 1).status == Status::kPass);
   // The issuer's answer for the SubCA: the BRs cap no interval there (only
   // its age, ocsp.age).
-  CHECK(validity(30 * 86400, "subca.ocsp").status == Status::kPass);
-  CHECK(validity(7 * 3600, "subca.ocsp").status == Status::kPass);
-  CHECK(validity(400 * 86400, "subca.ocsp").status == Status::kPass);
+  CHECK(validity(30 * 86400, roles::kSubcaOcsp).status == Status::kPass);
+  CHECK(validity(7 * 3600, roles::kSubcaOcsp).status == Status::kPass);
+  CHECK(validity(400 * 86400, roles::kSubcaOcsp).status == Status::kPass);
 }
 
 TEST_CASE("ocsp.current: future and expired answers; staleness is ocsp.age's") {
   Fixture f;
-  auto current = [&](UnixTime this_update, UnixTime next_update,
-                     const std::string& role = "issued.ocsp") {
+  auto current = [&](UnixTime this_update, UnixTime next_update, Role role = roles::kIssuedOcsp) {
     auto s = f.single();
     s.this_update = this_update;
     s.next_update = next_update;
@@ -695,8 +694,7 @@ TEST_CASE("ocsp.current: future and expired answers; staleness is ocsp.age's") {
 
 TEST_CASE("ocsp.age: BR 4.9.9 refresh on issued.ocsp, BR 4.9.10 on subca.ocsp") {
   Fixture f;
-  auto age = [&](UnixTime this_update, UnixTime next_update,
-                 const std::string& role = "issued.ocsp") {
+  auto age = [&](UnixTime this_update, UnixTime next_update, Role role = roles::kIssuedOcsp) {
     auto s = f.single();
     s.this_update = this_update;
     s.next_update = next_update;
@@ -734,8 +732,8 @@ TEST_CASE("ocsp.age: BR 4.9.9 refresh on issued.ocsp, BR 4.9.10 on subca.ocsp") 
     CHECK(contains(late.message, "half the interval"));
   }
   SECTION("subca.ocsp: at most ocsp.ca_max_age (12 months); no window rule") {
-    CHECK(age(kNow - 200 * kDay, kNow + 10 * kHour, "subca.ocsp").status == Status::kPass);
-    const CheckResult stale = age(kNow - 400 * kDay, kNow + 30 * kDay, "subca.ocsp");
+    CHECK(age(kNow - 200 * kDay, kNow + 10 * kHour, roles::kSubcaOcsp).status == Status::kPass);
+    const CheckResult stale = age(kNow - 400 * kDay, kNow + 30 * kDay, roles::kSubcaOcsp);
     CHECK(stale.status == Status::kFail);
     CHECK(contains(stale.message, "ocsp.ca_max_age"));
     CHECK(contains(stale.message, "BR 4.9.10"));

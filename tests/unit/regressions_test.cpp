@@ -65,7 +65,7 @@ TEST_CASE("seed CRLs are well-formed, so fuzzing starts from the decoder's deep 
     INFO("seed " << name);
     CrlFacts facts;
     CrlExpectation any;
-    any.role = "issued.crl";
+    any.role = roles::kIssuedCrl;
     check_crl(bytes, any, Policy{}, fuzz::fixed_at(), &facts);
     CHECK(facts.parsed);
   }
