@@ -21,6 +21,45 @@ def run(*args):
     return subprocess.run([BIN, *args], capture_output=True, text=True, timeout=60)
 
 
+class ChecksCommandTest(unittest.TestCase):
+    """`subca-preflight checks` lists the registry, as zlint -list-lints-json does."""
+
+    def test_json_lists_every_check_with_its_declaration(self):
+        done = subprocess.run([BIN, "checks", "--format", "json"], capture_output=True,
+                              text=True, timeout=30)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        checks = json.loads(done.stdout)["checks"]
+        ids = [c["id"] for c in checks]
+        self.assertEqual(len(ids), len(set(ids)))
+        # The split checks are there, each with its declared impact.
+        by_id = {c["id"]: c for c in checks}
+        self.assertEqual(by_id["crl.age"]["impact"], "compliance")
+        self.assertEqual(by_id["ocsp.responder-profile"]["impact"], "compliance")
+        self.assertEqual(by_id["crl.signature"]["impact"], "relying-party")
+        self.assertIn("RFC 5280 §6.3.3(f)", by_id["crl.signature"]["citations"])
+        self.assertEqual(by_id["crl.idp"]["needs"], ["crl.parse"])
+        for c in checks:
+            with self.subTest(c["id"]):
+                self.assertEqual(list(c), ["id", "summary", "citations", "severity", "impact",
+                                           "needs"])
+                self.assertTrue(c["summary"] and c["citations"])
+                self.assertIn(c["severity"], ("error", "warning"))
+                self.assertIn(c["impact"], ("relying-party", "compliance"))
+                # A check needs only checks declared before it.
+                for need in c["needs"]:
+                    self.assertLess(ids.index(need), ids.index(c["id"]))
+        # Every check docs/checks.md documents is listed, and the other way round.
+        with open(os.path.join(os.environ["PREFLIGHT_SOURCE_DIR"], "docs", "checks.md")) as f:
+            documented = set(re.findall(r"^### `([a-z]+\.[a-z0-9-]+)`$", f.read(), re.M))
+        self.assertEqual(set(ids), {d for d in documented if not d.startswith("advisory.")})
+
+    def test_text_lists_every_id(self):
+        done = subprocess.run([BIN, "checks"], capture_output=True, text=True, timeout=30)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        for check_id in ("http.reachable", "crl.age", "ocsp.age", "aia.ca-issuers"):
+            self.assertIn(f"\n{check_id}\n", "\n" + done.stdout)
+
+
 class LintTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
