@@ -315,9 +315,7 @@ class CheckRun {
       for (const auto& url : probe.certificate->crl_urls()) {
         const bool known =
             std::any_of(table_.endpoints.begin(), table_.endpoints.end(), [&](const Endpoint& e) {
-              return e.profile == p && e.role.artifact == Artifact::kCrl &&
-                     e.role.party == Party::kSubca && e.role.listing != Listing::kControl &&
-                     e.url == url;
+              return e.profile == p && is_subca_crl(e.role) && e.url == url;
             });
         if (known) continue;
         CheckResult r =
@@ -355,24 +353,15 @@ class CheckRun {
     for (auto& r : out) {
       if (!row->evidence_file.empty()) r.evidence.set("evidence_file", row->evidence_file);
     }
-    const std::vector<std::string> serials = [&] {
-      std::vector<std::string> s;
-      for (const auto& r : out) s.push_back(r.serial);
-      return s;
-    }();
+    // A fetch has no serial of its own: the union lookup's results keep their probe's.
     locate(out, key);
-    // The union lookup's results name their probe's serial.
-    for (std::size_t i = 0; i < out.size(); ++i) out[i].serial = serials[i];
     return out;
   }
 
   std::optional<std::size_t> first_issued_crl(std::size_t profile) const {
     for (std::size_t k = 0; k < table_.endpoints.size(); ++k) {
       const Endpoint& other = table_.endpoints[k];
-      if (other.profile == profile && other.role.artifact == Artifact::kCrl &&
-          other.role.party == Party::kSubca && other.role.listing != Listing::kControl) {
-        return k;
-      }
+      if (other.profile == profile && is_subca_crl(other.role)) return k;
     }
     return std::nullopt;
   }

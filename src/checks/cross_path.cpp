@@ -17,11 +17,6 @@ std::string why_no_body(const Observation& obs) {
   return "HTTP " + std::to_string(obs.http_status) + (obs.reason.empty() ? "" : " " + obs.reason);
 }
 
-bool is_issued_crl(const Endpoint& endpoint) {
-  return endpoint.role.artifact == Artifact::kCrl && endpoint.role.party == Party::kSubca &&
-         endpoint.role.listing != Listing::kControl;
-}
-
 }  // namespace
 
 bool answered(const Row& row) {
@@ -94,7 +89,7 @@ Results judge_union_entries(const EvidenceTable& table, const Profile& profile,
     bool complete = true;
     for (std::size_t k = 0; k < table.endpoints.size(); ++k) {
       const Endpoint& other = table.endpoints[k];
-      if (other.profile != profile_index || !is_issued_crl(other)) continue;
+      if (other.profile != profile_index || !is_subca_crl(other.role)) continue;
       const Row* row = table.find(RequestKey{k, path, std::nullopt, OcspForm::kGet});
       if (row == nullptr || row->crl() == nullptr || !row->crl()->parsed) {
         complete = false;

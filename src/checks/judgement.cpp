@@ -20,14 +20,4 @@ std::optional<std::string> Judgement::unmet_need(const CheckDef& check) const {
   return std::nullopt;
 }
 
-bool Judgement::held(const CheckDef& check) const {
-  bool seen = false;
-  for (const CheckResult& r : results_) {
-    if (r.def != &check) continue;
-    if (r.status == Status::kFail || r.status == Status::kSkip) return false;
-    seen = true;
-  }
-  return seen;
-}
-
 }  // namespace preflight

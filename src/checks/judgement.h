@@ -40,8 +40,6 @@ class Judgement {
   // (passed, or failed only as a warning by its nature) or does not apply
   // to this request (has no result: inspect of a file has no HTTP).
   std::optional<std::string> unmet_need(const CheckDef& check) const;
-  // True when `check` ran on this request and none of its results failed.
-  bool held(const CheckDef& check) const;
 
   const Results& results() const { return results_; }
   Results take() { return std::move(results_); }

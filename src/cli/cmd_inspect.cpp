@@ -143,8 +143,8 @@ struct Context {
 
 // --role: ca judges the artifact as served for the issuer (subca.*),
 // issued as served for the SubCA (issued.*).
-std::string role_of(const Context& c, std::string_view endpoint) {
-  return (c.ca_role ? "subca." : "issued.") + std::string(endpoint);
+Role role_of(const Context& c, Artifact artifact) {
+  return Role{c.ca_role ? Party::kIssuer : Party::kSubca, artifact};
 }
 
 std::string target_label(const Context& c, const InspectOptions& o) {
@@ -163,8 +163,7 @@ Judgement judge_crl(ByteView body, const Context& c, const InspectOptions& o, Cr
     }
     return j;
   }
-  CrlExpectation e =
-      crl_expectation_signed_by(*c.issuer, c.ca_role ? roles::kSubcaCrl : roles::kIssuedCrl);
+  CrlExpectation e = crl_expectation_signed_by(*c.issuer, role_of(c, Artifact::kCrl));
   j.role = std::string(e.role.name());
   j.request = std::string(request_kind::kFetch);
   e.url = c.url;
@@ -200,8 +199,7 @@ Judgement judge_crl(ByteView body, const Context& c, const InspectOptions& o, Cr
 }
 
 OcspExpectation ocsp_expectation(const Context& c, pki::CertIdHash hash, ByteView serial) {
-  OcspExpectation e =
-      ocsp_expectation_answered_by(*c.issuer, c.ca_role ? roles::kSubcaOcsp : roles::kIssuedOcsp);
+  OcspExpectation e = ocsp_expectation_answered_by(*c.issuer, role_of(c, Artifact::kOcsp));
   e.request = std::string(request_kind::kProbe);
   e.cert_id = pki::make_cert_id(hash, e.issuer_subject_der, e.issuer_spki_der, serial);
   e.profile_has_probes = true;  // the certificate is named on the command line
@@ -231,7 +229,7 @@ Judgement judge_ocsp(ByteView body, const Context& c, const InspectOptions& o) {
     if (named != nullptr && !c.issuer) j.cert_status = named->status;
   }
   if (!c.issuer) return j;
-  j.role = role_of(c, "ocsp");
+  j.role = std::string(role_of(c, Artifact::kOcsp).name());
   if (c.serial) {
     j.request = std::string(request_kind::kProbe);
     // The CertID in the hash algorithm the response used for this serial.
@@ -292,7 +290,7 @@ Judgement judge_ca_issuers(ByteView body, const ArtifactSummary& artifact, const
   }
   if (target == nullptr) return j;
   CaIssuersExpectation e;
-  e.role = c.ca_role ? roles::kSubcaCaIssuers : roles::kIssuedCaIssuers;
+  e.role = role_of(c, Artifact::kCaIssuers);
   j.role = std::string(e.role.name());
   j.request = std::string(request_kind::kFetch);
   e.subject_der = target->subject_der();
@@ -334,16 +332,16 @@ Judgement judge_undecodable(ByteView body, pki::ArtifactKind looks_like, const C
   j.request = std::string(request_kind::kFetch);
   switch (looks_like) {
     case pki::ArtifactKind::kOcspResponse:
-      j.role = role_of(c, "ocsp");
+      j.role = std::string(role_of(c, Artifact::kOcsp).name());
       j.raw = check_ocsp(body, OcspExpectation{}, c.policy, c.at);
       break;
     case pki::ArtifactKind::kCertificate:
     case pki::ArtifactKind::kPkcs7:
-      j.role = role_of(c, "ca_issuers");
+      j.role = std::string(role_of(c, Artifact::kCaIssuers).name());
       j.raw = check_ca_issuers(body, CaIssuersExpectation{}, c.at);
       break;
     default:
-      j.role = role_of(c, "crl");
+      j.role = std::string(role_of(c, Artifact::kCrl).name());
       j.raw = check_crl(body, CrlExpectation{}, c.policy, c.at);
       break;
   }

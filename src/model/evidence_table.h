@@ -34,6 +34,12 @@ struct Role {
   bool operator==(const Role&) const = default;
 };
 
+// A CRL the SubCA serves (issued.crl, disclosure.crl); not a control.
+constexpr bool is_subca_crl(const Role& role) {
+  return role.party == Party::kSubca && role.artifact == Artifact::kCrl &&
+         role.listing != Listing::kControl;
+}
+
 namespace roles {
 inline constexpr Role kSubcaCrl{Party::kIssuer, Artifact::kCrl};
 inline constexpr Role kSubcaOcsp{Party::kIssuer, Artifact::kOcsp};

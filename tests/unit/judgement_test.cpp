@@ -52,8 +52,10 @@ TEST_CASE(
   file.run(checks::kCrlParse, [] { return ran(checks::kCrlParse); });
   file.run(checks::kCrlIssuer, [] { return ran(checks::kCrlIssuer); });
   CHECK(runs == 3);
-  CHECK(file.held(checks::kCrlParse));
-  CHECK_FALSE(file.held(checks::kCrlNumber));
+  REQUIRE(file.results().size() == 2);
+  CHECK(file.results()[0].def == &checks::kCrlParse);
+  CHECK(file.results()[0].status == Status::kPass);
+  CHECK(file.results()[1].def == &checks::kCrlIssuer);
 }
 
 TEST_CASE("judgement: a need is judged transitively, even when a middle need has no result") {
