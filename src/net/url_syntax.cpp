@@ -57,6 +57,29 @@ std::vector<std::string_view> split_colons(std::string_view s) {
 
 }  // namespace
 
+std::string url_host(std::string_view url) {
+  const std::size_t start = url.find("://");
+  if (start == std::string_view::npos) return {};
+  std::string_view authority = url.substr(start + 3);
+  authority = authority.substr(0, authority.find_first_of("/?#"));
+  if (const auto at = authority.rfind('@'); at != std::string_view::npos) {
+    authority.remove_prefix(at + 1);
+  }
+  std::string host(authority);
+  std::transform(host.begin(), host.end(), host.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return host;
+}
+
+std::string url_without_userinfo(std::string_view url) {
+  const std::size_t start = url.find("://");
+  if (start == std::string_view::npos) return std::string(url);
+  const std::size_t authority_end = url.find_first_of("/?#", start + 3);
+  const std::size_t at = url.substr(0, authority_end).rfind('@');
+  if (at == std::string_view::npos || at < start) return std::string(url);
+  return std::string(url.substr(0, start + 3)) + std::string(url.substr(at + 1));
+}
+
 bool url_has_userinfo(std::string_view url) {
   const std::size_t start = url.find("://");
   if (start == std::string_view::npos) return false;

@@ -14,6 +14,11 @@ namespace preflight {
 std::optional<std::string> absolute_url_problem(std::string_view url);
 // Lowercase scheme of an absolute URL ("" if none).
 std::string url_scheme(std::string_view url);
+// The authority of an absolute "scheme://" URL without userinfo, lowercased
+// ("host", "host:port", "[::1]:8080"); "" when there is none.
+std::string url_host(std::string_view url);
+// The URL with any userinfo ("user:pass@") removed.
+std::string url_without_userinfo(std::string_view url);
 // Whether an absolute "scheme://" URL has userinfo ("user:pass@") before its host.
 bool url_has_userinfo(std::string_view url);
 
