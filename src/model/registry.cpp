@@ -1,51 +1,13 @@
 #include "model/registry.h"
 
-#include <array>
-
 namespace preflight {
 
 namespace {
-using namespace checks;
-constexpr std::array<const CheckDef*, 38> kRegistry{
-    &kProfileUrls,
-    &kProfileIdentity,
-    &kProfileProbes,
-    &kProfileUrlsMatch,
-    &kProfileDisclosure,
-    &kHttpReachable,
-    &kHttpStatus,
-    &kHttpRedirect,
-    &kHttpContentType,
-    &kHttpLatency,
-    &kHttpCaching,
-    &kCrlParse,
-    &kCrlIssuer,
-    &kCrlSignature,
-    &kCrlAki,
-    &kCrlCurrent,
-    &kCrlAge,
-    &kCrlValidity,
-    &kCrlNumber,
-    &kCrlIdp,
-    &kCrlEntries,
-    &kCrlProfile,
-    &kCrlConsistent,
-    &kOcspResponseStatus,
-    &kOcspSignature,
-    &kOcspProfile,
-    &kOcspSigner,
-    &kOcspResponderProfile,
-    &kOcspCertId,
-    &kOcspCurrent,
-    &kOcspAge,
-    &kOcspValidity,
-    &kOcspUnusedSerial,
-    &kOcspProbeStatus,
-    &kOcspGet,
-    &kOcspConsistent,
-    &kOcspSha256CertId,
-    &kAiaCaIssuers,
+#define PREFLIGHT_CHECK(name, ...) &checks::name,
+constexpr const CheckDef* kRegistry[] = {
+#include "model/checks.def"
 };
+#undef PREFLIGHT_CHECK
 }  // namespace
 
 std::span<const CheckDef* const> check_registry() { return kRegistry; }
