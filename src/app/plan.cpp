@@ -110,13 +110,9 @@ EvidenceTable make_plan(const std::vector<Profile>& profiles,
 
     const std::size_t first = plan.endpoints.size();
     std::set<std::string> seen;
-    add_endpoints(plan.endpoints, seen, pi, roles::kSubcaCrl, profile.subca_crl_urls);
-    add_endpoints(plan.endpoints, seen, pi, roles::kSubcaOcsp, profile.subca_ocsp_urls);
-    add_endpoints(plan.endpoints, seen, pi, roles::kSubcaCaIssuers, profile.subca_ca_issuers_urls);
-    add_endpoints(plan.endpoints, seen, pi, roles::kIssuedCrl, profile.issued_crl_urls);
-    add_endpoints(plan.endpoints, seen, pi, roles::kIssuedOcsp, profile.issued_ocsp_urls);
-    add_endpoints(plan.endpoints, seen, pi, roles::kIssuedCaIssuers,
-                  profile.issued_ca_issuers_urls);
+    for (const Role& role : roles::kCertificateRoles) {
+      add_endpoints(plan.endpoints, seen, pi, role, profile.urls(role));
+    }
     add_endpoints(plan.endpoints, seen, pi, roles::kDisclosureCrl, profile.full_crls);
     add_endpoints(plan.endpoints, seen, pi, roles::kDisclosureCrl, profile.partitioned_crls);
     for (std::size_t e = first; e < plan.endpoints.size(); ++e) {

@@ -95,19 +95,24 @@ void add_probe_urls(const Profile& p, std::vector<std::vector<LocatedUrl>>& stor
 
 void check_urls(const Profile& p, const Policy& policy, Results& out) {
   const std::string subca_carrier = p.subca.certificate ? "SubCA certificate" : "SubCA tbs";
-  std::vector<NamedUrls> sets = {
-      {"subca.crl_distribution_points", &p.subca_crl_urls, subca_carrier},
-      {"subca.ocsp", &p.subca_ocsp_urls, subca_carrier},
-      {"subca.ca_issuers", &p.subca_ca_issuers_urls, subca_carrier},
-      {"subca.crl_distribution_points", &p.listed_subca_crl_urls, ""},
-      {"subca.ocsp", &p.listed_subca_ocsp_urls, ""},
-      {"subca.ca_issuers", &p.listed_subca_ca_issuers_urls, ""},
-      {"issued.crl_distribution_points", &p.issued_crl_urls, ""},
-      {"issued.ocsp", &p.issued_ocsp_urls, ""},
-      {"issued.ca_issuers", &p.issued_ca_issuers_urls, ""},
-      {"disclosure.full_crls", &p.full_crls, ""},
-      {"disclosure.partitioned_crls", &p.partitioned_crls, ""},
-  };
+  const bool subca_carried = p.subca.certificate || p.subca.tbs;
+  std::vector<NamedUrls> sets;
+  for (const Role& role : {roles::kSubcaCrl, roles::kSubcaOcsp, roles::kSubcaCaIssuers}) {
+    sets.push_back(
+        {std::string(profile_key(role)), &p.urls(role), subca_carried ? subca_carrier : ""});
+  }
+  for (const auto& [role, role_set] : p.role_urls) {
+    if (role.party == Party::kIssuer && subca_carried) {
+      sets.push_back({std::string(profile_key(role)), &role_set.listed, ""});
+    }
+  }
+  for (const Role& role : {roles::kIssuedCrl, roles::kIssuedOcsp, roles::kIssuedCaIssuers}) {
+    sets.push_back({std::string(profile_key(role)), &p.urls(role), ""});
+  }
+  sets.insert(sets.end(), {
+                              {"disclosure.full_crls", &p.full_crls, ""},
+                              {"disclosure.partitioned_crls", &p.partitioned_crls, ""},
+                          });
   std::vector<std::vector<LocatedUrl>> probe_urls;
   add_probe_urls(p, probe_urls, sets);
   std::string allowed;
@@ -194,10 +199,10 @@ void check_urls(const Profile& p, const Policy& policy, Results& out) {
                        std::move(evidence)));
   }
   // BR 4.9.7 (since SC-063): CRLs are mandatory, OCSP optional.
-  if (p.issued_crl_urls.empty() && p.full_crls.empty() && p.partitioned_crls.empty()) {
+  if (p.urls(roles::kIssuedCrl).empty() && p.full_crls.empty() && p.partitioned_crls.empty()) {
     ++failures;
     Json evidence = Json::object();
-    evidence.set("issued_ocsp", url_list(p.issued_ocsp_urls));
+    evidence.set("issued_ocsp", url_list(p.urls(roles::kIssuedOcsp)));
     evidence.set("at", p.issued_pos.to_string());
     out.push_back(fail(checks::kProfileUrls, "neither issued nor disclosure names a CRL URL",
                        "add issued.crl_distribution_points: BR 4.9.7 makes CRLs mandatory for "
@@ -398,33 +403,33 @@ void check_probe_urls(const pki::Certificate& cert, const std::string& label, co
                       Results& out, std::size_t* failures) {
   struct Set {
     const char* what;
-    const std::vector<std::string>& in_cert;
-    const std::vector<LocatedUrl>& issued;
-    const char* field;
+    Role role;
   };
   const Set sets[] = {
-      {"CDP", cert.crl_urls(), p.issued_crl_urls, "issued.crl_distribution_points"},
-      {"OCSP", cert.ocsp_urls(), p.issued_ocsp_urls, "issued.ocsp"},
-      {"caIssuers", cert.ca_issuers_urls(), p.issued_ca_issuers_urls, "issued.ca_issuers"},
+      {"CDP", roles::kIssuedCrl},
+      {"OCSP", roles::kIssuedOcsp},
+      {"caIssuers", roles::kIssuedCaIssuers},
   };
   for (const Set& set : sets) {
-    for (const std::string& url : set.in_cert) {
-      const bool listed = std::any_of(set.issued.begin(), set.issued.end(),
+    const std::vector<LocatedUrl>& issued = p.urls(set.role);
+    const std::string field(profile_key(set.role));
+    for (const std::string& url : certificate_urls(cert, set.role.artifact)) {
+      const bool listed = std::any_of(issued.begin(), issued.end(),
                                       [&](const LocatedUrl& u) { return u.url == url; });
       if (listed) continue;
       ++*failures;
       Json evidence = Json::object();
       evidence.set("probe", label);
       evidence.set("url", url);
-      evidence.set("field", set.field);
-      evidence.set("listed", url_list(set.issued));
-      out.push_back(fail(
-          checks::kProfileProbes,
-          label + " carries " + set.what + " URL \"" + url + "\", which is not in " + set.field,
-          std::string("either the end-entity certificate profile has a typo or ") + set.field +
-              " is incomplete; certificates must carry exactly the URLs the "
-              "front end serves (MRSP 5.2)",
-          std::move(evidence)));
+      evidence.set("field", field);
+      evidence.set("listed", url_list(issued));
+      out.push_back(
+          fail(checks::kProfileProbes,
+               label + " carries " + set.what + " URL \"" + url + "\", which is not in " + field,
+               "either the end-entity certificate profile has a typo or " + field +
+                   " is incomplete; certificates must carry exactly the URLs the "
+                   "front end serves (MRSP 5.2)",
+               std::move(evidence)));
     }
   }
 }
@@ -518,34 +523,23 @@ void check_urls_match(const Profile& p, Results& out) {
     return;
   }
   const std::string carrier = id.certificate ? "certificate" : "tbs";
-  struct Set {
-    const char* field;
-    bool listed;
-    const std::vector<LocatedUrl>& listed_urls;
-    const std::vector<LocatedUrl>& cert_urls;
-  };
-  const Set sets[] = {
-      {"subca.crl_distribution_points", p.subca_crl_listed, p.listed_subca_crl_urls,
-       p.subca_crl_urls},
-      {"subca.ocsp", p.subca_ocsp_listed, p.listed_subca_ocsp_urls, p.subca_ocsp_urls},
-      {"subca.ca_issuers", p.subca_ca_issuers_listed, p.listed_subca_ca_issuers_urls,
-       p.subca_ca_issuers_urls},
-  };
   bool any_listed = false;
-  for (const Set& set : sets) {
-    if (!set.listed) continue;
+  for (const Role& role : {roles::kSubcaCrl, roles::kSubcaOcsp, roles::kSubcaCaIssuers}) {
+    const auto it = p.role_urls.find(role);
+    if (it == p.role_urls.end() || !it->second.key_present) continue;
+    const RoleUrls& set = it->second;
+    const std::string field(profile_key(role));
     any_listed = true;
     std::vector<std::string> listed, in_cert;
-    for (const auto& u : set.listed_urls) listed.push_back(u.url);
-    for (const auto& u : set.cert_urls) in_cert.push_back(u.url);
+    for (const auto& u : set.listed) listed.push_back(u.url);
+    for (const auto& u : set.urls) in_cert.push_back(u.url);
     Json evidence = Json::object();
-    evidence.set("field", set.field);
+    evidence.set("field", field);
     evidence.set("listed", string_list(listed));
     evidence.set("in_" + carrier, string_list(in_cert));
-    if (!set.listed_urls.empty()) evidence.set("at", set.listed_urls.front().pos.to_string());
+    if (!set.listed.empty()) evidence.set("at", set.listed.front().pos.to_string());
     if (listed == in_cert) {
-      out.push_back(pass(checks::kProfileUrlsMatch,
-                         std::string(set.field) + " equals the " + carrier + "'s URLs",
+      out.push_back(pass(checks::kProfileUrlsMatch, field + " equals the " + carrier + "'s URLs",
                          std::move(evidence)));
       continue;
     }
@@ -556,8 +550,8 @@ void check_urls_match(const Profile& p, Results& out) {
     const bool order_only = sorted(listed) == sorted(in_cert);
     out.push_back(fail(
         checks::kProfileUrlsMatch,
-        std::string(set.field) + (order_only ? " lists the " + carrier + "'s URLs in another order"
-                                             : " differs from the URLs in the " + carrier),
+        field + (order_only ? " lists the " + carrier + "'s URLs in another order"
+                            : " differs from the URLs in the " + carrier),
         order_only ? "BR 7.1.2.11.2 / 7.1.2.10.3: the first CDP and the AIA order carry meaning; "
                      "list them in the certificate's order"
                    : "the " + carrier +
@@ -594,7 +588,7 @@ void check_disclosure(const Profile& p, Results& out) {
   const auto& disclosed = full ? p.full_crls : p.partitioned_crls;
   const std::string field = full ? "full_crls" : "partitioned_crls";
   std::size_t failures = 0;
-  for (const LocatedUrl& cdp : p.issued_crl_urls) {
+  for (const LocatedUrl& cdp : p.urls(roles::kIssuedCrl)) {
     const bool found = std::any_of(disclosed.begin(), disclosed.end(),
                                    [&](const LocatedUrl& d) { return d.url == cdp.url; });
     if (found) continue;
@@ -612,10 +606,10 @@ void check_disclosure(const Profile& p, Results& out) {
   }
   if (failures == 0) {
     Json evidence = Json::object();
-    evidence.set("issued_cdps", url_list(p.issued_crl_urls));
+    evidence.set("issued_cdps", url_list(p.urls(roles::kIssuedCrl)));
     evidence.set(field, url_list(disclosed));
     out.push_back(pass(checks::kProfileDisclosure,
-                       std::to_string(p.issued_crl_urls.size()) +
+                       std::to_string(p.urls(roles::kIssuedCrl).size()) +
                            " issued CDP URLs are all among disclosure." + field,
                        std::move(evidence)));
   }

@@ -44,11 +44,12 @@ Redactor redactor_for(std::span<const Profile> profiles) {
   Redactor redactor;
   for (const std::string& proxy : environment_proxies()) redactor.add_url(proxy);
   for (const Profile& p : profiles) {
-    for (const auto* urls :
-         {&p.subca_crl_urls, &p.subca_ocsp_urls, &p.subca_ca_issuers_urls, &p.listed_subca_crl_urls,
-          &p.listed_subca_ocsp_urls, &p.listed_subca_ca_issuers_urls, &p.issued_crl_urls,
-          &p.issued_ocsp_urls, &p.issued_ca_issuers_urls, &p.controls, &p.full_crls,
-          &p.partitioned_crls}) {
+    for (const auto& [role, set] : p.role_urls) {
+      for (const auto* urls : {&set.urls, &set.listed}) {
+        for (const LocatedUrl& u : *urls) redactor.add_url(u.url);
+      }
+    }
+    for (const auto* urls : {&p.controls, &p.full_crls, &p.partitioned_crls}) {
       for (const LocatedUrl& u : *urls) redactor.add_url(u.url);
     }
     for (const Probe& probe : p.probes) {

@@ -2,21 +2,6 @@
 
 namespace preflight {
 
-std::string_view Role::name() const {
-  if (listing == Listing::kControl) return "control";
-  if (listing == Listing::kDisclosure) return "disclosure.crl";
-  const bool issuer = party == Party::kIssuer;
-  switch (artifact) {
-    case Artifact::kCrl:
-      return issuer ? "subca.crl" : "issued.crl";
-    case Artifact::kOcsp:
-      return issuer ? "subca.ocsp" : "issued.ocsp";
-    case Artifact::kCaIssuers:
-      return issuer ? "subca.ca_issuers" : "issued.ca_issuers";
-  }
-  return "?";
-}
-
 std::string_view to_string(HttpMethod method) {
   return method == HttpMethod::kPost ? "POST" : "GET";
 }

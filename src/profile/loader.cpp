@@ -239,22 +239,17 @@ class Loader {
     }
   }
 
+  // Reads the URLs `section` (subca: or issued:) lists for `role` into `into`;
+  // false when the key is absent.
+  bool read_listed(const YAML::Node& section, const Role& role, std::vector<LocatedUrl>& into) {
+    const std::string key(profile_key(role));
+    const YAML::Node n = section[key.substr(key.find('.') + 1)];
+    if (!n.IsDefined()) return false;
+    into = urls(n, key);
+    return true;
+  }
+
   void read_subca_urls(const YAML::Node& subca) {
-    struct Set {
-      const char* key;
-      std::vector<LocatedUrl>* urls;
-      std::vector<LocatedUrl>* listed;
-      bool* listed_flag;
-      const std::vector<std::string>& (pki::Certificate::*from_cert)() const;
-    };
-    const Set sets[] = {
-        {"crl_distribution_points", &p_.subca_crl_urls, &p_.listed_subca_crl_urls,
-         &p_.subca_crl_listed, &pki::Certificate::crl_urls},
-        {"ocsp", &p_.subca_ocsp_urls, &p_.listed_subca_ocsp_urls, &p_.subca_ocsp_listed,
-         &pki::Certificate::ocsp_urls},
-        {"ca_issuers", &p_.subca_ca_issuers_urls, &p_.listed_subca_ca_issuers_urls,
-         &p_.subca_ca_issuers_listed, &pki::Certificate::ca_issuers_urls},
-    };
     const auto& id = p_.subca;
     const pki::Certificate* carrier = id.certificate ? &*id.certificate
                                       : id.tbs       ? &*id.tbs
@@ -262,18 +257,15 @@ class Loader {
     const SourcePos carrier_pos = id.source_pos.count(id.certificate ? "certificate" : "tbs") != 0
                                       ? id.source_pos.at(id.certificate ? "certificate" : "tbs")
                                       : SourcePos{};
-    for (const Set& set : sets) {
-      const std::string what = std::string("subca.") + set.key;
-      if (const YAML::Node n = subca[set.key]; n.IsDefined()) {
-        *set.listed = urls(n, what);
-        *set.listed_flag = true;
-      }
+    for (const Role& role : {roles::kSubcaCrl, roles::kSubcaOcsp, roles::kSubcaCaIssuers}) {
+      RoleUrls& set = p_.role_urls[role];
+      set.key_present = read_listed(subca, role, set.listed);
       if (carrier == nullptr) {
-        *set.urls = *set.listed;
+        set.urls = set.listed;
         continue;
       }
-      for (const std::string& url : (carrier->*set.from_cert)()) {
-        set.urls->push_back(LocatedUrl{url, carrier_pos, true});
+      for (const std::string& url : certificate_urls(*carrier, role.artifact)) {
+        set.urls.push_back(LocatedUrl{url, carrier_pos, true});
       }
     }
   }
@@ -281,16 +273,11 @@ class Loader {
   void load_issued(const YAML::Node& issued) {
     y_.check_keys(issued, "issued", {"crl_distribution_points", "ocsp", "ca_issuers", "probes"});
     p_.issued_pos = y_.pos(issued);
-    if (const YAML::Node n = issued["crl_distribution_points"]; n.IsDefined()) {
-      p_.issued_crl_urls = urls(n, "issued.crl_distribution_points");
+    for (const Role& role : {roles::kIssuedCrl, roles::kIssuedOcsp, roles::kIssuedCaIssuers}) {
+      RoleUrls& set = p_.role_urls[role];
+      set.key_present = read_listed(issued, role, set.urls);
     }
-    if (const YAML::Node n = issued["ocsp"]; n.IsDefined()) {
-      p_.issued_ocsp_urls = urls(n, "issued.ocsp");
-    }
-    if (const YAML::Node n = issued["ca_issuers"]; n.IsDefined()) {
-      p_.issued_ca_issuers_urls = urls(n, "issued.ca_issuers");
-    }
-    if (p_.issued_crl_urls.empty() && p_.issued_ocsp_urls.empty()) {
+    if (p_.urls(roles::kIssuedCrl).empty() && p_.urls(roles::kIssuedOcsp).empty()) {
       y_.fail(issued,
               "issued: needs at least one crl_distribution_points or ocsp URL (what "
               "certificates issued by the SubCA will carry)");

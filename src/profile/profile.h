@@ -7,6 +7,7 @@
 
 #include "net/path_spec.h"
 #include "pki/certificate.h"
+#include "profile/role.h"
 #include "util/bytes.h"
 #include "util/source_pos.h"
 
@@ -17,6 +18,20 @@ struct LocatedUrl {
   SourcePos pos;
   bool from_certificate = false;  // read from subca.certificate / tbs / probe
 };
+
+// The URLs one certificate role carries.
+struct RoleUrls {
+  // What is fetched. For subca.* roles with a SubCA certificate or tbs these
+  // are read from it, and what the profile lists is kept in `listed` for
+  // profile.urls-match; otherwise they are the listed URLs.
+  std::vector<LocatedUrl> urls;
+  std::vector<LocatedUrl> listed;
+  bool key_present = false;  // the profile names the key, even as []
+};
+
+// The URLs a certificate carries for an artifact: its cRLDistributionPoints,
+// or its authorityInfoAccess id-ad-ocsp or id-ad-caIssuers entries.
+const std::vector<std::string>& certificate_urls(const pki::Certificate& cert, Artifact artifact);
 
 enum class IdentitySource { kCertificate, kTbs, kCsr, kSubjectAndKey };
 
@@ -66,16 +81,9 @@ struct Profile {
   SourcePos issuer_pos;
 
   SubcaIdentity subca;
-  // URLs the SubCA certificate carries (served for the issuer). When a
-  // certificate/tbs is present these are read from it; listed URLs are kept
-  // separately for profile.urls-match.
-  std::vector<LocatedUrl> subca_crl_urls, subca_ocsp_urls, subca_ca_issuers_urls;
-  std::vector<LocatedUrl> listed_subca_crl_urls, listed_subca_ocsp_urls,
-      listed_subca_ca_issuers_urls;
-  bool subca_crl_listed = false, subca_ocsp_listed = false, subca_ca_issuers_listed = false;
-
-  // URLs certificates issued by the SubCA carry (served for the SubCA).
-  std::vector<LocatedUrl> issued_crl_urls, issued_ocsp_urls, issued_ca_issuers_urls;
+  // The URLs of each of roles::kCertificateRoles.
+  std::map<Role, RoleUrls> role_urls;
+  const std::vector<LocatedUrl>& urls(const Role& role) const;
   std::vector<Probe> probes;
   SourcePos issued_pos;
 

@@ -45,9 +45,9 @@ struct World {
     p.name = "Example Asia DV CA R1";
     p.issuer = h.root.cert();
     set_certificate(h.subca.cert());
-    p.issued_crl_urls = {typed(kIssuedCrl)};
-    p.issued_ocsp_urls = {typed(kIssuedOcsp)};
-    p.issued_ca_issuers_urls = {typed(kIssuedCrt)};
+    p.role_urls[roles::kIssuedCrl].urls = {typed(kIssuedCrl)};
+    p.role_urls[roles::kIssuedOcsp].urls = {typed(kIssuedOcsp)};
+    p.role_urls[roles::kIssuedCaIssuers].urls = {typed(kIssuedCrt)};
     PathSpec path;
     path.name = "default";
     p.paths = {path};
@@ -58,9 +58,9 @@ struct World {
     p.subca.subject_der = cert.subject_der();
     p.subca.spki_der = cert.spki_der();
     p.subca.serial = cert.serial();
-    p.subca_crl_urls = from_cert(cert.crl_urls());
-    p.subca_ocsp_urls = from_cert(cert.ocsp_urls());
-    p.subca_ca_issuers_urls = from_cert(cert.ca_issuers_urls());
+    p.role_urls[roles::kSubcaCrl].urls = from_cert(cert.crl_urls());
+    p.role_urls[roles::kSubcaOcsp].urls = from_cert(cert.ocsp_urls());
+    p.role_urls[roles::kSubcaCaIssuers].urls = from_cert(cert.ca_issuers_urls());
     p.subca.certificate = std::move(cert);
   }
 
@@ -76,9 +76,9 @@ struct World {
     p.subca.public_key_spki_der = h.subca_key.spki_der();
     p.subca.subject_der = *der;
     p.subca.spki_der = h.subca_key.spki_der();
-    p.subca_crl_urls = {typed("http://crl.example.com/root-r46.crl")};
-    p.subca_ocsp_urls.clear();
-    p.subca_ca_issuers_urls.clear();
+    p.role_urls[roles::kSubcaCrl].urls = {typed("http://crl.example.com/root-r46.crl")};
+    p.role_urls[roles::kSubcaOcsp].urls.clear();
+    p.role_urls[roles::kSubcaCaIssuers].urls.clear();
   }
 
   testpki::Issued leaf(const std::vector<std::string>& cdp, const testpki::Key& signer,
@@ -132,8 +132,8 @@ std::string evidence_string(const CheckResult& r, std::string_view key) {
 TEST_CASE("a complete, consistent profile passes every profile check") {
   World w;
   w.add_probe(w.leaf({kIssuedCrl}, w.h.subca_key));
-  w.p.listed_subca_crl_urls = {typed("http://crl.example.com/root-r46.crl")};
-  w.p.subca_crl_listed = true;
+  w.p.role_urls[roles::kSubcaCrl].listed = {typed("http://crl.example.com/root-r46.crl")};
+  w.p.role_urls[roles::kSubcaCrl].key_present = true;
   w.p.has_disclosure = true;
   w.p.full_crls = {typed(kIssuedCrl)};
   const Results results = w.run();
@@ -153,7 +153,7 @@ TEST_CASE("a complete, consistent profile passes every profile check") {
 
 TEST_CASE("profile.urls fails a scheme the policy does not allow") {
   World w;
-  w.p.issued_ocsp_urls = {typed("https://ocsp.crlocsp.cn")};
+  w.p.role_urls[roles::kIssuedOcsp].urls = {typed("https://ocsp.crlocsp.cn")};
   const auto r = only(w.run(), "profile.urls", Status::kFail);
   CHECK_THAT(r.message, Catch::Contains("uses scheme https"));
   CHECK_THAT(r.hint, Catch::Contains("BR 7.1.2.11.2"));
@@ -183,7 +183,7 @@ TEST_CASE("profile.urls fails a malformed or ldap URL read from the SubCA certif
 
 TEST_CASE("profile.urls warns on userinfo typed in the profile, fails it in a certificate") {
   World w;
-  w.p.issued_ocsp_urls = {typed("http://user:pw@ocsp.crlocsp.cn")};
+  w.p.role_urls[roles::kIssuedOcsp].urls = {typed("http://user:pw@ocsp.crlocsp.cn")};
   const auto typed_results = of(w.run(), "profile.urls");
   REQUIRE(typed_results.size() == 2);  // the warning, and the pass of the rest
   CHECK(typed_results[0].status == Status::kWarn);
@@ -202,7 +202,7 @@ TEST_CASE("profile.urls warns on userinfo typed in the profile, fails it in a ce
 
 TEST_CASE("profile.urls requires a CRL URL (BR 4.9.7)") {
   World w;
-  w.p.issued_crl_urls.clear();
+  w.p.role_urls[roles::kIssuedCrl].urls.clear();
   auto r = only(w.run(), "profile.urls", Status::kFail);
   CHECK_THAT(r.message, Catch::Contains("neither issued nor disclosure names a CRL URL"));
   w.p.has_disclosure = true;
@@ -377,17 +377,18 @@ TEST_CASE("profile.urls-match compares listed URLs with the certificate") {
   World w;
   only(w.run(), "profile.urls-match", Status::kSkip);
 
-  w.p.subca_ocsp_listed = true;
-  w.p.listed_subca_ocsp_urls = {typed("http://ocsp.example.com")};
+  w.p.role_urls[roles::kSubcaOcsp].key_present = true;
+  w.p.role_urls[roles::kSubcaOcsp].listed = {typed("http://ocsp.example.com")};
   auto r = only(w.run(), "profile.urls-match", Status::kPass);
 
-  w.p.listed_subca_ocsp_urls = {typed("http://ocsp.example.net")};
+  w.p.role_urls[roles::kSubcaOcsp].listed = {typed("http://ocsp.example.net")};
   r = only(w.run(), "profile.urls-match", Status::kFail);
   CHECK_THAT(r.message, Catch::Contains("subca.ocsp differs from the URLs in the certificate"));
 
-  w.p.listed_subca_ocsp_urls = {typed("http://ocsp2.example.com"),
-                                typed("http://ocsp.example.com")};
-  w.p.subca_ocsp_urls = from_cert({"http://ocsp.example.com", "http://ocsp2.example.com"});
+  w.p.role_urls[roles::kSubcaOcsp].listed = {typed("http://ocsp2.example.com"),
+                                             typed("http://ocsp.example.com")};
+  w.p.role_urls[roles::kSubcaOcsp].urls =
+      from_cert({"http://ocsp.example.com", "http://ocsp2.example.com"});
   r = only(w.run(), "profile.urls-match", Status::kFail);
   CHECK_THAT(r.message, Catch::Contains("in another order"));
 

@@ -100,10 +100,10 @@ TEST_CASE("a minimal profile loads with defaults") {
   REQUIRE(p.paths.size() == 1);
   CHECK(p.paths[0].name == "default");
   CHECK(p.paths[0].uses_environment_proxy());
-  REQUIRE(p.issued_crl_urls.size() == 1);
-  CHECK(p.issued_crl_urls[0].url == "http://crl.test/sub.crl");
-  CHECK(p.issued_crl_urls[0].pos.line == 8);
-  CHECK(p.issued_crl_urls[0].pos.column == 29);
+  REQUIRE(p.urls(roles::kIssuedCrl).size() == 1);
+  CHECK(p.urls(roles::kIssuedCrl)[0].url == "http://crl.test/sub.crl");
+  CHECK(p.urls(roles::kIssuedCrl)[0].pos.line == 8);
+  CHECK(p.urls(roles::kIssuedCrl)[0].pos.column == 29);
   CHECK_FALSE(p.has_disclosure);
 }
 
@@ -112,15 +112,15 @@ TEST_CASE("subca URLs come from the certificate; listed ones are kept apart") {
   const Profile p = load_profile(
       f.profile(replace(kBase, "  certificate: subca.pem\n",
                         "  certificate: subca.der\n  ocsp: [\"http://ocsp.other.test\"]\n")));
-  REQUIRE(p.subca_crl_urls.size() == 1);
-  CHECK(p.subca_crl_urls[0].url == "http://crl.example.com/root-r46.crl");
-  CHECK(p.subca_crl_urls[0].from_certificate);
-  CHECK_FALSE(p.subca_crl_listed);
-  CHECK(p.subca_ocsp_listed);
-  REQUIRE(p.listed_subca_ocsp_urls.size() == 1);
-  CHECK(p.listed_subca_ocsp_urls[0].url == "http://ocsp.other.test");
-  REQUIRE(p.subca_ocsp_urls.size() == 1);
-  CHECK(p.subca_ocsp_urls[0].url == "http://ocsp.example.com");
+  REQUIRE(p.urls(roles::kSubcaCrl).size() == 1);
+  CHECK(p.urls(roles::kSubcaCrl)[0].url == "http://crl.example.com/root-r46.crl");
+  CHECK(p.urls(roles::kSubcaCrl)[0].from_certificate);
+  CHECK_FALSE(p.role_urls.at(roles::kSubcaCrl).key_present);
+  CHECK(p.role_urls.at(roles::kSubcaOcsp).key_present);
+  REQUIRE(p.role_urls.at(roles::kSubcaOcsp).listed.size() == 1);
+  CHECK(p.role_urls.at(roles::kSubcaOcsp).listed[0].url == "http://ocsp.other.test");
+  REQUIRE(p.urls(roles::kSubcaOcsp).size() == 1);
+  CHECK(p.urls(roles::kSubcaOcsp)[0].url == "http://ocsp.example.com");
 }
 
 TEST_CASE("without certificate or tbs the listed subca URLs are used") {
@@ -133,9 +133,9 @@ TEST_CASE("without certificate or tbs the listed subca URLs are used") {
   CHECK(p.subca.csr_signature_valid);
   CHECK(p.subca.spki_der == f.h.subca_key.spki_der());
   CHECK(p.subca.subject_der == f.h.subca.cert().subject_der());
-  REQUIRE(p.subca_crl_urls.size() == 1);
-  CHECK(p.subca_crl_urls[0].url == "http://crl.test/root.crl");
-  CHECK_FALSE(p.subca_crl_urls[0].from_certificate);
+  REQUIRE(p.urls(roles::kSubcaCrl).size() == 1);
+  CHECK(p.urls(roles::kSubcaCrl)[0].url == "http://crl.test/root.crl");
+  CHECK_FALSE(p.urls(roles::kSubcaCrl)[0].from_certificate);
 }
 
 TEST_CASE("a CSR with a bad self-signature loads and is recorded") {
@@ -248,7 +248,7 @@ TEST_CASE("a disallowed scheme is not an input error") {
   Fixture f;
   const Profile p =
       load_profile(f.profile(replace(kBase, "\"http://ocsp.test\"", "\"https://ocsp.test\"")));
-  CHECK(p.issued_ocsp_urls[0].url == "https://ocsp.test");
+  CHECK(p.urls(roles::kIssuedOcsp)[0].url == "https://ocsp.test");
 }
 
 TEST_CASE("YAML and structure errors carry positions") {
@@ -369,9 +369,9 @@ TEST_CASE("a tbs gives subject, key and URLs but no serial") {
   CHECK_FALSE(p.subca.serial.has_value());
   CHECK(p.subca.tbs.has_value());
   CHECK(p.subca.subject_der == f.h.subca.cert().subject_der());
-  REQUIRE(p.subca_ocsp_urls.size() == 1);
-  CHECK(p.subca_ocsp_urls[0].from_certificate);
-  CHECK(p.subca_ocsp_urls[0].pos.line == 6);
+  REQUIRE(p.urls(roles::kSubcaOcsp).size() == 1);
+  CHECK(p.urls(roles::kSubcaOcsp)[0].from_certificate);
+  CHECK(p.urls(roles::kSubcaOcsp)[0].pos.line == 6);
 }
 
 TEST_CASE("deep YAML nesting says so, not \"bad file\"") {
