@@ -24,6 +24,10 @@ CC=clang CXX=clang++ cmake -S . -B "$build" -G "Unix Makefiles" \
   -DPREFLIGHT_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 nice cmake --build "$build" -j 2 --target make_seeds "${targets[@]/#/fuzz_}"
 
+# The fuzz binaries sit deeper in the build tree than the installed layout
+# the policy lookup mirrors; name the source tree's policies.
+export SUBCA_PREFLIGHT_POLICY_DIR="$PWD/policies"
+
 seeds="$build/seeds"
 rm -rf "$seeds"
 "$build/tests/fuzz/make_seeds" "$seeds" >/dev/null

@@ -127,7 +127,8 @@ void register_policies(CLI::App& app, int& exit_code) {
     std::vector<Policy> policies;
     for (const auto& name : shipped_policies()) policies.push_back(load_policy(name));
     if (policies.empty()) {
-      throw InputError(SourcePos{}, "no policies found in " + policy_dir());
+      throw InputError(SourcePos{}, "no policies found in " + policy_dir() +
+                                        " (set SUBCA_PREFLIGHT_POLICY_DIR to their folder)");
     }
     if (*format == "json") {
       print_json(policies);

@@ -253,7 +253,12 @@ std::string policy_dir() {
   if (const char* env = std::getenv("SUBCA_PREFLIGHT_POLICY_DIR"); env != nullptr && *env != 0) {
     return env;
   }
-  return PREFLIGHT_PROFILES_DIR;
+  // Relative to the binary, so an installed tree works wherever it is
+  // unpacked or moved; the build tree mirrors the installed layout.
+  std::error_code ec;
+  const std::filesystem::path binary = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) return {};
+  return (binary.parent_path() / PREFLIGHT_POLICY_DIR_FROM_BINARY).lexically_normal().string();
 }
 
 std::vector<std::string> shipped_policies() {

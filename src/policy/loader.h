@@ -7,8 +7,9 @@
 
 namespace preflight {
 
-// Folder holding the shipped policies (profiles/*.yaml): $SUBCA_PREFLIGHT_POLICY_DIR
-// if set, else the folder configured at build time.
+// Folder holding the shipped policies (policies/*.yaml in the source tree):
+// $SUBCA_PREFLIGHT_POLICY_DIR if set, else share/subca-preflight/policies
+// next to the binary's bin/ folder (empty when the binary's own path is unknown).
 std::string policy_dir();
 
 // Names of shipped policies, sorted (file stems of policy_dir()/*.yaml).

@@ -12,7 +12,7 @@
 
 namespace preflight {
 
-// Thresholds and severities (docs/cli.md, policies). Loaded from profiles/*.yaml; the
+// Thresholds and severities (docs/cli.md, policies). Loaded from policies/*.yaml; the
 // defaults below are the cabf-tls-br values so that unit tests of the pure
 // checks do not depend on files.
 struct Policy {

@@ -207,7 +207,7 @@ class Loader {
     read_subca_urls(subca);
   }
 
-  // examples/example-asia-dv.yaml: the first of certificate, tbs, csr, subject+public_key gives
+  // profiles/tls-issuing-ca.yaml: the first of certificate, tbs, csr, subject+public_key gives
   // subject and key; only a certificate gives the serial (docs/judgement.md).
   void choose_identity(const YAML::Node& subca) {
     auto& id = p_.subca;

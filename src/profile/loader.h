@@ -6,7 +6,7 @@
 
 namespace preflight {
 
-// Reads a version-1 profile (examples/example-asia-dv.yaml) and everything it names (certificates,
+// Reads a version-1 profile (profiles/tls-issuing-ca.yaml) and everything it names (certificates,
 // tbs, csr, public key, probe certificates). Relative paths resolve against
 // the profile's folder. Throws InputError ("file:line:col: message") for every
 // user error: YAML syntax, unknown key (with "did you mean"), wrong type,

@@ -35,7 +35,7 @@ const std::vector<std::string>& certificate_urls(const pki::Certificate& cert, A
 
 enum class IdentitySource { kCertificate, kTbs, kCsr, kSubjectAndKey };
 
-// What is known about the SubCA before and after the ceremony (examples/example-asia-dv.yaml
+// What is known about the SubCA before and after the ceremony (profiles/tls-issuing-ca.yaml
 // "identity"): subject and key from the first source present.
 struct SubcaIdentity {
   IdentitySource source = IdentitySource::kCertificate;

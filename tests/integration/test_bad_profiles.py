@@ -3,8 +3,8 @@ UTF-8, a folder where a file belongs, a 1 GB certificate file. Each ends in
 bounded time and memory with exit 2 and a message naming the problem (or,
 for 10,000 URLs, an ordinary verdict), and no file contents on the screen.
 
-The PKI comes from examples/make-example-pki.sh, the profile from
-examples/example-asia-dv.yaml; `lint` runs everything up to the network."""
+The PKI comes from profiles/make-example-pki.sh, the profile from
+profiles/tls-issuing-ca.yaml; `lint` runs everything up to the network."""
 
 import os
 import shutil
@@ -16,7 +16,7 @@ import unittest
 
 BIN = os.environ["PREFLIGHT_BIN"]
 SOURCE = os.environ["PREFLIGHT_SOURCE_DIR"]
-EXAMPLE = os.path.join(SOURCE, "examples", "example-asia-dv.yaml")
+EXAMPLE = os.path.join(SOURCE, "profiles", "tls-issuing-ca.yaml")
 
 TIME_LIMIT_S = 10
 RSS_LIMIT = 256 << 20  # far below what reading 1 GB or expanding a bomb would take
@@ -45,7 +45,7 @@ class BadProfiles(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.dir = tempfile.mkdtemp(prefix="preflight-bad-profiles-")
-        subprocess.run([os.path.join(SOURCE, "examples", "make-example-pki.sh"),
+        subprocess.run([os.path.join(SOURCE, "profiles", "make-example-pki.sh"),
                         os.path.join(cls.dir, "generated")],
                        check=True, capture_output=True, timeout=120)
         with open(EXAMPLE, encoding="utf-8") as f:

@@ -5,7 +5,7 @@ naming what went wrong, within --timeout + 2 s, in bounded memory.
 One profile per case pins the SubCA's CRL URL to a hostile server of
 tests/harness/servers.py (connect_to); the identity is a subject and a key,
 so that URL is the only one fetched. The PKI comes from
-examples/make-example-pki.sh."""
+profiles/make-example-pki.sh."""
 
 import json
 import os
@@ -77,7 +77,7 @@ class HostileServers(unittest.TestCase):
     def setUpClass(cls):
         cls.dir = tempfile.mkdtemp(prefix="preflight-hostile-")
         cls.pki = os.path.join(cls.dir, "pki")
-        subprocess.run([os.path.join(SOURCE, "examples", "make-example-pki.sh"), cls.pki],
+        subprocess.run([os.path.join(SOURCE, "profiles", "make-example-pki.sh"), cls.pki],
                        check=True, capture_output=True, timeout=120)
         cls.policy = os.path.join(cls.dir, "hostile-policy.yaml")
         with open(cls.policy, "w", encoding="utf-8") as f:

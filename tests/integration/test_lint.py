@@ -1,7 +1,7 @@
 """`subca-preflight lint` and `policies`: exit codes and messages (README, exit codes).
 
-Builds the example PKI with examples/make-example-pki.sh into a temporary
-folder, next to a copy of examples/example-asia-dv.yaml.
+Builds the example PKI with profiles/make-example-pki.sh into a temporary
+folder, next to a copy of profiles/tls-issuing-ca.yaml.
 """
 
 import json
@@ -14,7 +14,7 @@ import unittest
 
 BIN = os.environ["PREFLIGHT_BIN"]
 SOURCE = os.environ["PREFLIGHT_SOURCE_DIR"]
-EXAMPLE = os.path.join(SOURCE, "examples", "example-asia-dv.yaml")
+EXAMPLE = os.path.join(SOURCE, "profiles", "tls-issuing-ca.yaml")
 
 
 def run(*args):
@@ -65,7 +65,7 @@ class LintTest(unittest.TestCase):
     def setUpClass(cls):
         cls.dir = tempfile.mkdtemp(prefix="preflight-lint-")
         subprocess.run(
-            [os.path.join(SOURCE, "examples", "make-example-pki.sh"),
+            [os.path.join(SOURCE, "profiles", "make-example-pki.sh"),
              os.path.join(cls.dir, "generated")],
             check=True, capture_output=True, timeout=120)
         with open(EXAMPLE, encoding="utf-8") as f:

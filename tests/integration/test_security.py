@@ -4,7 +4,7 @@ abort, and inspect escaping hostile strings.
 
 Everything happens inside one mkdtemp() tree; planted links point at sentinel
 files in that tree. Servers listen on 127.0.0.1 only (tests/harness/servers.py).
-The PKI comes from examples/make-example-pki.sh."""
+The PKI comes from profiles/make-example-pki.sh."""
 
 import base64
 import hashlib
@@ -87,7 +87,7 @@ class Security(unittest.TestCase):
     def setUpClass(cls):
         cls.dir = tempfile.mkdtemp(prefix="preflight-security-")
         cls.pki = os.path.join(cls.dir, "pki")
-        subprocess.run([os.path.join(SOURCE, "examples", "make-example-pki.sh"), cls.pki],
+        subprocess.run([os.path.join(SOURCE, "profiles", "make-example-pki.sh"), cls.pki],
                        check=True, capture_output=True, timeout=120)
         cls.policy = os.path.join(cls.dir, "policy.yaml")
         with open(cls.policy, "w", encoding="utf-8") as f:

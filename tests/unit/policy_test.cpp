@@ -48,7 +48,7 @@ TEST_CASE("the three shipped policies are listed") {
 TEST_CASE("cabf-tls-br holds the BR values") {
   const Policy p = load_policy("cabf-tls-br");
   CHECK(p.name == "cabf-tls-br");
-  CHECK_THAT(p.source, Catch::EndsWith("profiles/cabf-tls-br.yaml"));
+  CHECK_THAT(p.source, Catch::EndsWith("policies/cabf-tls-br.yaml"));
   CHECK(p.http_timeout == Duration{0, 10});
   CHECK(p.http_schemes == std::vector<std::string>{"http"});
   CHECK(p.crl_issued_max_validity == Duration{0, 10 * kDay});

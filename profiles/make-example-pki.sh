@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Generates the example PKI that examples/example-asia-dv.yaml names, with the
-# openssl CLI, into examples/generated/ (git-ignored):
+# Generates the example PKI that profiles/tls-issuing-ca.yaml names, with the
+# openssl CLI, into profiles/generated/ (git-ignored):
 #
 #   root.pem / root.key           issuer: "Example Root R46" (EC P-384)
 #   subca.pem / subca.key         SubCA "Example Asia DV CA R1" (EC P-256), signed by
@@ -13,8 +13,12 @@
 #   leaf-revoked.pem              another one, revoked (keyCompromise) on subca.crl
 #   responder.pem / .key          delegated OCSP responder of the SubCA (BR 7.1.2.8)
 #   root.crl / subca.crl          DER CRLs of the root and of the SubCA
+#   smime-subca.pem / .key        S/MIME SubCA "Example Mail CA R1" (EC P-256, EKU
+#                                 emailProtection), signed by the root
+#   smime-leaf.pem                mailbox certificate issued by the S/MIME SubCA
+#   smime-subca.crl               its DER CRL
 #
-# Usage: examples/make-example-pki.sh [OUTPUT_DIR]   (default: examples/generated)
+# Usage: profiles/make-example-pki.sh [OUTPUT_DIR]   (default: profiles/generated)
 set -euo pipefail
 
 out="${1:-$(cd "$(dirname "$0")" && pwd)/generated}"
@@ -33,6 +37,9 @@ root_crt="http://crt.example.com/root-r46.crt"
 sub_crl="http://crl.crlocsp.cn/ExampleAsiaDVCAR1.crl"
 sub_ocsp="http://ocsp.crlocsp.cn"
 sub_crt="http://crt.crlocsp.cn/ExampleAsiaDVCAR1.crt"
+mail_crl="http://crl.example.com/mail-r1.crl"
+mail_ocsp="http://ocsp.example.com/mail"
+mail_crt="http://crt.example.com/mail-r1.crt"
 
 # Positive 16-byte serials (BR 7.1: at least 64 bits of CSPRNG output).
 serial() { echo "0x7$(openssl rand -hex 16 | cut -c2-)"; }
@@ -56,6 +63,24 @@ certificatePolicies = 2.23.140.1.2.1
 crlDistributionPoints = URI:${root_crl}
 authorityInfoAccess = OCSP;URI:${root_ocsp}, caIssuers;URI:${root_crt}
 subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+[ v3_smime_subca ]
+basicConstraints = critical, CA:TRUE, pathlen:0
+keyUsage = critical, digitalSignature, keyCertSign, cRLSign
+extendedKeyUsage = emailProtection
+certificatePolicies = 2.23.140.1.5.1.3
+crlDistributionPoints = URI:${root_crl}
+authorityInfoAccess = OCSP;URI:${root_ocsp}, caIssuers;URI:${root_crt}
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+[ v3_smime_leaf ]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = emailProtection
+certificatePolicies = 2.23.140.1.5.1.3
+subjectAltName = email:alice@example.com
+crlDistributionPoints = URI:${mail_crl}
+authorityInfoAccess = OCSP;URI:${mail_ocsp}, caIssuers;URI:${mail_crt}
 authorityKeyIdentifier = keyid:always
 [ v3_leaf ]
 basicConstraints = critical, CA:FALSE
@@ -97,6 +122,16 @@ openssl pkey -in subca.key -pubout -out subca.pub.pem
 openssl req -config openssl.cnf -new -key subca.key -subj "$subca_subject" -sha256 -out subca.csr
 sign subca.csr root.pem root.key v3_subca 3650 subca.pem
 
+key smime-subca.key P-256
+openssl req -config openssl.cnf -new -key smime-subca.key -sha256 \
+  -subj "/C=GB/O=Example Ltd/CN=Example Mail CA R1" -out smime-subca.csr
+sign smime-subca.csr root.pem root.key v3_smime_subca 3650 smime-subca.pem
+key smime-leaf.key P-256
+openssl req -config openssl.cnf -new -key smime-leaf.key -sha256 \
+  -subj "/emailAddress=alice@example.com" -out smime-leaf.csr
+sign smime-leaf.csr smime-subca.pem smime-subca.key v3_smime_leaf 365 smime-leaf.pem
+rm -f smime-subca.csr smime-leaf.csr
+
 # The tbs: same fields, signed by a throwaway key under a stand-in issuer
 # with the root's subject and subjectKeyIdentifier, so issuer name and AKI
 # are the real ones and only the signature is not.
@@ -135,7 +170,10 @@ gencrl() {  # ISSUER_CERT ISSUER_KEY HOURS OUT
     -out ca-db/crl.pem 2>/dev/null
   openssl crl -in ca-db/crl.pem -outform DER -out "$4"
 }
-index_line V subca.pem > ca-db/index.txt
+{
+  index_line V subca.pem
+  index_line V smime-subca.pem
+} > ca-db/index.txt
 gencrl root.pem root.key $((24 * 180)) root.crl
 {
   index_line V leaf-valid.pem
@@ -143,5 +181,7 @@ gencrl root.pem root.key $((24 * 180)) root.crl
   index_line V responder.pem
 } > ca-db/index.txt
 gencrl subca.pem subca.key $((24 * 7)) subca.crl
+index_line V smime-leaf.pem > ca-db/index.txt
+gencrl smime-subca.pem smime-subca.key $((24 * 7)) smime-subca.crl
 
 echo "example PKI written to $out"
