@@ -1,6 +1,7 @@
 #include "app/run_check.h"
 
 #include <algorithm>
+#include <chrono>
 
 #include "app/evidence.h"
 #include "app/plan.h"
@@ -63,8 +64,10 @@ class CheckRun {
       : profiles_(profiles), policy_(policy), options_(options), at_(options.at) {}
 
   Report run() {
+    const auto started = std::chrono::steady_clock::now();
     table_ = make_plan(profiles_, options_.only_paths);
     fetch();
+    if (options_.cancel != nullptr && options_.cancel->load()) throw RunCancelled();
     // Every OCSP answer is judged before any result is assembled: ocsp.get,
     // ocsp.consistent and the hints compare answers across rows.
     for (std::size_t e = 0; e < table_.endpoints.size(); ++e) {
@@ -101,10 +104,78 @@ class CheckRun {
     report.policy = policy_.name;
     report.at = at_;
     report.results = apply_policy(std::move(all), policy_);
+    add_measurements(report);
+    report.duration_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return report;
   }
 
  private:
+  // What each request got, in the forms results are reported for, and the
+  // policy's durations, for the metrics.
+  void add_measurements(Report& report) const {
+    for (std::size_t p = 0; p < profiles_.size(); ++p) {
+      if (const auto ref = table_.reference_path(p)) {
+        report.reference_paths.emplace(profiles_[p].name, table_.paths[p][*ref].name);
+      }
+    }
+    for (const Row& row : table_.rows) {
+      if (row.key.form == OcspForm::kGetUnescaped) continue;
+      const Endpoint& endpoint = table_.endpoint_of(row.key);
+      const OcspQuestion* q = table_.question_of(row.key);
+      Measurement m;
+      m.profile = profile_of(row.key).name;
+      m.role = std::string(endpoint.role.name());
+      m.url = endpoint.url;
+      m.path = table_.path_name(row.key);
+      m.method = std::string(to_string(row.method()));
+      m.request = std::string(to_string(q != nullptr ? q->kind : RequestKind::kFetch));
+      m.probe = probe_of(row.key);
+      m.reference = table_.paths[endpoint.profile][row.key.path].reference;
+      m.responded = !row.observation.error.has_value();
+      m.http_status = row.observation.http_status;
+      m.elapsed_seconds = row.observation.elapsed_ms / 1000.0;
+      if (const CrlFacts* crl = row.crl(); crl != nullptr && crl->parsed) {
+        m.crl = *crl;
+        m.crl->lookups.reset();  // per-serial lookups: not metrics
+      }
+      if (const OcspFacts* ocsp = row.ocsp(); ocsp != nullptr && ocsp->decoded) m.ocsp = *ocsp;
+      report.measurements.push_back(std::move(m));
+    }
+    report.policy_durations = {
+        {"http.timeout", policy_.http_timeout},
+        {"crl.issued_max_validity", policy_.crl_issued_max_validity},
+        {"crl.ca_max_validity", policy_.crl_ca_max_validity},
+        {"crl.issued_max_age", policy_.crl_issued_max_age},
+        {"crl.ca_max_age", policy_.crl_ca_max_age},
+        {"crl.min_remaining", policy_.crl_min_remaining},
+        {"ocsp.min_validity", policy_.ocsp_min_validity},
+        {"ocsp.max_validity", policy_.ocsp_max_validity},
+        {"ocsp.ca_max_age", policy_.ocsp_ca_max_age},
+        {"ocsp.max_age", policy_.ocsp_max_age},
+        {"clock_skew", policy_.clock_skew},
+    };
+  }
+
+  // The probe a request asks about, also through the SHA-256 CertID
+  // question that mirrors it.
+  std::optional<std::size_t> probe_of(const RequestKey& key) const {
+    const OcspQuestion* q = table_.question_of(key);
+    if (q == nullptr) return std::nullopt;
+    if (q->mirrors) return table_.questions[key.endpoint][*q->mirrors].probe;
+    return q->probe;
+  }
+
+  // A CRL lookup's result names its probe by serial only.
+  static std::optional<std::size_t> probe_with_serial(const Profile& profile,
+                                                      const std::string& serial) {
+    if (serial.empty()) return std::nullopt;
+    for (std::size_t i = 0; i < profile.probes.size(); ++i) {
+      if (pki::serial_to_hex(profile.probes[i].serial) == serial) return i;
+    }
+    return std::nullopt;
+  }
+
   const Profile& profile_of(const RequestKey& key) const {
     return profiles_[table_.endpoint_of(key).profile];
   }
@@ -132,6 +203,7 @@ class CheckRun {
     fo.retries = options_.retries;
     fo.log = options_.log;
     fo.progress = options_.progress;
+    fo.cancel = options_.cancel;
     fetch_all(requests, fo, [this](std::size_t index, Observation&& observation) {
       on_complete(table_.rows[index], std::move(observation));
     });
@@ -289,6 +361,7 @@ class CheckRun {
       r.method = std::string(to_string(method_of(key.form)));
       r.request = std::string(to_string(q != nullptr ? q->kind : RequestKind::kFetch));
       if (q != nullptr) r.serial = pki::serial_to_hex(q->cert_id.serial);
+      r.probe = q != nullptr ? probe_of(key) : probe_with_serial(profile_of(key), r.serial);
     }
   }
 
@@ -326,6 +399,7 @@ class CheckRun {
         r.url = url;
         r.request = std::string(request_kind::kProbe);
         r.serial = pki::serial_to_hex(probe.serial);
+        r.probe = static_cast<std::size_t>(&probe - profile.probes.data());
         results.push_back(std::move(r));
       }
     }

@@ -1,7 +1,9 @@
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,11 +24,19 @@ struct CheckRunOptions {
   EvidenceWriter* evidence = nullptr;  // --evidence; bodies are written as they arrive
   bool progress = false;
   std::function<void(std::string_view)> log;  // -v
+  // Set from another thread to stop the run: run_check then throws
+  // RunCancelled (serve, on SIGTERM).
+  const std::atomic<bool>* cancel = nullptr;
+};
+
+struct RunCancelled : std::runtime_error {
+  RunCancelled() : std::runtime_error("the check run was cancelled") {}
 };
 
 // The whole readiness check (docs/checks.md): plan, fetch concurrently, judge each
 // body, compare paths, judge the profiles. Results are final (policy
-// applied). Evidence files are written as bodies arrive.
+// applied); the report also holds what each request measured. Evidence
+// files are written as bodies arrive. Prints nothing.
 Report run_check(const std::vector<Profile>& profiles, const Policy& policy,
                  const CheckRunOptions& options);
 

@@ -35,6 +35,7 @@ int run(int argc, char** argv) {
   register_inspect(app, exit_code);
   register_policies(app, exit_code);
   register_checks(app, exit_code);
+  register_serve(app, exit_code);
   // Exit codes: 2 for what the user can fix in the input, 3 when the run could
   // not finish (resources exhausted, a failed write, an internal error); the
   // process never aborts with a core dump instead.

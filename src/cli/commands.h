@@ -11,5 +11,6 @@ void register_lint(CLI::App& app, int& exit_code);
 void register_inspect(CLI::App& app, int& exit_code);
 void register_policies(CLI::App& app, int& exit_code);
 void register_checks(CLI::App& app, int& exit_code);
+void register_serve(CLI::App& app, int& exit_code);
 
 }  // namespace preflight::cli

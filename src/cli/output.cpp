@@ -92,16 +92,18 @@ void write_file(const std::string& spec, const std::string& file, const std::str
   throw RunError("--report '" + spec + "': cannot write '" + file + "': " + std::strerror(error));
 }
 
-Json redact_json(const Json& value) {
-  if (const auto* s = value.as_string()) return Json(redacted(*s));
+Json redact_json(const Json& value, const Redactor& redactor) {
+  if (const auto* s = value.as_string()) return Json(redactor.apply(*s));
   if (const auto* array = value.as_array()) {
     Json out = Json::array();
-    for (const Json& item : *array) out.push(redact_json(item));
+    for (const Json& item : *array) out.push(redact_json(item, redactor));
     return out;
   }
   if (const auto* object = value.as_object()) {
     Json out = Json::object();
-    for (const auto& [key, member] : *object) out.set(redacted(key), redact_json(member));
+    for (const auto& [key, member] : *object) {
+      out.set(redactor.apply(key), redact_json(member, redactor));
+    }
     return out;
   }
   return value;
@@ -172,16 +174,26 @@ void validate_output_options(const OutputOptions& options) {
   }
 }
 
-Report redact_report(Report report) {
-  for (std::string& name : report.profiles) name = redacted(name);
+Report redact_report(Report report, const Redactor& redactor) {
+  for (std::string& name : report.profiles) name = redactor.apply(name);
   for (CheckResult& r : report.results) {
     for (std::string* field :
          {&r.profile, &r.role, &r.url, &r.path, &r.request, &r.serial, &r.message, &r.hint}) {
-      *field = redacted(*field);
+      *field = redactor.apply(*field);
     }
-    r.evidence = redact_json(r.evidence);
+    r.evidence = redact_json(r.evidence, redactor);
   }
-  if (report.artifact) report.artifact = redact_json(*report.artifact);
+  for (Measurement& m : report.measurements) {
+    for (std::string* field : {&m.profile, &m.role, &m.url, &m.path, &m.request}) {
+      *field = redactor.apply(*field);
+    }
+  }
+  std::map<std::string, std::string> reference_paths;
+  for (const auto& [profile, path] : report.reference_paths) {
+    reference_paths.emplace(redactor.apply(profile), redactor.apply(path));
+  }
+  report.reference_paths = std::move(reference_paths);
+  if (report.artifact) report.artifact = redact_json(*report.artifact, redactor);
   return report;
 }
 

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "report/report.h"
+#include "util/redact.h"
 
 namespace preflight::cli {
 
@@ -32,8 +33,8 @@ void emit_report(const Report& report, const OutputOptions& options);
 
 // `report` with the output redactor applied to every string it holds, before
 // rendering: a secret is then found as typed, before any format escapes or
-// shortens it.
-Report redact_report(Report report);
+// shortens it. serve passes the redactor of its current profiles.
+Report redact_report(Report report, const Redactor& redactor = output_redactor());
 
 // Every format requested (main + --report), for --evidence.
 std::vector<Format> requested_formats(const OutputOptions& options);

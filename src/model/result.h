@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -43,6 +45,9 @@ struct CheckResult {
   std::string method;   // "GET" | "POST" | ""
   std::string request;  // request_kind::…
   std::string serial;   // OCSP: serial asked about, lowercase hex
+  // request probe (or the SHA-256 CertID form of one): its index in the
+  // profile's probes, a name that stays the same between runs.
+  std::optional<std::size_t> probe;
   std::string message;  // what was seen, one line
   std::string hint;     // on failure: what the operator should fix
   Json evidence = Json::object();

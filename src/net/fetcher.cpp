@@ -549,6 +549,10 @@ class Fetcher {
       return;
     }
     while (!pending_.empty() || !active_.empty()) {
+      if (options_.cancel != nullptr && options_.cancel->load()) {
+        abandon();
+        return;
+      }
       start_ready();
       int running = 0;
       curl_multi_perform(multi_.get(), &running);
@@ -565,6 +569,13 @@ class Fetcher {
   }
 
  private:
+  void abandon() {
+    for (const auto& [raw, owned] : active_)
+      curl_multi_remove_handle(multi_.get(), raw->easy.get());
+    active_.clear();
+    pending_.clear();
+  }
+
   void fail_all(const std::string& message) {
     for (const std::size_t index : pending_) {
       Observation o;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -37,6 +38,9 @@ struct FetchOptions {
   std::string user_agent;                          // default when a path sets none
   std::function<void(std::string_view line)> log;  // -v: one line per request
   bool progress = false;                           // progress line on stderr (TTY)
+  // Set from another thread to stop: transfers in flight are dropped and
+  // fetch_all returns within a poll interval, without reporting the rest.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 // Called once per request, on the calling thread, as soon as it completes.

@@ -1,14 +1,32 @@
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
+#include "model/crl_facts.h"
+#include "model/ocsp_facts.h"
 #include "model/result.h"
 #include "util/time.h"
 
 namespace preflight {
+
+// What one request of a check run got, for the metrics (docs/monitoring.md):
+// where it went, its HTTP exchange and what its body said. OCSP questions
+// appear in the forms results are reported for (POST, GET).
+struct Measurement {
+  std::string profile, role, url, path, method, request;
+  std::optional<std::size_t> probe;  // as CheckResult::probe
+  bool reference = false;            // on the profile's reference path
+  bool responded = false;            // a complete HTTP response arrived
+  long http_status = 0;
+  double elapsed_seconds = 0;
+  std::optional<CrlFacts> crl;    // a CRL that parsed
+  std::optional<OcspFacts> ocsp;  // an OCSPResponse that decoded
+};
 
 // Everything a renderer needs. Results are final (apply_policy applied).
 struct Report {
@@ -20,6 +38,12 @@ struct Report {
   std::optional<Json> artifact;
   std::optional<std::string> cert_status;  // "good" | "revoked" | "unknown"; nullopt → null
   bool is_inspect = false;
+  // check: what each request got, each profile's reference path, the
+  // policy's durations by key ("crl.min_remaining"), the run's wall time.
+  std::vector<Measurement> measurements;
+  std::map<std::string, std::string> reference_paths;  // profile name → path name
+  std::vector<std::pair<std::string, Duration>> policy_durations;
+  double duration_seconds = 0;
 };
 
 struct Summary {
@@ -49,5 +73,9 @@ struct RenderOptions {
 };
 
 std::string render(const Report& report, Format format, const RenderOptions& options = {});
+
+// The Prometheus body of a probe that could not produce a report (serve: a
+// run that failed or was cut short): probe_success 0 and its duration.
+std::string render_prometheus_probe_failure(double duration_seconds);
 
 }  // namespace preflight
