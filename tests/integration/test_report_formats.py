@@ -140,8 +140,10 @@ class ReportFormatsTest(unittest.TestCase):
         by_status = {s.labels["status"]: s.value for s in samples
                      if s.name == "subca_preflight_results"}
         self.assertEqual(by_status, {k: float(v) for k, v in doc["summary"].items() if k != "by_impact"})
-        exported = [s for s in samples if s.name == "subca_preflight_check"]
-        self.assertEqual(len(exported), len(doc["results"]) - doc["summary"]["skip"])
+        exported = [s for s in samples if s.name == "subca_preflight_check_status"]
+        current = [s for s in exported if s.value == 1]
+        self.assertEqual(len(current), len(doc["results"]))
+        self.assertEqual(len(exported), 4 * len(current))  # a state set of four statuses
         self.assertTrue(all(s.labels["profile"] == HOSTILE_NAME for s in exported))
 
         reportcheck.check_markdown_tables(files["markdown"])
@@ -166,9 +168,9 @@ class ReportFormatsTest(unittest.TestCase):
 
         samples = reportcheck.check_prometheus(files["prometheus"])
         self.assertIn(0.0, [s.value for s in samples if s.name == "subca_preflight_ready"])
-        zeros = [s for s in samples if s.name == "subca_preflight_check" and s.value == 0]
-        self.assertEqual(len(zeros), len(failed))
-        self.assertTrue(all(s.labels["status"] == "fail" for s in zeros))
+        failing = [s for s in samples if s.name == "subca_preflight_check_status"
+                   and s.labels["status"] == "fail" and s.value == 1]
+        self.assertEqual(len(failing), len(failed))
 
         rows = reportcheck.check_markdown_tables(files["markdown"])
         self.assertTrue(files["markdown"].startswith("**NOT READY**"))

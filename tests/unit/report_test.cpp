@@ -596,32 +596,37 @@ TEST_CASE("Prometheus: families, escaped labels, one series per label set") {
   report.results.push_back(unused_serial(Status::kFail));
   const std::string prom = render(report, Format::kPrometheus);
 
-  position(prom, "# TYPE subca_preflight_check gauge\n");
+  position(prom, "# TYPE subca_preflight_check_status gauge\n");
   position(prom, "subca_preflight_ready{profile=\"Example Asia DV CA R1\"} 0\n");
   position(prom, "subca_preflight_results{profile=\"Example Asia DV CA R1\",status=\"fail\"} 3\n");
   position(prom, "subca_preflight_results{profile=\"Example Asia DV CA R1\",status=\"skip\"} 1\n");
   position(prom, "subca_preflight_run_timestamp_seconds 1795773600\n");
   position(prom, R"(url="http://x.test/\"q\"\\\n")");
+  // A state set: the current status 1, the others 0; the worst status of a
+  // repeated request wins; no serial, so the series is the same every run.
+  const std::string unused =
+      "subca_preflight_check_status{profile=\"Example Asia DV CA R1\",check=\"ocsp.unused-"
+      "serial\",role=\"issued.ocsp\",url=\"http://ocsp.example.test\",path=\"origin\","
+      "reference=\"false\",method=\"GET\",request=\"unused-serial\",probe=\"\",impact="
+      "\"relying-party\",status=";
+  position(prom, unused + "\"pass\"} 0\n");
+  position(prom, unused + "\"fail\"} 1\n");
+  position(prom, unused + "\"warn\"} 0\n");
+  position(prom, unused + "\"skip\"} 0\n");
   position(prom,
-           "subca_preflight_check{profile=\"Example Asia DV CA R1\",check=\"ocsp.unused-"
-           "serial\",impact=\"relying-party\",role=\"issued.ocsp\",url=\"http://"
-           "ocsp.example.test\",path=\"origin\","
-           "method=\"GET\",request=\"unused-serial\",serial=\"\",status=\"fail\"} 0\n");
+           "check=\"http.caching\",role=\"subca.crl\",url=\"http://crl.example.test/"
+           "root.crl\",path=\"relying-party\",reference=\"false\",method=\"GET\",request="
+           "\"fetch\",probe=\"\",impact=\"compliance\",status=\"warn\"} 1\n");
   position(prom,
-           "check=\"http.caching\",impact=\"compliance\",role=\"subca.crl\",url=\"http://"
-           "crl.example.test/"
-           "root.crl\",path=\"relying-party\",method=\"GET\",request=\"fetch\",serial=\"\","
-           "status=\"warn\"} 1\n");
-  position(prom,
-           "check=\"profile.urls\",impact=\"compliance\",role=\"\",url=\"\",path=\"\",method=\"\","
-           "request=\"\","
-           "serial=\"\",status=\"pass\"} 1\n");
-  CHECK(prom.find("crl.parse") == std::string::npos);  // skips are counted, not exported
+           "check=\"profile.urls\",role=\"\",url=\"\",path=\"\",reference=\"false\",method="
+           "\"\",request=\"\",probe=\"\",impact=\"compliance\",status=\"pass\"} 1\n");
+  position(prom, "check=\"crl.parse\"");
+  position(prom, "subca_preflight_probe_success 1\n");
 
   // Exposition format 0.0.4, line by line; no label set twice.
   const std::regex comment(R"(# (HELP|TYPE) [a-zA-Z_:][a-zA-Z0-9_:]* .*)");
   const std::regex sample(
-      R"(([a-zA-Z_:][a-zA-Z0-9_:]*)(\{([a-zA-Z_][a-zA-Z0-9_]*="([^"\\\n]|\\[\\"n])*")(,[a-zA-Z_][a-zA-Z0-9_]*="([^"\\\n]|\\[\\"n])*")*\})? -?[0-9]+)");
+      R"(([a-zA-Z_:][a-zA-Z0-9_:]*)(\{([a-zA-Z_][a-zA-Z0-9_]*="([^"\\\n]|\\[\\"n])*")(,[a-zA-Z_][a-zA-Z0-9_]*="([^"\\\n]|\\[\\"n])*")*\})? -?[0-9]+(\.[0-9]+)?(e-?[0-9]+)?)");
   std::set<std::string> series;
   std::istringstream lines(prom);
   for (std::string line; std::getline(lines, line);) {
@@ -638,6 +643,90 @@ TEST_CASE("Prometheus: families, escaped labels, one series per label set") {
   CHECK_FALSE(has_raw_control(prom, "\n"));
 }
 
+TEST_CASE("Prometheus: what each request measured, labelled by probe index and reference path") {
+  Report report = sample_report();
+  report.reference_paths = {{kProfile, "origin"}};
+  report.duration_seconds = 1.5;
+  report.policy_durations = {{"crl.min_remaining", Duration{0, 4 * 3600}},
+                             {"crl.ca_max_validity", Duration{12, 0}}};
+  CheckResult probe = make("ocsp.response-status", Status::kFail, "issued.ocsp", kOcsp, "origin");
+  probe.request = std::string(request_kind::kProbe);
+  probe.serial = "0a1b";
+  probe.probe = 1;
+  report.results.push_back(probe);
+
+  Measurement crl;
+  crl.profile = kProfile;
+  crl.role = "issued.crl";
+  crl.url = kIssuedCrl;
+  crl.path = "origin";
+  crl.method = "GET";
+  crl.request = "fetch";
+  crl.reference = true;
+  crl.responded = true;
+  crl.http_status = 200;
+  crl.elapsed_seconds = 0.25;
+  crl.crl = CrlFacts{};
+  crl.crl->parsed = true;
+  crl.crl->this_update = 1795700000;
+  crl.crl->next_update = 1796300000;
+  // 20 octets (RFC 5280 §5.2.3): 2^152 + 1, exact in decimal.
+  Bytes number(20, 0);
+  number[0] = 1;
+  number[19] = 1;
+  crl.crl->crl_number = number;
+  report.measurements.push_back(crl);
+
+  Measurement ocsp;
+  ocsp.profile = kProfile;
+  ocsp.role = "issued.ocsp";
+  ocsp.url = kOcsp;
+  ocsp.path = "relying-party";
+  ocsp.method = "POST";
+  ocsp.request = "probe";
+  ocsp.probe = 1;
+  ocsp.responded = true;
+  ocsp.http_status = 200;
+  ocsp.ocsp = OcspFacts{};
+  ocsp.ocsp->decoded = true;
+  ocsp.ocsp->response_status = 0;
+  ocsp.ocsp->cert_status = pki::OcspCertStatus::kRevoked;
+  ocsp.ocsp->this_update = 1795770000;
+  report.measurements.push_back(ocsp);
+
+  const std::string prom = render(report, Format::kPrometheus);
+  position(prom, "subca_preflight_probe_duration_seconds 1.5\n");
+  position(prom, "path=\"origin\",reference=\"true\",method=\"GET\",request=\"probe\",probe="
+                 "\"1\",impact=\"relying-party\",status=\"fail\"} 1\n");
+  const std::string crl_labels = "{profile=\"Example Asia DV CA R1\",role=\"issued.crl\",url=\"" +
+                                 std::string(kIssuedCrl) + "\",path=\"origin\",reference=\"true\"}";
+  position(prom, "subca_preflight_crl_this_update_timestamp_seconds" + crl_labels + " 1795700000\n");
+  position(prom, "subca_preflight_crl_next_update_timestamp_seconds" + crl_labels + " 1796300000\n");
+  position(prom, "subca_preflight_crl_number" + crl_labels +
+                     " 5708990770823839524233143877797980545530986497\n");
+  position(prom, "subca_preflight_http_duration_seconds{profile=\"Example Asia DV CA R1\",role="
+                 "\"issued.crl\"");
+  const std::string ocsp_labels = "path=\"relying-party\",reference=\"false\",method=\"POST\","
+                                  "request=\"probe\",probe=\"1\"";
+  position(prom, ocsp_labels + "} 1795770000\n");
+  position(prom, ocsp_labels + ",cert_status=\"revoked\"} 1\n");
+  position(prom, ocsp_labels + ",cert_status=\"good\"} 0\n");
+  CHECK(prom.find("subca_preflight_ocsp_next_update_timestamp_seconds") == std::string::npos);
+  position(prom, "subca_preflight_policy_seconds{key=\"crl.min_remaining\"} 14400\n");
+  // Calendar months have no length in seconds.
+  CHECK(prom.find("crl.ca_max_validity") == std::string::npos);
+  CHECK(prom.find("0a1b") == std::string::npos);
+}
+
+TEST_CASE("Prometheus: a probe that could not run") {
+  CHECK(render_prometheus_probe_failure(2.0) ==
+        "# HELP subca_preflight_probe_success 1 when the check run finished and produced "
+        "results, else 0.\n# TYPE subca_preflight_probe_success gauge\n"
+        "subca_preflight_probe_success 0\n# HELP subca_preflight_probe_duration_seconds Wall "
+        "time of the check run, seconds.\n# TYPE subca_preflight_probe_duration_seconds gauge\n"
+        "subca_preflight_probe_duration_seconds 2\n");
+}
+
 TEST_CASE("Prometheus readiness per profile when several") {
   const std::string prom = render(two_profiles(), Format::kPrometheus);
   position(prom, "subca_preflight_ready{profile=\"Example Asia DV CA R1\"} 0\n");
@@ -645,7 +734,8 @@ TEST_CASE("Prometheus readiness per profile when several") {
   position(prom, "subca_preflight_results{profile=\"Example Asia OV CA R1\",status=\"pass\"} 1\n");
   position(prom, "subca_preflight_results{profile=\"Example Asia DV CA R1\",status=\"pass\"} 2\n");
   position(prom,
-           "subca_preflight_check{profile=\"Example Asia OV CA R1\",check=\"profile.identity\"");
+           "subca_preflight_check_status{profile=\"Example Asia OV CA R1\",check=\"profile."
+           "identity\"");
 }
 
 namespace {
