@@ -3,18 +3,22 @@
 can be probed; concurrent scrapes share one run; the scrape timeout bounds
 each request; SIGHUP reloads; SIGTERM stops at once."""
 
+import base64
 import concurrent.futures
 import json
 import os
 import re
 import shutil
 import signal
+import ssl
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 import unittest
+import urllib.error
+import urllib.request
 
 SOURCE = os.environ.get("PREFLIGHT_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
 sys.path.insert(0, os.path.join(SOURCE, "examples", "lab"))
@@ -292,6 +296,38 @@ class ServeAgainstLab(unittest.TestCase):
                 return
             time.sleep(0.05)
         self.fail("condition not met in time")
+
+    def test_tls_and_basic_auth(self):
+        folder = tempfile.mkdtemp(prefix="preflight-tls-")
+        self.addCleanup(shutil.rmtree, folder, ignore_errors=True)
+        cert, key, auth = (os.path.join(folder, n) for n in ("cert.pem", "key.pem", "auth"))
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                        "ec_paramgen_curve:P-256", "-nodes", "-keyout", key, "-out", cert,
+                        "-days", "1", "-subj", "/CN=127.0.0.1", "-addext",
+                        "subjectAltName=IP:127.0.0.1"], check=True, capture_output=True)
+        with open(auth, "w") as f:
+            f.write("prometheus:s3cret-Passw0rd\n")
+        server = self.serve(self.profiles[:1], "--tls-cert", cert, "--tls-key", key,
+                            "--basic-auth-file", auth)
+        context = ssl.create_default_context(cafile=cert)
+        url = f"https://127.0.0.1:{server.port}/-/healthy"
+
+        def get(credentials):
+            request = urllib.request.Request(url)
+            if credentials:
+                request.add_header("Authorization",
+                                   "Basic " + base64.b64encode(credentials.encode()).decode())
+            try:
+                with urllib.request.urlopen(request, context=context, timeout=10) as response:
+                    return response.status
+            except urllib.error.HTTPError as e:
+                return e.code
+
+        self.assertEqual(get(None), 401)
+        self.assertEqual(get("prometheus:wrong"), 401)
+        self.assertEqual(get("prometheus:s3cret-Passw0rd"), 200)
+        with self.assertRaises(OSError):  # no plain HTTP on the TLS port
+            http_get(f"http://127.0.0.1:{server.port}/-/healthy", timeout=2)
 
     def test_bad_listen_address_is_an_input_error(self):
         done = subprocess.run([BINARY, "serve", "--listen", "localhost:9935", self.profiles[0]],
