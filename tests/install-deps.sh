@@ -8,6 +8,7 @@ packages=(
   libssl-dev openssl libcurl4-openssl-dev libcli11-dev libyaml-cpp-dev catch2 libmicrohttpd-dev
   python3 nginx-light tinyproxy curl procps time
   prometheus  # the monitoring tests: promtool and a server of their own
+  dpkg-dev file lintian groff man-db
 )
 
 missing=()

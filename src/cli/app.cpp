@@ -22,20 +22,26 @@ void print_error(std::string_view message) { std::cerr << printable(redacted(mes
 
 }  // namespace
 
-int run(int argc, char** argv) {
-  CLI::App app{
+std::unique_ptr<CLI::App> make_app(int& exit_code) {
+  auto app = std::make_unique<CLI::App>(
       "subca-preflight: is a new Subordinate CA's CRL, OCSP and caIssuers service ready,\n"
       "through every path relying parties use?",
-      "subca-preflight"};
-  app.set_version_flag("--version", std::string("subca-preflight ") + kVersion);
-  app.require_subcommand(1);
+      "subca-preflight");
+  app->set_version_flag("--version", std::string("subca-preflight ") + kVersion);
+  app->require_subcommand(1);
+  register_check(*app, exit_code);
+  register_lint(*app, exit_code);
+  register_inspect(*app, exit_code);
+  register_policies(*app, exit_code);
+  register_checks(*app, exit_code);
+  register_serve(*app, exit_code);
+  return app;
+}
+
+int run(int argc, char** argv) {
   int exit_code = 0;
-  register_check(app, exit_code);
-  register_lint(app, exit_code);
-  register_inspect(app, exit_code);
-  register_policies(app, exit_code);
-  register_checks(app, exit_code);
-  register_serve(app, exit_code);
+  const std::unique_ptr<CLI::App> made = make_app(exit_code);
+  CLI::App& app = *made;
   // Exit codes: 2 for what the user can fix in the input, 3 when the run could
   // not finish (resources exhausted, a failed write, an internal error); the
   // process never aborts with a core dump instead.

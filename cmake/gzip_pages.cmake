@@ -1,0 +1,16 @@
+# DIR/*.1 → DIR/*.1.gz (gzip -9n, as Debian ships man pages), redone only
+# for pages newer than their .gz; a .gz whose page is gone is removed.
+file(GLOB pages ${DIR}/*.1)
+foreach(page IN LISTS pages)
+  if(NOT EXISTS ${page}.gz OR ${page} IS_NEWER_THAN ${page}.gz)
+    execute_process(COMMAND gzip -9nc ${page} OUTPUT_FILE ${page}.gz.tmp COMMAND_ERROR_IS_FATAL ANY)
+    file(RENAME ${page}.gz.tmp ${page}.gz)
+  endif()
+endforeach()
+file(GLOB compressed ${DIR}/*.1.gz)
+foreach(gz IN LISTS compressed)
+  string(REGEX REPLACE "\\.gz$" "" page ${gz})
+  if(NOT EXISTS ${page})
+    file(REMOVE ${gz})
+  endif()
+endforeach()
