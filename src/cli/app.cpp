@@ -36,6 +36,8 @@ int run(int argc, char** argv) {
   register_policies(app, exit_code);
   register_checks(app, exit_code);
   register_serve(app, exit_code);
+  register_merge(app, exit_code);
+  register_handoff(app, exit_code);
   // Exit codes: 2 for what the user can fix in the input, 3 when the run could
   // not finish (resources exhausted, a failed write, an internal error); the
   // process never aborts with a core dump instead.
