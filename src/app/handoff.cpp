@@ -297,10 +297,11 @@ class Bundle {
          "reach the CRL, OCSP and caIssuers URLs of its new Subordinate CA. Run this one command\n"
          "in this folder (subca-preflight installed):\n\n";
     r += "```\nsubca-preflight check profile.yaml --vantage " + options_.vantage + " --evidence " +
-         evidence + " --format json --report text=" + evidence + ".txt > /dev/null\n```\n\n";
-    r += "Then send the folder `" + evidence +
-         "/` back to your CA, complete and unchanged (for example as a zip file). Its\n"
-         "`MANIFEST.sha256` lets the CA see that nothing in it changed on the way. The CA merges "
+         evidence + "\n```\n\n";
+    r += "It prints the verdict and writes every answer it saw, with the report, to `" + evidence +
+         "/`.\nSend that folder back to your CA, complete and unchanged (for example as a zip "
+         "file):\nits `MANIFEST.sha256` lets the CA see that nothing in it changed on the way. The "
+         "CA merges "
          "it\n"
          "with its own runs:\n\n";
     r += "```\nsubca-preflight merge ca-report.json " + evidence + " --require-vantage " +

@@ -362,11 +362,19 @@ class Merger {
         it->second.emplace_back(in.vantage, &r);
       }
     }
-    std::vector<std::string> all;
+    // Who could have said something about a result: the vantage points that
+    // ran its path (each vantage point names its own paths).
+    std::map<std::pair<std::string, std::string>, std::vector<std::string>> ran;
     for (const Input& in : inputs_) {
-      if (in.usable) all.push_back(in.vantage);
+      if (!in.usable) continue;
+      std::set<std::pair<std::string, std::string>> paths;
+      for (const CheckResult& r : in.results) paths.emplace(r.profile, r.path);
+      for (const auto& p : paths) ran[p].push_back(in.vantage);
     }
-    for (const GroupKey& key : order) out_.merged.push_back(merged(groups[key], all));
+    for (const GroupKey& key : order) {
+      const auto& could = ran[{std::get<0>(key), std::get<4>(key)}];
+      out_.merged.push_back(merged(groups[key], could));
+    }
     diagnose(order, groups);
   }
 
@@ -427,7 +435,7 @@ class Merger {
       const auto it = by_status.find(status);
       if (it == by_status.end()) continue;
       out += (first ? "" : "; ") + std::string(verb) + " from " + name_list(it->second);
-      if (first && status == Status::kFail) out += " only";
+      if (first && status == Status::kFail && by_status.size() > 1) out += " only";
       first = false;
     }
     if (!absent.empty()) out += "; not checked from " + name_list(absent);

@@ -55,7 +55,10 @@ Json result_json(const Report& report, const CheckResult& r) {
   set_if("request", r.request);
   set_if("serial", r.serial);
   set_if("vantage", r.vantage);
-  if (!report.is_inspect && report.profiles.size() > 1) j.set("profile", profile_of(report, r));
+  // merge.* findings about an input belong to no profile.
+  if (!report.is_inspect && report.profiles.size() > 1 && !profile_of(report, r).empty()) {
+    j.set("profile", profile_of(report, r));
+  }
   j.set("message", r.message);
   set_if("hint", r.hint);
   if (r.evidence.is_object()) {
