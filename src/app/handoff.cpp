@@ -177,21 +177,23 @@ class Bundle {
       y += "  public_key: " +
            q(add("certs/subca.pub.pem", pem("PUBLIC KEY", *s.public_key_spki_der))) + "\n";
     }
-    if (profile_.subca_crl_listed)
-      y += "  crl_distribution_points: " + flow(urls_of(profile_.listed_subca_crl_urls)) + "\n";
-    if (profile_.subca_ocsp_listed)
-      y += "  ocsp: " + flow(urls_of(profile_.listed_subca_ocsp_urls)) + "\n";
-    if (profile_.subca_ca_issuers_listed) {
-      y += "  ca_issuers: " + flow(urls_of(profile_.listed_subca_ca_issuers_urls)) + "\n";
+    for (const Role& role : {roles::kSubcaCrl, roles::kSubcaOcsp, roles::kSubcaCaIssuers}) {
+      const auto found = profile_.role_urls.find(role);
+      if (found == profile_.role_urls.end() || !found->second.key_present) continue;
+      const std::string_view key = profile_key(role);
+      y += "  " + std::string(key.substr(key.find('.') + 1)) + ": " +
+           flow(urls_of(found->second.listed)) + "\n";
     }
     return y;
   }
 
   std::string issued_yaml() {
     std::string y = "issued:\n";
-    y += "  crl_distribution_points: " + flow(urls_of(profile_.issued_crl_urls)) + "\n";
-    y += "  ocsp: " + flow(urls_of(profile_.issued_ocsp_urls)) + "\n";
-    y += "  ca_issuers: " + flow(urls_of(profile_.issued_ca_issuers_urls)) + "\n";
+    for (const Role& role : {roles::kIssuedCrl, roles::kIssuedOcsp, roles::kIssuedCaIssuers}) {
+      const std::string_view key = profile_key(role);
+      y += "  " + std::string(key.substr(key.find('.') + 1)) + ": " +
+           flow(urls_of(profile_.urls(role))) + "\n";
+    }
     if (profile_.probes.empty()) return y;
     y += "  probes:\n";
     for (std::size_t i = 0; i < profile_.probes.size(); ++i) {

@@ -46,17 +46,17 @@ Json subca_json(const Profile& profile) {
   if (s.csr_der) j.set("csr_sha256", content_hash(*s.csr_der));
   if (s.subject_string) j.set("subject", *s.subject_string);
   if (s.public_key_spki_der) j.set("public_key_sha256", content_hash(*s.public_key_spki_der));
-  j.set("crl_distribution_points", urls(profile.subca_crl_urls));
-  j.set("ocsp", urls(profile.subca_ocsp_urls));
-  j.set("ca_issuers", urls(profile.subca_ca_issuers_urls));
+  j.set("crl_distribution_points", urls(profile.urls(roles::kSubcaCrl)));
+  j.set("ocsp", urls(profile.urls(roles::kSubcaOcsp)));
+  j.set("ca_issuers", urls(profile.urls(roles::kSubcaCaIssuers)));
   return j;
 }
 
 Json issued_json(const Profile& profile) {
   Json j = Json::object();
-  j.set("crl_distribution_points", urls(profile.issued_crl_urls));
-  j.set("ocsp", urls(profile.issued_ocsp_urls));
-  j.set("ca_issuers", urls(profile.issued_ca_issuers_urls));
+  j.set("crl_distribution_points", urls(profile.urls(roles::kIssuedCrl)));
+  j.set("ocsp", urls(profile.urls(roles::kIssuedOcsp)));
+  j.set("ca_issuers", urls(profile.urls(roles::kIssuedCaIssuers)));
   Json probes = Json::array();
   for (const Probe& p : profile.probes) {
     Json probe = Json::object();

@@ -63,7 +63,8 @@ class DeployExamples(unittest.TestCase):
     def test_kubernetes(self):
         subcommands = set()
         for name in ("kubernetes/cronjob.yaml", "kubernetes/merge-job.yaml"):
-            text = open(os.path.join(DEPLOY, name)).read()
+            with open(os.path.join(DEPLOY, name)) as f:
+                text = f.read()
             self.assertIn("UNTESTED beyond parse and option checks", text)
             for doc in load(name):
                 self.assertIn(doc["kind"], ("CronJob", "Job"))
