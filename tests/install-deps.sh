@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config
   libssl-dev openssl libcurl4-openssl-dev libcli11-dev libyaml-cpp-dev catch2 libmicrohttpd-dev
-  python3 nginx-light tinyproxy curl procps time
+  python3 python3-yaml nginx-light tinyproxy curl procps time
   prometheus  # the monitoring tests: promtool and a server of their own
   dpkg-dev file lintian groff man-db
 )

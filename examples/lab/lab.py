@@ -12,6 +12,7 @@ resolved: the profiles pin them with connect_to, and tinyproxy hands every
 request to the front end.
 
     python3 lab.py up [--run-dir DIR] [--allow root,legacy]   # until SIGTERM / Ctrl-C
+                      [--regional-allow root,legacy]           # a second front end (docs/vantage.md)
     python3 lab.py demo                                        # the demo's story, end to end
 
 Used as a module by the integration tests (PreflightLab).
@@ -83,12 +84,16 @@ class PreflightLab:
 
     def __init__(self, run_dir: str | None = None, allow: list[str] | None = None,
                  front_extra: str = "", proxy_filter: list[str] | None = None,
-                 keep: bool = False):
+                 keep: bool = False, regional_allow: list[str] | None = None):
         self.run_dir = os.path.abspath(run_dir or tempfile.mkdtemp(prefix="preflight-lab-"))
         os.makedirs(self.run_dir, exist_ok=True)
         self.pki = os.path.join(self.run_dir, "pki")
         self.allowlist_file = os.path.join(self.run_dir, "allowlist.map")
         self.allow = list(allow if allow is not None else ALLOWLIST_BEFORE)
+        # A second front end, as a CDN edge in another region with its own
+        # allowlist (docs/vantage.md); None: not started.
+        self.regional_allow = regional_allow
+        self.regional = None
         self.front_extra = front_extra
         self.proxy_filter = proxy_filter
         self.keep = keep
@@ -159,12 +164,21 @@ class PreflightLab:
     location @ocsp { proxy_pass http://$ocsp_upstream; }
 """ % os.path.join(self.pki, "publish"))
         self.write_allowlist(self.allow)
-        self.front = self.servers.nginx(
+        self.front = self.start_front(self.allowlist_file, canned.port)
+        if self.regional_allow is not None:
+            regional_file = os.path.join(self.run_dir, "regional-allowlist.map")
+            self.write_allowlist(self.regional_allow, regional_file)
+            self.regional = self.start_front(regional_file, canned.port)
+        self.proxy = self.servers.tinyproxy(filter_hosts=self.proxy_filter,
+                                            upstream=f"127.0.0.1:{self.front.port}")
+
+    def start_front(self, allowlist_file: str, canned_port: int):
+        return self.servers.nginx(
             http_extra="""map "$host$uri" $pass {
     default 0;
     include %s;
   }
-  map $host $is_ocsp { default 0; ~^ocsp- 1; }""" % self.allowlist_file,
+  map $host $is_ocsp { default 0; ~^ocsp- 1; }""" % allowlist_file,
             locations="""
     merge_slashes off;
     add_header X-Served-By front always;
@@ -178,18 +192,16 @@ class PreflightLab:
       proxy_set_header Host $host;
     }
     location @unauthorized { proxy_pass http://127.0.0.1:%d; }
-""" % (self.front_extra, self.origin.port, canned.port))
-        self.proxy = self.servers.tinyproxy(filter_hosts=self.proxy_filter,
-                                            upstream=f"127.0.0.1:{self.front.port}")
+""" % (self.front_extra, self.origin.port, canned_port))
 
     # --- the front end's allowlist ------------------------------------------------
 
-    def write_allowlist(self, cas: list[str]) -> None:
+    def write_allowlist(self, cas: list[str], target: str | None = None) -> None:
         lines = [f"  ~^crt\\.{DOMAIN.replace('.', '[.]')}/ 1;"]
         for ca in cas:
             lines.append(f"  crl.{DOMAIN}/{ca}.crl 1;")
             lines.append(f"  ~^ocsp-{ca}\\.{DOMAIN.replace('.', '[.]')}/ 1;")
-        with open(self.allowlist_file, "w") as f:
+        with open(target or self.allowlist_file, "w") as f:
             f.write("\n".join(lines) + "\n")
 
     def set_allowlist(self, cas: list[str]) -> None:
@@ -275,8 +287,10 @@ disclosure:
         return files
 
     def state(self) -> dict:
+        regional = {"regional_front": self.regional.port,
+                    "regional_allowlist": self.regional_allow} if self.regional else {}
         return {"run_dir": self.run_dir, "origin": self.origin.port, "front": self.front.port,
-                "proxy": self.proxy.port, "allowlist": self.allow,
+                "proxy": self.proxy.port, "allowlist": self.allow, **regional,
                 "pids": [s.pid for s in self.servers.servers]}
 
 
@@ -318,7 +332,8 @@ def demo(args) -> int:
 def up(args) -> int:
     stop = []
     signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
-    with PreflightLab(args.run_dir, allow=args.allow.split(",")) as lab:
+    regional = args.regional_allow.split(",") if args.regional_allow is not None else None
+    with PreflightLab(args.run_dir, allow=args.allow.split(","), regional_allow=regional) as lab:
         profiles = lab.write_profiles()
         state = dict(lab.state(), profiles=profiles)
         with open(os.path.join(lab.run_dir, "state.json"), "w") as f:
@@ -338,6 +353,9 @@ def main(argv: list[str]) -> int:
     p_up = sub.add_parser("up", help="start the lab and keep it up until SIGTERM or Ctrl-C")
     p_up.add_argument("--run-dir", default=os.path.join(HERE, "run"))
     p_up.add_argument("--allow", default=",".join(ALLOWLIST_BEFORE))
+    p_up.add_argument("--regional-allow", default=None,
+                      help="also start a second front end (a CDN edge in another region) "
+                           "passing these CAs; its port is regional_front in state.json")
     p_demo = sub.add_parser("demo", help="NOT READY, fix the allowlist, READY")
     p_demo.add_argument("--run-dir", default=os.path.join(HERE, "run"))
     p_demo.add_argument("--out", default=os.path.join(HERE, "run", "reports"))

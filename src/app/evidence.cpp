@@ -2,10 +2,12 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <openssl/evp.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -26,6 +28,9 @@ constexpr std::string_view kManifest = "MANIFEST.sha256";
 // Ours are four levels deep (<profile>/<path>/<role>/<file>); deeper is not ours.
 constexpr int kMaxDepth = 8;
 constexpr std::uintmax_t kMaxManifestBytes = 64 * 1024 * 1024;
+// What merge reads from a folder it did not write (docs/vantage.md).
+constexpr std::uintmax_t kMaxReportBytes = 64 * 1024 * 1024;
+constexpr std::uintmax_t kMaxVerifiedFile = 1024 * 1024 * 1024;
 
 std::vector<std::string> components(const std::string& relative) {
   std::vector<std::string> parts;
@@ -39,8 +44,12 @@ std::vector<std::string> components(const std::string& relative) {
   return parts;
 }
 
+// Names the writer makes (safe_name) never hold control characters; a
+// manifest from outside may.
 bool safe_component(const std::string& part) {
-  return !part.empty() && part != "." && part != "..";
+  return !part.empty() && part != "." && part != ".." &&
+         std::none_of(part.begin(), part.end(),
+                      [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
 }
 
 struct DirCloser {
@@ -111,30 +120,71 @@ std::optional<std::string> manifest_path(std::string_view line) {
   }
   const std::string path(line.substr(66));
   const auto parts = components(path);
+  if (parts.size() > static_cast<std::size_t>(kMaxDepth) + 1) return std::nullopt;
   if (!std::all_of(parts.begin(), parts.end(), safe_component)) return std::nullopt;
   return path;
 }
 
-std::string read_manifest(int root, const std::string& shown) {
-  const UniqueFd fd(::openat(root, std::string(kManifest).c_str(),
-                             O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK));
+// Opens a regular file inside the folder without following any link on the
+// way (invalid, errno set, otherwise; ELOOP for a link, EINVAL for anything
+// but a regular file).
+UniqueFd open_inside(int root, const std::string& relative, struct stat& st) {
+  const auto parts = components(relative);
+  const UniqueFd parent = open_parent(root, parts, false);
+  if (!parent.valid()) return UniqueFd();
+  UniqueFd fd(
+      ::openat(parent.get(), parts.back().c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK));
+  if (!fd.valid()) return fd;
+  if (::fstat(fd.get(), &st) != 0) return UniqueFd();
+  if (!S_ISREG(st.st_mode)) {
+    errno = EINVAL;
+    return UniqueFd();
+  }
+  return fd;
+}
+
+std::optional<std::string> read_manifest_text(int root) {
   struct stat st {};
-  if (!fd.valid() || ::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode) ||
-      static_cast<std::uintmax_t>(st.st_size) > kMaxManifestBytes) {
+  const UniqueFd fd = open_inside(root, std::string(kManifest), st);
+  if (!fd.valid()) return std::nullopt;
+  return read_capped(fd.get(), kMaxManifestBytes);
+}
+
+std::string read_manifest(int root, const std::string& shown) {
+  auto text = read_manifest_text(root);
+  if (!text) {
     throw InputError(SourcePos{shown, 0, 0},
                      "--evidence-overwrite: the folder has no readable MANIFEST.sha256 of a "
                      "previous run; nothing was deleted");
   }
-  std::string text(static_cast<std::size_t>(st.st_size), '\0');
-  std::size_t done = 0;
-  while (done < text.size()) {
-    const ssize_t n = ::read(fd.get(), text.data() + done, text.size() - done);
+  return std::move(*text);
+}
+
+// SHA-256 of a file, read in pieces: an evidence body may be large.
+std::optional<std::string> sha256_of(int fd) {
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) return std::nullopt;
+  std::vector<std::uint8_t> buffer(1 << 16);
+  while (true) {
+    const ssize_t n = ::read(fd, buffer.data(), buffer.size());
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    done += static_cast<std::size_t>(n);
+    if (n < 0) return std::nullopt;
+    if (n == 0) break;
+    EVP_DigestUpdate(ctx.get(), buffer.data(), static_cast<std::size_t>(n));
   }
-  text.resize(done);
-  return text;
+  Bytes digest(EVP_MAX_MD_SIZE);
+  unsigned length = 0;
+  if (EVP_DigestFinal_ex(ctx.get(), digest.data(), &length) != 1) return std::nullopt;
+  digest.resize(length);
+  return hex_encode(digest);
+}
+
+std::string lower_hex(std::string_view hex) {
+  std::string out(hex);
+  std::transform(out.begin(), out.end(), out.begin(), [](char c) {
+    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  });
+  return out;
 }
 
 // --evidence-overwrite: delete what the previous run's manifest lists, once
@@ -183,6 +233,81 @@ void clear_previous_run(int root, const std::string& shown, const Listing& listi
 }
 
 }  // namespace
+
+ReadEvidence read_evidence_folder(const std::string& dir) {
+  const UniqueFd root = open_directory(AT_FDCWD, dir, true);
+  if (!root.valid()) {
+    throw InputError(SourcePos{dir, 0, 0},
+                     std::string("cannot open evidence folder: ") + std::strerror(errno));
+  }
+  const auto text = read_manifest_text(root.get());
+  if (!text) {
+    throw InputError(SourcePos{dir, 0, 0},
+                     std::string("not an evidence folder: no readable MANIFEST.sha256 (") +
+                         std::strerror(errno) + ")");
+  }
+  ReadEvidence out;
+  std::set<std::string> listed;
+  std::optional<std::string> report_digest;
+  std::size_t start = 0;
+  std::size_t line_number = 0;
+  while (start < text->size()) {
+    std::size_t end = text->find('\n', start);
+    if (end == std::string::npos) end = text->size();
+    const std::string_view line(text->data() + start, end - start);
+    start = end + 1;
+    ++line_number;
+    if (line.empty()) continue;
+    const auto path = manifest_path(line);
+    const std::string where = "MANIFEST.sha256 line " + std::to_string(line_number);
+    if (!path) {
+      out.problems.push_back(where + " is not \"<sha256>  <relative path>\" inside the folder");
+      continue;
+    }
+    if (!listed.insert(*path).second) {
+      out.problems.push_back(where + " lists " + *path + " again");
+      continue;
+    }
+    ++out.files;
+    const std::string expected = lower_hex(line.substr(0, 64));
+    if (*path == "report.json") report_digest = expected;
+    struct stat st {};
+    const UniqueFd fd = open_inside(root.get(), *path, st);
+    if (!fd.valid()) {
+      const int error = errno;
+      out.problems.push_back(*path + ": " +
+                             (error == ELOOP    ? std::string("is a symbolic link, not followed")
+                              : error == EINVAL ? std::string("is not a regular file")
+                                                : std::strerror(error)));
+      continue;
+    }
+    if (static_cast<std::uintmax_t>(st.st_size) > kMaxVerifiedFile) {
+      out.problems.push_back(*path + ": larger than " + std::to_string(kMaxVerifiedFile >> 20) +
+                             " MiB, not read");
+      continue;
+    }
+    if (*path == "report.json") {
+      auto report = read_capped(fd.get(), kMaxReportBytes);
+      if (!report) {
+        out.problems.push_back("report.json: " + std::string(std::strerror(errno)));
+        continue;
+      }
+      if (hex_encode(sha256(as_bytes(*report))) != expected) {
+        out.problems.push_back("report.json: SHA-256 differs from the manifest");
+      }
+      out.report = std::move(*report);
+      continue;
+    }
+    const auto actual = sha256_of(fd.get());
+    if (!actual) {
+      out.problems.push_back(*path + ": " + std::strerror(errno));
+    } else if (*actual != expected) {
+      out.problems.push_back(*path + ": SHA-256 differs from the manifest");
+    }
+  }
+  if (!report_digest) out.problems.push_back("report.json is not listed in MANIFEST.sha256");
+  return out;
+}
 
 EvidenceWriter::EvidenceWriter(std::string dir, bool overwrite) : dir_(std::move(dir)) {
   std::error_code ec;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -18,6 +19,20 @@ namespace preflight {
 // that descriptor, never through a symbolic link (util/files.h), and
 // sub-folders that are symbolic links are refused. Text files (headers,
 // reports) pass through the output redactor; bodies are stored as received.
+// An evidence folder read back (merge): every file MANIFEST.sha256 lists is
+// hashed and compared, under the rules the writer follows: nothing is
+// followed through a symbolic link, listed names holding "..", "." or control
+// characters are refused, files over 1 GiB and a report.json over 64 MiB are
+// not read. `report` is report.json's text when it could be read.
+struct ReadEvidence {
+  std::optional<std::string> report;
+  std::vector<std::string> problems;  // empty: the manifest verifies
+  std::size_t files = 0;
+};
+// Throws InputError when `dir` cannot be opened or holds no readable
+// MANIFEST.sha256 (it is not an evidence folder).
+ReadEvidence read_evidence_folder(const std::string& dir);
+
 class EvidenceWriter {
  public:
   // Creates DIR if needed. A DIR that is not empty is refused (InputError)

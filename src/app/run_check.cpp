@@ -353,7 +353,12 @@ class CheckRun {
   void locate(Results& results, const RequestKey& key) const {
     const Endpoint& endpoint = table_.endpoint_of(key);
     const OcspQuestion* q = table_.question_of(key);
+    const Row* row = table_.find(key);
     for (auto& r : results) {
+      if (row != nullptr) {
+        r.connected_to = row->observation.connected_to();
+        r.proxy = row->observation.effective_proxy;
+      }
       r.profile = profile_of(key).name;
       r.role = std::string(endpoint.role.name());
       r.url = endpoint.url;

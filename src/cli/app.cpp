@@ -35,6 +35,8 @@ std::unique_ptr<CLI::App> make_app(int& exit_code) {
   register_policies(*app, exit_code);
   register_checks(*app, exit_code);
   register_serve(*app, exit_code);
+  register_merge(*app, exit_code);
+  register_handoff(*app, exit_code);
   return app;
 }
 

@@ -1,5 +1,6 @@
 #include <unistd.h>
 
+#include <algorithm>
 #include <iostream>
 #include <set>
 
@@ -8,7 +9,9 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/output.h"
+#include "model/vantage.h"
 #include "net/fetcher.h"
+#include "profile/digest.h"
 #include "profile/loader.h"
 #include "util/input_error.h"
 #include "util/printable.h"
@@ -22,6 +25,7 @@ struct CheckOptions {
   std::vector<std::string> profiles;
   std::string policy;
   std::string at;
+  std::string vantage;
   std::vector<std::string> paths;
   std::string evidence;
   bool evidence_overwrite = false;
@@ -33,7 +37,14 @@ struct CheckOptions {
 
 int run_check_command(const CheckOptions& o) {
   validate_output_options(o.output);
-  const UnixTime at = evaluation_time(o.at);
+  // When the run really started, whatever --at says: merge holds the two
+  // apart (a run evaluated as of another time cannot vouch for today).
+  const UnixTime started_at = now_utc();
+  const UnixTime at = o.at.empty() ? started_at : evaluation_time(o.at);
+  const std::string vantage = o.vantage.empty() ? default_vantage() : o.vantage;
+  if (auto problem = vantage_name_problem(vantage)) {
+    throw InputError({}, "--vantage " + o.vantage + ": " + *problem);
+  }
   std::vector<Profile> profiles;
   std::set<std::string> names;
   for (const auto& file : o.profiles) {
@@ -77,10 +88,19 @@ int run_check_command(const CheckOptions& o) {
     run.evidence = &*evidence;
   }
 
-  const Report report = redact_report(run_check(profiles, policy, run));
+  Report checked = run_check(profiles, policy, run);
+  checked.vantage = vantage;
+  checked.started_at = started_at;
+  for (const auto& profile : profiles) checked.profile_digests.push_back(profile_digest(profile));
+  const Report report = redact_report(std::move(checked));
 
   if (evidence) {
-    for (Format format : requested_formats(o.output)) {
+    // report.json always: merge reads an evidence folder through it.
+    std::vector<Format> formats = requested_formats(o.output);
+    if (std::find(formats.begin(), formats.end(), Format::kJson) == formats.end()) {
+      formats.push_back(Format::kJson);
+    }
+    for (Format format : formats) {
       evidence->add_file("report." + std::string(format_name(format)), render(report, format));
     }
     evidence->write_manifest();
@@ -103,6 +123,10 @@ void register_check(CLI::App& app, int& exit_code) {
                   "Policy name (see `policies`) or file; default: the profile's, else cabf-tls-br");
   cmd->add_option("--at", options->at, "Evaluate as of this RFC 3339 time (default: now)");
   cmd->add_option("--path", options->paths, "Only this path (repeatable)");
+  cmd->add_option("--vantage", options->vantage,
+                  "Name of the place this run is made from (e.g. ca-core, cn-edge), recorded in "
+                  "every report for `merge`: letters, digits, . - _ : @, at most 64 (default: "
+                  "the host name)");
   auto* evidence = cmd->add_option(
       "--evidence", options->evidence,
       "Save every response body and headers, the reports and a SHA-256 manifest here "

@@ -12,5 +12,7 @@ void register_inspect(CLI::App& app, int& exit_code);
 void register_policies(CLI::App& app, int& exit_code);
 void register_checks(CLI::App& app, int& exit_code);
 void register_serve(CLI::App& app, int& exit_code);
+void register_merge(CLI::App& app, int& exit_code);
+void register_handoff(CLI::App& app, int& exit_code);
 
 }  // namespace preflight::cli

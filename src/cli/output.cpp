@@ -177,8 +177,8 @@ void validate_output_options(const OutputOptions& options) {
 Report redact_report(Report report, const Redactor& redactor) {
   for (std::string& name : report.profiles) name = redactor.apply(name);
   for (CheckResult& r : report.results) {
-    for (std::string* field :
-         {&r.profile, &r.role, &r.url, &r.path, &r.request, &r.serial, &r.message, &r.hint}) {
+    for (std::string* field : {&r.profile, &r.role, &r.url, &r.path, &r.request, &r.serial,
+                               &r.connected_to, &r.proxy, &r.vantage, &r.message, &r.hint}) {
       *field = redactor.apply(*field);
     }
     r.evidence = redact_json(r.evidence, redactor);

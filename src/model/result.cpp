@@ -2,6 +2,20 @@
 
 namespace preflight {
 
+int status_rank(Status s) {
+  switch (s) {
+    case Status::kFail:
+      return 3;
+    case Status::kWarn:
+      return 2;
+    case Status::kPass:
+      return 1;
+    case Status::kSkip:
+      return 0;
+  }
+  return 0;
+}
+
 std::string_view to_string(Status s) {
   switch (s) {
     case Status::kPass:

@@ -17,6 +17,8 @@ namespace preflight {
 enum class Status { kPass, kFail, kWarn, kSkip };
 
 std::string_view to_string(Status s);  // "pass" | "fail" | "warn" | "skip"
+// Worst highest: fail 3, warn 2, pass 1, skip 0 (a skip judged nothing).
+int status_rank(Status s);
 
 // Which request of an endpoint a result is about (docs/cli.md "request").
 namespace request_kind {
@@ -48,6 +50,13 @@ struct CheckResult {
   // request probe (or the SHA-256 CertID form of one): its index in the
   // profile's probes, a name that stays the same between runs.
   std::optional<std::size_t> probe;
+  // HTTP results: the address the request was sent to ("ip:port"; through a
+  // proxy, the proxy's) and the proxy used ("" for direct), so reports from
+  // several vantage points show which edge each one reached.
+  std::string connected_to;
+  std::string proxy;
+  // merge: the vantage point a merge.* finding is about.
+  std::string vantage;
   std::string message;  // what was seen, one line
   std::string hint;     // on failure: what the operator should fix
   Json evidence = Json::object();

@@ -799,6 +799,7 @@ class Fetcher {
       char* ip = nullptr;
       curl_easy_getinfo(t.easy.get(), CURLINFO_PRIMARY_IP, &ip);
       if (ip != nullptr && *ip != '\0') t.obs.primary_ip = ip;
+      curl_easy_getinfo(t.easy.get(), CURLINFO_PRIMARY_PORT, &t.obs.primary_port);
       long status = 0;
       curl_easy_getinfo(t.easy.get(), CURLINFO_RESPONSE_CODE, &status);
       t.obs.http_status = status;

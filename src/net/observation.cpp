@@ -11,4 +11,11 @@ const std::string* Observation::header(std::string_view name) const {
   return nullptr;
 }
 
+std::string Observation::connected_to() const {
+  if (primary_ip.empty()) return {};
+  const bool v6 = primary_ip.find(':') != std::string::npos;
+  const std::string host = v6 ? "[" + primary_ip + "]" : primary_ip;
+  return primary_port > 0 ? host + ":" + std::to_string(primary_port) : host;
+}
+
 }  // namespace preflight

@@ -63,8 +63,13 @@ struct Observation {
   Bytes body;
   double elapsed_ms = 0;  // whole transaction incl. DNS, connect, body; not time paused for memory
   std::vector<Attempt> attempts;
+  // The address the last attempt connected to (through a proxy: the proxy's).
   std::string primary_ip;
+  long primary_port = 0;
   std::string effective_proxy;  // proxy used, "" for direct
+
+  // "192.0.2.7:80", "[2001:db8::7]:80"; "" when no connection was made.
+  std::string connected_to() const;
 
   // Case-insensitive header lookup; first match.
   const std::string* header(std::string_view name) const;

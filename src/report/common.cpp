@@ -22,6 +22,15 @@ size_t index_in(std::vector<std::string_view>& seen, std::string_view key) {
 
 }  // namespace
 
+std::string vantage_label(const Report& report) {
+  if (!report.is_merge) return report.vantage;
+  std::string out;
+  for (const VantageInput& input : report.inputs) {
+    out += (out.empty() ? "" : ", ") + input.vantage;
+  }
+  return out;
+}
+
 std::string printable_escaped(std::string_view s, CharEscape escape, std::string_view keep) {
   std::string out;
   for (const char c : printable(s, keep)) {

@@ -45,11 +45,20 @@ Json result_json(const Report& report, const CheckResult& r) {
   if (!report.is_inspect) {
     set_if("url", r.url);
     set_if("path", r.path);
+    // An HTTP result: where it connected and through which proxy (null: direct).
+    if (!r.url.empty() && !r.path.empty() && !report.is_merge) {
+      j.set("connected_to", r.connected_to.empty() ? Json() : Json(r.connected_to));
+      j.set("proxy", r.proxy.empty() ? Json() : Json(r.proxy));
+    }
   }
   set_if("method", r.method);
   set_if("request", r.request);
   set_if("serial", r.serial);
-  if (!report.is_inspect && report.profiles.size() > 1) j.set("profile", profile_of(report, r));
+  set_if("vantage", r.vantage);
+  // merge.* findings about an input belong to no profile.
+  if (!report.is_inspect && report.profiles.size() > 1 && !profile_of(report, r).empty()) {
+    j.set("profile", profile_of(report, r));
+  }
   j.set("message", r.message);
   set_if("hint", r.hint);
   if (r.evidence.is_object()) {
@@ -60,6 +69,35 @@ Json result_json(const Report& report, const CheckResult& r) {
     j.set("evidence", Json::object()).set("value", r.evidence);
   }
   return j;
+}
+
+Json inputs_json(const Report& report) {
+  Json inputs = Json::array();
+  for (const VantageInput& input : report.inputs) {
+    Json j = Json::object();
+    j.set("vantage", input.vantage);
+    j.set("source", input.source);
+    j.set("started_at", input.started_at ? Json(format_rfc3339(*input.started_at)) : Json());
+    j.set("at", format_rfc3339(input.at));
+    j.set("verdict", input.verdict);
+    inputs.push(std::move(j));
+  }
+  return inputs;
+}
+
+Json diagnoses_json(const Report& report) {
+  Json diagnoses = Json::array();
+  for (const VantageDiagnosis& d : report.vantage_diagnoses) {
+    Json j = Json::object();
+    j.set("id", d.id);
+    j.set("cause", d.cause);
+    j.set("impact", to_string(d.impact));
+    j.set("scope", d.scope);
+    j.set("evidence", d.evidence);
+    j.set("fix", d.fix);
+    diagnoses.push(std::move(j));
+  }
+  return diagnoses;
 }
 
 Json results_json(const Report& report) {
@@ -90,9 +128,22 @@ std::string render_json(const Report& report) {
     }
     doc.set("policy", report.policy);
     doc.set("at", format_rfc3339(report.at));
+    if (report.is_merge) {
+      doc.set("inputs", inputs_json(report));
+    } else if (!report.vantage.empty()) {  // check; lint makes no run
+      doc.set("vantage", report.vantage);
+      doc.set("started_at", report.started_at ? Json(format_rfc3339(*report.started_at)) : Json());
+      Json digests = Json::object();
+      for (std::size_t i = 0; i < report.profile_digests.size() && i < report.profiles.size();
+           ++i) {
+        digests.set(report.profiles[i], report.profile_digests[i]);
+      }
+      doc.set("profile_digest", std::move(digests));
+    }
   }
   doc.set("verdict", is_ready(report.results) ? "ready" : "not-ready");
   doc.set("summary", summary_json(report.results));
+  if (report.is_merge) doc.set("diagnoses", diagnoses_json(report));
   doc.set("results", results_json(report));
   return doc.dump(2) + "\n";
 }

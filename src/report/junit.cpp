@@ -130,6 +130,10 @@ std::string render_junit(const Report& report) {
     out += "  <testsuite name=\"" + xml(suite.name) + "\" " +
            counts(static_cast<int>(suite.results.size()), suite.summary) + " timestamp=\"" +
            local_timestamp + "\">\n";
+    if (const std::string vantage = vantage_label(report); !vantage.empty()) {
+      out += "    <properties><property name=\"vantage\" value=\"" + xml(vantage) +
+             "\"/></properties>\n";
+    }
     std::set<std::string> names;
     for (const CheckResult* r : suite.results) test_case(out, suite, *r, names);
     out += "  </testsuite>\n";

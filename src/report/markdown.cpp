@@ -68,6 +68,10 @@ class MarkdownWriter {
       for (const CheckResult* r : failures) row(*r);
       for (const CheckResult* r : warnings) row(*r);
     }
+    for (const VantageDiagnosis& d : report_.vantage_diagnoses) {
+      out_ += "\n**Diagnosis " + md_text(d.id) + "** (" + std::string(to_string(d.impact)) + ", " +
+              md_text(d.scope) + "): " + md_text(d.cause) + "<br>fix: " + md_text(d.fix) + "\n";
+    }
     // Passes and skips fold away: a reviewer opens them when needed.
     if (!rest.empty()) {
       const Summary s = summarize(report_.results);
@@ -102,6 +106,9 @@ class MarkdownWriter {
       }
     }
     if (!report_.policy.empty()) out_ += " · policy " + md_code(report_.policy);
+    if (const std::string vantage = vantage_label(report_); !vantage.empty()) {
+      out_ += (report_.is_merge ? " · vantage points " : " · vantage ") + md_text(vantage);
+    }
     out_ += " · at " + format_rfc3339(report_.at) + "\n";
   }
 

@@ -194,8 +194,13 @@ std::string render_prometheus(const Report& report) {
   std::string out;
   probe_family(out, true, report.duration_seconds);
   family(out, "subca_preflight_info",
-         "subca-preflight version and policy of the last run; always 1.");
-  sample(out, "subca_preflight_info", {{"version", kVersion}, {"policy", report.policy}}, 1LL);
+         "subca-preflight version, policy and vantage point (check --vantage, merge: its "
+         "inputs') of the last run; always 1.");
+  Labels info{{"version", kVersion}, {"policy", report.policy}};
+  if (const std::string vantage = vantage_label(report); !vantage.empty()) {
+    info.emplace_back("vantage", vantage);
+  }
+  sample(out, "subca_preflight_info", info, 1LL);
 
   // Readiness and counts per profile (one gate may cover several SubCAs);
   // an inspect report has no profile.

@@ -31,6 +31,10 @@ std::string_view html_entity(char c);
 // The profile a result belongs to: its own field, or the report's only profile.
 const std::string& profile_of(const Report& report, const CheckResult& result);
 
+// Where the report was made from: the --vantage of a check, or the vantage
+// points a merge covers, in input order; "" when none.
+std::string vantage_label(const Report& report);
+
 // The results of one profile.
 Results results_of(const Report& report, const std::string& profile);
 

@@ -10,6 +10,7 @@
 #include "model/crl_facts.h"
 #include "model/ocsp_facts.h"
 #include "model/result.h"
+#include "model/vantage.h"
 #include "util/time.h"
 
 namespace preflight {
@@ -33,6 +34,17 @@ struct Report {
   std::vector<std::string> profiles;  // profile names; one → JSON "profile" is a string
   std::string policy;
   UnixTime at = 0;
+  // check: where the run was made from (--vantage), when it really started
+  // (whatever --at says), and each profile's digest (profile/digest.h), in
+  // profile order.
+  std::string vantage;
+  std::optional<UnixTime> started_at;
+  std::vector<std::string> profile_digests;
+  // merge: the inputs and the per-vantage diagnoses; results then carry the
+  // vantage points that pass and fail.
+  bool is_merge = false;
+  std::vector<VantageInput> inputs;
+  std::vector<VantageDiagnosis> vantage_diagnoses;
   Results results;
   // inspect: the decoded artifact and the looked-up status (docs/cli.md, inspect JSON).
   std::optional<Json> artifact;

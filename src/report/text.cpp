@@ -32,6 +32,7 @@ class TextWriter {
 
     if (!options_.quiet) header();
     for (const CheckResult* r : shown) result(*r);
+    diagnoses();
     if (!report_.is_inspect || !report_.results.empty()) verdict();
     return std::move(out_);
   }
@@ -52,6 +53,11 @@ class TextWriter {
     std::string top = paint(std::string("subca-preflight ") + kVersion, "1");
     if (report_.is_inspect) top += "  inspect";
     if (!report_.policy.empty()) top += "  policy " + printable(report_.policy);
+    if (report_.is_merge) {
+      top += "  merge of " + printable(vantage_label(report_));
+    } else if (!report_.vantage.empty()) {
+      top += "  vantage " + printable(report_.vantage);
+    }
     top += "  at " + format_rfc3339(report_.at);
     line(0, top);
     if (report_.is_inspect) inspect_header();
@@ -167,6 +173,17 @@ class TextWriter {
            std::to_string(s.pass) + "  fail " + std::to_string(s.fail) +
            by_impact(s.relying_party.fail, s.compliance.fail) + "  warn " + std::to_string(s.warn) +
            by_impact(s.relying_party.warn, s.compliance.warn) + "  skip " + std::to_string(s.skip);
+  }
+
+  // merge: URLs whose behaviour depends on where they are fetched from.
+  void diagnoses() {
+    for (const VantageDiagnosis& d : report_.vantage_diagnoses) {
+      if (!out_.empty()) out_ += '\n';
+      line(0, paint("diagnosis " + printable(d.id), "1") + "  " + std::string(to_string(d.impact)) +
+                  "  " + printable(d.scope));
+      line(2, "cause: " + printable(d.cause));
+      line(2, "fix: " + printable(d.fix));
+    }
   }
 
   // One gate for several SubCAs (docs/judgement.md): each profile's own verdict

@@ -57,6 +57,30 @@ void write_all(int fd, std::string_view content, const std::string& name) {
 
 }  // namespace
 
+std::optional<std::string> read_capped(int fd, std::uintmax_t max) {
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) return std::nullopt;
+  if (!S_ISREG(st.st_mode)) {
+    errno = EINVAL;
+    return std::nullopt;
+  }
+  if (static_cast<std::uintmax_t>(st.st_size) > max) {
+    errno = EFBIG;
+    return std::nullopt;
+  }
+  std::string text(static_cast<std::size_t>(st.st_size), '\0');
+  std::size_t done = 0;
+  while (done < text.size()) {
+    const ssize_t n = ::read(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return std::nullopt;
+    if (n == 0) break;
+    done += static_cast<std::size_t>(n);
+  }
+  text.resize(done);
+  return text;
+}
+
 void write_file_atomically(int dir_fd, const std::string& name, std::string_view content) {
   static std::atomic<unsigned> counter{0};
   std::string temporary;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -32,6 +34,11 @@ bool is_exhaustion(int error);
 // directory). follow=false refuses a symbolic link at the last component
 // (O_NOFOLLOW); errno is kept on failure (invalid result).
 UniqueFd open_directory(int dir_fd, const std::string& name, bool follow);
+
+// Reads the whole regular file open as `fd` when it holds at most `max`
+// bytes; nullopt otherwise, with errno set (EFBIG when too large, EINVAL
+// when not a regular file).
+std::optional<std::string> read_capped(int fd, std::uintmax_t max);
 
 // Writes `content` to `name` inside the folder `dir_fd` so that a reader
 // sees the old file or the whole new one, never a part: a new temporary file

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -60,6 +61,12 @@ class Json {
   std::variant<std::nullptr_t, bool, std::int64_t, double, std::string, Array, Object> value_ =
       nullptr;
 };
+
+// Parses one JSON text (RFC 8259) read from outside (merge inputs): nesting
+// deeper than `max_depth` is refused, invalid UTF-8 and lone surrogates are
+// errors, duplicate keys keep their first value. On failure returns nullopt
+// and sets `error` to what was wrong and at which byte offset.
+std::optional<Json> parse_json(std::string_view text, std::string& error, int max_depth = 64);
 
 // Length of the well-formed UTF-8 sequence (RFC 3629 §4) starting at s[i],
 // or 0 if the bytes there are not one.

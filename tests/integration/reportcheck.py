@@ -24,12 +24,21 @@ ROLES = (
 REQUESTS = ("fetch", "unused-serial", "probe", "subca-serial", "sha256-certid")
 METHODS = ("GET", "POST")
 
-TOP_KEYS = ("tool", "version", "profile", "policy", "at", "verdict", "summary", "results")
+TOP_KEYS = ("tool", "version", "profile", "policy", "at", "vantage", "started_at", "profile_digest",
+            "verdict", "summary", "results")
+# lint fetches nothing: no vantage point, start time or digests.
+LINT_TOP_KEYS = ("tool", "version", "profile", "policy", "at", "verdict", "summary", "results")
+MERGE_TOP_KEYS = ("tool", "version", "profile", "policy", "at", "inputs", "verdict", "summary",
+                  "diagnoses", "results")
 INSPECT_TOP_KEYS = ("tool", "version", "at", "artifact", "cert_status", "verdict", "summary",
                     "results")
 # The report's order of a result's keys; the optional ones appear only when set.
 RESULT_KEYS = ("check", "status", "severity", "impact", "citations", "role", "url", "path",
-               "method", "request", "serial", "profile", "message", "hint", "evidence")
+               "connected_to", "proxy", "method", "request", "serial", "vantage", "profile",
+               "message", "hint", "evidence")
+# Present on every HTTP result of a check report; null when not connected / direct.
+NULLABLE_KEYS = ("connected_to", "proxy")
+DIAGNOSIS_KEYS = ("id", "cause", "impact", "scope", "evidence", "fix")
 RESULT_REQUIRED = ("check", "status", "severity", "impact", "citations", "message", "evidence")
 IMPACTS = ("relying-party", "compliance")
 
@@ -77,7 +86,7 @@ def _check_result(result, index, profiles, inspect):
     for key in RESULT_REQUIRED:
         assert key in result, f"{where}: missing {key}"
     for key in keys:
-        if key == "citations":
+        if key == "citations" or (key in NULLABLE_KEYS and result[key] is None):
             continue
         if key != "evidence":
             assert isinstance(result[key], str), f"{where}.{key} is not a string"
@@ -113,7 +122,7 @@ def _check_result(result, index, profiles, inspect):
     if inspect:
         assert "url" not in result and "path" not in result, f"{where}: inspect result with url/path"
         assert "profile" not in result, f"{where}: inspect result with profile"
-    elif len(profiles) > 1:
+    elif len(profiles) > 1 and not (check.startswith("merge.") and "profile" not in result):
         assert result.get("profile") in profiles, f"{where}: profile missing or not in {profiles}"
     else:
         assert "profile" not in result, f"{where}: profile with a single-profile report"
@@ -125,8 +134,20 @@ def check_json_report(text):
     doc = json.loads(text, object_pairs_hook=_no_duplicate_keys)
     assert isinstance(doc, dict), "report is not an object"
     inspect = "artifact" in doc
-    expected = INSPECT_TOP_KEYS if inspect else TOP_KEYS
+    merge = "inputs" in doc
+    expected = (INSPECT_TOP_KEYS if inspect else MERGE_TOP_KEYS if merge
+                else TOP_KEYS if "vantage" in doc else LINT_TOP_KEYS)
     assert tuple(doc) == expected, f"top-level keys {list(doc)}, expected {list(expected)}"
+    if merge:
+        for d in doc["diagnoses"]:
+            assert tuple(d) == DIAGNOSIS_KEYS, f"diagnosis keys {list(d)}"
+            assert d["impact"] in IMPACTS, "diagnosis impact"
+    elif "vantage" in doc:
+        assert isinstance(doc["vantage"], str) and doc["vantage"], "vantage"
+        parse_rfc3339_utc(doc["started_at"])
+        assert isinstance(doc["profile_digest"], dict), "profile_digest"
+        for digest in doc["profile_digest"].values():
+            assert isinstance(digest, str) and re.fullmatch(r"[0-9a-f]{64}", digest), "digest"
     assert doc["tool"] == "subca-preflight"
     assert isinstance(doc["version"], str) and doc["version"], "version"
     parse_rfc3339_utc(doc["at"])
@@ -185,7 +206,11 @@ def check_junit(text):
         assert name, "testsuite without a name"
         assert name not in suites, f"testsuite {name!r} repeats"
         cases = suite.findall("testcase")
-        assert len(cases) == len(list(suite)), f"suite {name!r} holds more than testcases"
+        # JUnit's <properties> (the vantage point) comes first, once.
+        children = [c for c in suite if c.tag != "properties"]
+        assert len(suite) - len(children) <= 1 and (len(children) == len(suite) or suite[0].tag == "properties"), \
+            f"suite {name!r}: <properties> not first or repeated"
+        assert len(cases) == len(children), f"suite {name!r} holds more than testcases"
         counts = collections.Counter(tests=len(cases))
         for case in cases:
             key = (case.get("classname"), case.get("name"))

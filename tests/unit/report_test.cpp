@@ -308,6 +308,9 @@ TEST_CASE("JSON report follows docs/cli.md exactly") {
   report.profiles = {kProfile};
   report.policy = "cabf-tls-br";
   report.at = *parse_rfc3339("2026-11-27T10:00:00Z");
+  report.vantage = "ca-core";
+  report.started_at = report.at;
+  report.profile_digests = {std::string(64, 'a')};
   CheckResult profile_result = make("profile.urls", Status::kPass, {}, {}, {}, "all http");
   report.results.push_back(profile_result);
   CheckResult ocsp = make("ocsp.response-status", Status::kFail, "issued.ocsp", kOcsp, "cn-edge",
@@ -315,6 +318,7 @@ TEST_CASE("JSON report follows docs/cli.md exactly") {
   ocsp.method = "POST";
   ocsp.request = std::string(request_kind::kProbe);
   ocsp.serial = "7f3a09c1d2";
+  ocsp.connected_to = "192.0.2.7:80";
   ocsp.evidence.set("attempts", Json::array()).push(Json::object()).set("elapsed_ms", 41);
   report.results.push_back(ocsp);
 
@@ -324,6 +328,11 @@ TEST_CASE("JSON report follows docs/cli.md exactly") {
   "profile": "Example Asia DV CA R1",
   "policy": "cabf-tls-br",
   "at": "2026-11-27T10:00:00Z",
+  "vantage": "ca-core",
+  "started_at": "2026-11-27T10:00:00Z",
+  "profile_digest": {
+    "Example Asia DV CA R1": "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+  },
   "verdict": "not-ready",
   "summary": {
     "pass": 1,
@@ -369,6 +378,8 @@ TEST_CASE("JSON report follows docs/cli.md exactly") {
       "role": "issued.ocsp",
       "url": "http://ocsp.example.test",
       "path": "cn-edge",
+      "connected_to": "192.0.2.7:80",
+      "proxy": null,
       "method": "POST",
       "request": "probe",
       "serial": "7f3a09c1d2",
