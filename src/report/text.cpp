@@ -235,11 +235,15 @@ class TextWriter {
   std::string verdict_text(const Results& results) const {
     const Summary s = summarize(results);
     const bool ready = is_ready(results);
+    // Who is hurt, naming only the impacts that occur.
     const auto by_impact = [](int relying_party, int compliance) {
-      return relying_party + compliance == 0
-                 ? std::string()
-                 : " (relying-party " + std::to_string(relying_party) + ", compliance " +
-                       std::to_string(compliance) + ")";
+      std::string parts;
+      if (relying_party > 0) parts = "relying-party " + std::to_string(relying_party);
+      if (compliance > 0) {
+        parts +=
+            (parts.empty() ? "" : ", ") + std::string("compliance ") + std::to_string(compliance);
+      }
+      return parts.empty() ? parts : " (" + parts + ")";
     };
     return paint(ready ? "READY" : "NOT READY", ready ? "1;32" : "1;31") + "  pass " +
            std::to_string(s.pass) + "  fail " + std::to_string(s.fail) +

@@ -196,8 +196,8 @@ TEST_CASE("text groups results under profile, endpoint and path, and ends with t
   CHECK(text.find("hint: fix http.reachable") == std::string::npos);  // no hint on a pass
   position(text, "          headers.x_cache: HIT\n", status);  // what was seen backs a failure
   CHECK(
-      text.ends_with("\nNOT READY  pass 2  fail 1 (relying-party 1, compliance 0)  warn 1 "
-                     "(relying-party 0, compliance 1)  skip 1\n"));
+      text.ends_with("\nNOT READY  pass 2  fail 1 (relying-party 1)  warn 1 "
+                     "(compliance 1)  skip 1\n"));
   CHECK(text.find('\x1b') == std::string::npos);
   CHECK(text.starts_with(std::string("subca-preflight ") + kVersion +
                          "  policy cabf-tls-br  at 2026-11-27T10:00:00Z\n"));
@@ -207,8 +207,7 @@ TEST_CASE("text: ready verdict, colour, ASCII marks") {
   Report report = sample_report();
   report.results.erase(report.results.begin());
   const std::string plain = render(report, Format::kText);
-  CHECK(
-      plain.ends_with("\nREADY  pass 2  fail 0  warn 1 (relying-party 0, compliance 1)  skip 1\n"));
+  CHECK(plain.ends_with("\nREADY  pass 2  fail 0  warn 1 (compliance 1)  skip 1\n"));
 
   const std::string coloured = render(report, Format::kText, {.color = true});
   CHECK(coloured.find("\x1b[1;32mREADY\x1b[0m") != std::string::npos);
@@ -226,11 +225,11 @@ TEST_CASE("text with several profiles gives each profile's verdict before the ov
   const size_t dv = position(text, "\nExample Asia DV CA R1\n");
   position(text, "\nExample Asia OV CA R1\n  ✔ profile.identity", dv);
   CHECK(
-      text.ends_with("\n\nExample Asia DV CA R1: NOT READY  pass 2  fail 1 (relying-party 1, "
-                     "compliance 0)  warn 1 (relying-party 0, compliance 1)  skip 1\n"
+      text.ends_with("\n\nExample Asia DV CA R1: NOT READY  pass 2  fail 1 (relying-party 1)  "
+                     "warn 1 (compliance 1)  skip 1\n"
                      "Example Asia OV CA R1: READY  pass 1  fail 0  warn 0  skip 0\n"
-                     "NOT READY  pass 3  fail 1 (relying-party 1, compliance 0)  warn 1 "
-                     "(relying-party 0, compliance 1)  skip 1\n"));
+                     "NOT READY  pass 3  fail 1 (relying-party 1)  warn 1 "
+                     "(compliance 1)  skip 1\n"));
 }
 
 TEST_CASE("text for inspect shows the artifact and cert status; no verdict without checks") {
@@ -272,8 +271,8 @@ TEST_CASE("text quiet shows the diagnoses and the verdict; the full text leads w
                     "      fix: add these to the allowlist of the front end or proxy on "
                     "relying-party\n        GET  " +
                     kIssuedCrl +
-                    "\n\nNOT READY  pass 2  fail 1 (relying-party 1, compliance 0)  warn 1 "
-                    "(relying-party 0, compliance 1)  skip 1\n");
+                    "\n\nNOT READY  pass 2  fail 1 (relying-party 1)  warn 1 "
+                    "(compliance 1)  skip 1\n");
   // Without -q the diagnoses come first, then the details.
   const std::string full = render(report, Format::kText);
   CHECK(full.find("✘ D1") < full.find("Details"));
