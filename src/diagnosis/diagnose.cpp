@@ -505,12 +505,15 @@ class Diagnoser {
       add_unique(checks, std::string(f->result->check()));
       add_unique(d.evidence, std::string(f->result->check()) + ": " + f->result->message);
     }
-    const std::string where =
-        d.scope.urls.empty() ? joined(d.scope.profiles) : joined(d.scope.urls);
-    d.title = d.cause == Cause::kObjectFindings
-                  ? "Findings on the object at " + where + ": " + joined(checks)
-                  : std::string(group.front()->result->def->summary) + " fails: " + where;
-    if (!d.scope.paths.empty()) d.title += " (" + joined(d.scope.paths) + ")";
+    const CheckResult& first = *group.front()->result;
+    if (d.cause == Cause::kObjectFindings) {
+      d.title = "Findings on the object at " + joined(d.scope.urls) + ": " + joined(checks);
+    } else {
+      // One check: its first message says what is wrong.
+      d.title = std::string(first.check()) + ": " + first.message;
+      if (d.evidence.size() == 1) d.evidence.clear();
+    }
+    if (!d.scope.paths.empty()) d.title += " (on " + joined(d.scope.paths) + ")";
     std::vector<std::string> hints;
     for (const Finding* f : group) {
       if (!f->result->hint.empty()) add_unique(hints, f->result->hint);

@@ -304,6 +304,7 @@ TEST_CASE("diagnosis: BR findings of one object are grouped per object; the rest
   CHECK(d[2].cause == Cause::kOther);
   CHECK(d[2].status == Status::kWarn);  // warnings come after failures
   CHECK(d[2].fix.action == "add a probe");
+  CHECK(d[2].title == "profile.probes: no probes");
 }
 
 TEST_CASE("diagnosis: precedence gives each failure to the first cause that fits") {
