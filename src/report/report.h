@@ -1,16 +1,16 @@
 #pragma once
 
-#include <map>
 #include <cstddef>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "diagnosis/diagnosis.h"
 #include "model/crl_facts.h"
 #include "model/ocsp_facts.h"
-#include "diagnosis/diagnosis.h"
 #include "model/result.h"
 #include "util/time.h"
 
@@ -72,7 +72,7 @@ struct RenderOptions {
   // text: evidence shows under failures and warnings, long values cut;
   // 1 also under passing and skipped results; 2 also long values in full.
   int verbose = 0;
-  bool ascii = false;  // text: ASCII status words instead of ✔ ✘ ! – (non-UTF-8 terminals)
+  bool ascii = false;     // text: ASCII status words instead of ✔ ✘ ! – (non-UTF-8 terminals)
   std::size_t width = 0;  // text: wrap long lines to this many columns (a terminal); 0 never
 };
 
