@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates docs/sample-output.txt: the text report of the demo's first
-# (failing) run against the lab, as the demo shows it (-q: failures,
-# warnings and the verdict). Needs a built binary (build/).
+# (failing) run against the lab, as the demo shows it (-q: the diagnoses and
+# the verdict). Needs a built binary (build/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PREFLIGHT_BIN="${PREFLIGHT_BIN:-$PWD/build/src/subca-preflight}"

@@ -301,8 +301,8 @@ def binary() -> str:
 
 
 def run_check(profiles: list[str], reports: list[str], color: bool) -> int:
-    # The console shows failures, warnings and the verdict (-q); the files
-    # hold every result.
+    # The console shows the diagnoses (each root cause and its fix) and the
+    # verdict (-q); the files hold every result.
     argv = [binary(), "check", *profiles, *reports, "-q", "--color", "always" if color else "never"]
     print("$ subca-preflight check -q " + " ".join(os.path.relpath(p) for p in profiles), flush=True)
     return subprocess.run(argv).returncode

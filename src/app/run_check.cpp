@@ -13,6 +13,7 @@
 #include "checks/http_checks.h"
 #include "checks/ocsp_checks.h"
 #include "checks/profile_checks.h"
+#include "diagnosis/diagnosis.h"
 #include "model/registry.h"
 #include "net/fetcher.h"
 #include "pki/serial.h"
@@ -56,7 +57,8 @@ constexpr OcspForm kForms[] = {OcspForm::kPost, OcspForm::kGet, OcspForm::kGetUn
 // caIssuers bodies are judged as they arrive and then dropped, so a run over
 // many large CRLs holds at most the bodies in flight), judge the OCSP
 // answers, then the cross-request checks, the explain step and the profile
-// checks. It runs things; every verdict comes from a check in checks/.
+// checks, and groups what failed by root cause (diagnosis/). It runs
+// things; every verdict comes from a check in checks/.
 class CheckRun {
  public:
   CheckRun(const std::vector<Profile>& profiles, const Policy& policy,
@@ -107,6 +109,7 @@ class CheckRun {
     add_measurements(report);
     report.duration_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    report.diagnoses = diagnose(report.results, table_);
     return report;
   }
 
@@ -365,8 +368,13 @@ class CheckRun {
       r.path = table_.path_name(key);
       r.method = std::string(to_string(method_of(key.form)));
       r.request = std::string(to_string(q != nullptr ? q->kind : RequestKind::kFetch));
-      if (q != nullptr) r.serial = pki::serial_to_hex(q->cert_id.serial);
+      if (q != nullptr) {
+        r.serial = pki::serial_to_hex(q->cert_id.serial);
+        const OcspQuestion& asked = q->mirrors ? table_.questions[key.endpoint][*q->mirrors] : *q;
+        r.serial_random = asked.kind == RequestKind::kUnusedSerial;
+      }
       r.probe = q != nullptr ? probe_of(key) : probe_with_serial(profile_of(key), r.serial);
+      r.request_key = key;
     }
   }
 

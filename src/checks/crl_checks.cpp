@@ -843,7 +843,16 @@ Results check_crl(ByteView body, const CrlExpectation& expectation, const Policy
                              std::make_move_iterator(scan.found.end()));
     }
   }
-  return j.take();
+  Results results = j.take();
+  // Each crl.entries result names the serial it looked up (skips too), so the
+  // results of one fetch stay apart by name.
+  std::size_t next = 0;
+  for (CheckResult& r : results) {
+    if (r.def == &checks::kCrlEntries && next < expectation.serials.size()) {
+      r.serial = pki::serial_to_hex(expectation.serials[next++].serial);
+    }
+  }
+  return results;
 }
 
 CrlLookupStatus lookup_status(const CrlFacts& facts, std::size_t i) {

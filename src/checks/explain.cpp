@@ -7,17 +7,11 @@
 #include "checks/http_checks.h"
 #include "checks/ocsp_checks.h"
 #include "model/registry.h"
+#include "pki/ocsp_response.h"
 
 namespace preflight {
 
 namespace {
-
-// Starts a hint that follows another sentence with a capital letter.
-std::string sentence(std::string text) {
-  if (!text.empty() && text[0] >= 'a' && text[0] <= 'z')
-    text[0] = static_cast<char>(text[0] - 'a' + 'A');
-  return text;
-}
 
 std::string status_line(const Observation& obs) {
   if (obs.error) return obs.error->message;
@@ -57,24 +51,29 @@ void explain_http_failures(Results& results, const EvidenceTable& table, const R
       conclusion = "the origin does not serve it either: publish it there first";
     } else if (on_reference) {
       // At the origin, a working control only shows the host is up.
-    } else if (control_ok) {
-      seen.push_back("control " + control_url + " answers 200 through this path");
-      conclusion =
-          "the front end on this path is up but does not pass this URL — add it to the "
-          "proxy/CDN allowlist";
-    } else if (control != nullptr) {
+    } else if (control != nullptr && !control_ok) {
       seen.push_back("control " + control_url + " fails through this path too (" +
                      status_line(control->observation) + ")");
       conclusion = "the host or the path itself is down";
-    } else if (reference_ok == true) {
-      conclusion =
-          "the front end on this path does not pass this URL — add it to the proxy/CDN "
-          "allowlist";
+    } else if (control_ok || reference_ok == true) {
+      if (control_ok) seen.push_back("control " + control_url + " answers 200 through this path");
+      const long status = ours->observation.http_status;
+      conclusion = !ours->observation.error && status >= 400 && status < 500
+                       ? "the front end on this path does not pass this URL — add it to the "
+                         "proxy/CDN allowlist"
+                       : "the front end on this path fails for this URL alone — check its "
+                         "configuration and logs for this URL";
     }
     if (conclusion.empty()) continue;
     std::string text;
     for (const auto& part : seen) text += (text.empty() ? "" : "; ") + part;
-    r.hint = text + ": " + conclusion + (r.hint.empty() ? "" : ". " + sentence(r.hint));
+    // What the other paths showed decides; the check's own hint, written
+    // without them, could contradict it ("publish at the origin" when the
+    // origin serves it).
+    r.hint = text + ": " + conclusion;
+    if (served_from_cache(ours->observation)) {
+      r.hint += "; this error came from a cache: purge it there";
+    }
   }
 }
 
@@ -87,10 +86,20 @@ void explain_unauthorized(Results& results, const EvidenceTable& table, const Re
   const Row* theirs = table.reference_of(key);
   if (theirs == nullptr || !answered(*theirs)) return;
   const std::string& ref_name = table.path_name(theirs->key);
+  const std::string answer = describe_ocsp_answer(*theirs->ocsp());
+  // A successful answer on the reference path shows the responder serves the
+  // issuer: only the front end on this path is left.
+  const bool responder_serves = theirs->ocsp()->response_status == pki::kOcspSuccessful;
   for (auto& r : results) {
-    if (r.def == &checks::kOcspResponseStatus && r.status != Status::kPass) {
-      r.hint += (r.hint.empty() ? "" : " ") + std::string("(") + ref_name + " answers " +
-                describe_ocsp_answer(*theirs->ocsp()) + ")";
+    if (r.def != &checks::kOcspResponseStatus || r.status == Status::kPass) continue;
+    if (responder_serves) {
+      r.hint = ref_name + " answers " + answer +
+               " to the same question, so the responder serves this issuer: the front end on "
+               "this path does not pass this responder URL — add it to the proxy/CDN allowlist "
+               "(POST to the URL, GET of any URL under it)";
+    } else {
+      r.hint +=
+          (r.hint.empty() ? "" : " ") + std::string("(") + ref_name + " answers " + answer + ")";
     }
   }
 }

@@ -156,19 +156,26 @@ bool contains_hit(const std::string* x_cache) {
   return x_cache != nullptr && lower(*x_cache).find("hit") != std::string::npos;
 }
 
-// A front end's cache served this reply (Age > 0 or X-Cache: HIT).
+}  // namespace
+
 bool served_from_cache(const Observation& o) {
   const std::string* age_text = o.header("Age");
   const std::optional<std::int64_t> age = age_text ? parse_seconds(*age_text) : std::nullopt;
   return (age && *age > 0) || contains_hit(o.header("X-Cache"));
 }
 
+std::string describe_reply(const Observation& o) {
+  return o.error ? o.error->message : status_line(o);
+}
+
+namespace {
+
 std::string status_hint_for(const Observation& o) {
   const long s = o.http_status;
   if (s >= 300 && s < 400) return "the redirect was not followed (see http.redirect)";
   if (s == 404 || s == 410)
-    return "this URL is not served through this path: publish the object at the origin and make "
-           "sure the front end passes this URL";
+    return "this URL is not served through this path: if the origin serves it, the front end "
+           "does not pass it; otherwise publish it at the origin";
   if (s == 401 || s == 403)
     return "access denied on this path: check allowlists, WAF rules and user-agent filters of the "
            "front end or proxy (relying parties fetch without credentials)";

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 
 #include "model/result.h"
 #include "net/observation.h"
@@ -29,5 +30,11 @@ Results check_http_caching(Results judged, const Observation& observation, BodyK
 
 // True when the body checks apply: a complete response with status 200.
 bool body_checks_apply(const Observation& observation);
+
+// A front end's cache served this reply (Age > 0 or X-Cache: HIT).
+bool served_from_cache(const Observation& observation);
+
+// "HTTP 404 Not Found", or what went wrong before a status arrived.
+std::string describe_reply(const Observation& observation);
 
 }  // namespace preflight

@@ -1,8 +1,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <iostream>
 #include <set>
+#include <string_view>
 
 #include "app/evidence.h"
 #include "app/run_check.h"
@@ -32,8 +34,18 @@ struct CheckOptions {
   int jobs = 16;
   std::string timeout;
   int retries = 0;
+  bool no_progress = false;
   OutputOptions output;
 };
+
+// The progress line rewrites itself with \r: only for a person at a terminal,
+// never into a pipe, a file or a CI log (CI runners set CI; some give the
+// job a terminal).
+bool show_progress(const CheckOptions& o) {
+  if (o.no_progress || o.output.quiet || ::isatty(STDERR_FILENO) != 1) return false;
+  const char* ci = std::getenv("CI");
+  return ci == nullptr || *ci == '\0' || std::string_view(ci) == "false";
+}
 
 int run_check_command(const CheckOptions& o) {
   validate_output_options(o.output);
@@ -73,7 +85,14 @@ int run_check_command(const CheckOptions& o) {
     }
     run.timeout_ms = d->seconds * 1000;
   }
-  run.progress = !o.output.quiet && isatty(STDERR_FILENO);
+  run.progress = show_progress(o);
+  for (const Profile& profile : profiles) {
+    if (!profile.default_path) continue;
+    std::cerr << "subca-preflight: note: " << printable(redacted(profile.name))
+              << ": no paths: in the profile, so every URL is fetched once through this "
+                 "machine's resolver and proxy settings (http_proxy, https_proxy, no_proxy, "
+                 "ALL_PROXY), with no reference path to compare against (docs/judgement.md)\n";
+  }
   if (o.output.verbose > 0) {
     run.log = [](std::string_view line) { std::cerr << printable(redacted(line)) << "\n"; };
     for (const auto& profile : profiles) {
@@ -142,6 +161,8 @@ void register_check(CLI::App& app, int& exit_code) {
   cmd->add_option("--retries", options->retries,
                   "Retry transport failures N times; every attempt is reported (default 0)")
       ->check(CLI::Range(0, 10));
+  cmd->add_flag("--no-progress", options->no_progress,
+                "No progress line on standard error (it shows only on a terminal, never in CI)");
   add_output_options(*cmd, options->output);
   cmd->callback([options, &exit_code] { exit_code = run_check_command(*options); });
 }

@@ -5,6 +5,7 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/output.h"
+#include "diagnosis/diagnosis.h"
 #include "policy/loader.h"
 #include "profile/loader.h"
 #include "report/report.h"
@@ -33,6 +34,8 @@ int run_lint(const LintOptions& options) {
   report.policy = policy.name;
   report.at = at;
   report.results = apply_policy(check_profile(profile, policy, context), policy);
+  // Profile checks name no request: each finding is its own diagnosis.
+  report.diagnoses = diagnose(report.results, EvidenceTable{});
   emit_report(report, options.output);
   return is_ready(report.results) ? 0 : 1;
 }

@@ -1,6 +1,7 @@
 #include "cli/output.h"
 
 #include <fcntl.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -130,6 +131,22 @@ bool utf8_terminal() {
   return false;
 }
 
+// Long lines wrap to a terminal's width (COLUMNS first, as the shell
+// exports it, then the terminal's own size); a pipe or file keeps them whole.
+std::size_t terminal_width() {
+  if (::isatty(STDOUT_FILENO) != 1) return 0;
+  if (const char* columns = std::getenv("COLUMNS"); columns != nullptr) {
+    char* end = nullptr;
+    const long value = std::strtol(columns, &end, 10);
+    if (end != columns && *end == '\0' && value >= 20 && value <= 1000) {
+      return static_cast<std::size_t>(value);
+    }
+  }
+  winsize size{};
+  if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col >= 20) return size.ws_col;
+  return 80;
+}
+
 }  // namespace
 
 void add_output_options(CLI::App& command, OutputOptions& options) {
@@ -150,7 +167,8 @@ void add_output_options(CLI::App& command, OutputOptions& options) {
                   "Colour the text report: auto (on a terminal, unless NO_COLOR is set), "
                   "always or never")
       ->type_name("WHEN");
-  command.add_flag("-q,--quiet", options.quiet, "Text: only failures, warnings and the verdict");
+  command.add_flag("-q,--quiet", options.quiet,
+                   "Text: only the diagnoses (each root cause and its fix) and the verdict");
   command.add_flag("-v,--verbose", options.verbose,
                    "Text: evidence of passing results too; -vv without shortening long values");
 }
@@ -193,6 +211,13 @@ Report redact_report(Report report, const Redactor& redactor) {
     reference_paths.emplace(redactor.apply(profile), redactor.apply(path));
   }
   report.reference_paths = std::move(reference_paths);
+  for (Diagnosis& d : report.diagnoses) {
+    for (std::string* field : {&d.title, &d.fix.action}) *field = redactor.apply(*field);
+    for (auto* list : {&d.scope.profiles, &d.scope.urls, &d.scope.paths, &d.evidence, &d.fix.items,
+                       &d.results}) {
+      for (std::string& item : *list) item = redactor.apply(item);
+    }
+  }
   if (report.artifact) report.artifact = redact_json(*report.artifact, redactor);
   return report;
 }
@@ -210,7 +235,8 @@ void emit_report(const Report& report, const OutputOptions& options) {
   const RenderOptions screen{.color = use_color(options.color),
                              .quiet = options.quiet,
                              .verbose = options.verbose,
-                             .ascii = !utf8_terminal()};
+                             .ascii = !utf8_terminal(),
+                             .width = terminal_width()};
   std::cout << redacted(render(shown, format_or_throw(options.format, "--format"), screen));
   std::cout.flush();
 }

@@ -38,6 +38,12 @@ Allowlist make_allowlist(std::span<const Endpoint> endpoints) {
   return allowlist;
 }
 
+std::string allowlist_line(const AllowlistRequest& request) {
+  return std::string(to_string(request.method)) +
+         (request.method == HttpMethod::kGet ? "  " : " ") + request.url +
+         (request.prefix ? "*" : "");
+}
+
 std::string allowlist_text(const Allowlist& allowlist) {
   std::string text = "# Host names (a proxy that filters by host)\n";
   for (const std::string& host : allowlist.hosts) text += host + "\n";
@@ -47,9 +53,7 @@ std::string allowlist_text(const Allowlist& allowlist) {
       if (request.artifact != artifact) continue;
       if (first) text += "\n# " + std::string(heading) + "\n";
       first = false;
-      text += std::string(to_string(request.method));
-      text += request.method == HttpMethod::kGet ? "  " : " ";
-      text += request.url + (request.prefix ? "*" : "") + "\n";
+      text += allowlist_line(request) + "\n";
     }
   };
   group(Artifact::kCrl, "CRLs: GET of exactly these URLs");

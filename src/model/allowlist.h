@@ -31,6 +31,10 @@ struct Allowlist {
 // duplicates, so that the same endpoints give the same text.
 Allowlist make_allowlist(std::span<const Endpoint> endpoints);
 
+// "POST http://ocsp.example.com", "GET  http://ocsp.example.com/*",
+// "GET  http://crl.example.com/a.crl".
+std::string allowlist_line(const AllowlistRequest& request);
+
 // One line per host and per request ("POST http://ocsp.example.com",
 // "GET  http://ocsp.example.com/*"), under comments saying what each group is.
 std::string allowlist_text(const Allowlist& allowlist);

@@ -10,6 +10,7 @@
 
 #include "model/crl_facts.h"
 #include "model/ocsp_facts.h"
+#include "model/request_key.h"
 #include "model/result.h"
 #include "net/observation.h"
 #include "pki/ocsp_request.h"
@@ -21,11 +22,6 @@ namespace preflight {
 enum class HttpMethod { kGet, kPost };
 std::string_view to_string(HttpMethod method);  // "GET" | "POST"
 
-// How one OCSP question is sent (RFC 6960 A.1): POST, GET with the request
-// fully percent-encoded, and GET unescaped (front ends that merge slashes or
-// decode '+').
-enum class OcspForm { kPost, kGet, kGetUnescaped };
-std::string_view to_string(OcspForm form);  // "POST" | "GET" | "GET (unescaped)"
 HttpMethod method_of(OcspForm form);
 
 // Which request of an endpoint a result is about.
@@ -50,15 +46,6 @@ struct OcspQuestion {
   Bytes request_der;
   std::optional<std::size_t> probe;    // into Profile::probes, for kProbe
   std::optional<std::size_t> mirrors;  // kSha256CertId: the SHA-1 question it repeats
-};
-
-// One request: endpoint × path × (OCSP question × form).
-struct RequestKey {
-  std::size_t endpoint = 0;
-  std::size_t path = 0;                 // into the profile's paths
-  std::optional<std::size_t> question;  // OCSP only
-  OcspForm form = OcspForm::kGet;       // CRL and caIssuers: a GET
-  auto operator<=>(const RequestKey&) const = default;
 };
 
 // caIssuers needs no facts beyond its results.

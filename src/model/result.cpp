@@ -84,4 +84,16 @@ CheckResult with_impact(CheckResult result, Impact impact) {
   return result;
 }
 
+std::string result_key(const CheckResult& result) {
+  std::string key(result.check());
+  const std::string_view serial = result.serial_random ? std::string_view() : result.serial;
+  for (const std::string_view part :
+       {std::string_view(result.profile), std::string_view(result.role),
+        std::string_view(result.url), std::string_view(result.path),
+        std::string_view(result.method), std::string_view(result.request), serial}) {
+    if (!part.empty()) key += " | " + std::string(part);
+  }
+  return key;
+}
+
 }  // namespace preflight

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "model/check.h"
+#include "model/request_key.h"
 #include "util/json.h"
 
 namespace preflight {
@@ -57,12 +58,25 @@ struct CheckResult {
   std::string proxy;
   // merge: the vantage point a merge.* finding is about.
   std::string vantage;
+  // The serial is the unused serial, drawn at random per run (also when a
+  // SHA-256 CertID question repeats it): it names no certificate, and a name
+  // built from it would change every run.
+  bool serial_random = false;
   std::string message;  // what was seen, one line
   std::string hint;     // on failure: what the operator should fix
   Json evidence = Json::object();
+  // The evidence table row the result is about; unset for profile-level
+  // results. The diagnoses read the row, its reference and its control.
+  std::optional<RequestKey> request_key;
 
   std::string_view check() const { return def->id; }
 };
+
+// Names one result of a run, the same on every run of the same profiles:
+// its check and where (profile, role, URL, path, method, request, and the
+// serial unless it is random), the parts that are set joined by " | ". Diagnoses list the results
+// they explain by it; JSON results carry it as "key".
+std::string result_key(const CheckResult& result);
 
 using Results = std::vector<CheckResult>;
 

@@ -920,6 +920,10 @@ class Fetcher {
     return line;
   }
 
+  static constexpr std::size_t kProgressUrl = 72;
+
+  // One line on a terminal, rewritten in place: requests done, and the
+  // slowest outstanding one with its path.
   void show_progress(bool last) {
     if (!options_.progress) return;
     const auto now = Clock::now();
@@ -930,9 +934,15 @@ class Fetcher {
     const Transfer* slowest = nullptr;
     for (const auto& [raw, owned] : active_)
       if (slowest == nullptr || raw->active_ms(now) > slowest->active_ms(now)) slowest = raw;
-    if (slowest != nullptr)
-      line += ", slowest " + slowest->current_url + " (" +
-              std::to_string(static_cast<std::int64_t>(slowest->active_ms(now) / 1000)) + " s)";
+    if (slowest != nullptr) {
+      // An OCSP GET URL carries the whole request: the responder part says enough.
+      std::string url = slowest->current_url;
+      if (url.size() > kProgressUrl) url = url.substr(0, kProgressUrl) + "...";
+      line += ", slowest " + slowest->request->method + " " + url;
+      if (slowest->request->path != nullptr) line += " via " + slowest->request->path->name;
+      line +=
+          " (" + std::to_string(static_cast<std::int64_t>(slowest->active_ms(now) / 1000)) + " s)";
+    }
     if (last) line += "\n";
     std::fputs(line.c_str(), stderr);
     std::fflush(stderr);

@@ -346,6 +346,7 @@ class Loader {
       PathSpec path;
       path.name = "default";
       p_.paths.push_back(std::move(path));
+      p_.default_path = true;
       return;
     }
     if (!paths.IsSequence() || paths.size() == 0) {

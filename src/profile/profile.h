@@ -96,6 +96,9 @@ struct Profile {
   SourcePos disclosure_pos;
 
   std::vector<PathSpec> paths;  // never empty after loading: default path "default"
+  // No `paths:` in the file: the one path "default" uses the system resolver
+  // and the environment's proxy settings, and nothing is compared.
+  bool default_path = false;
   const PathSpec* reference_path() const;
 };
 

@@ -110,7 +110,7 @@ std::string request_label(const CheckResult& result) {
 }
 
 std::string_view stable_serial(const CheckResult& result) {
-  if (result.request == request_kind::kUnusedSerial) return {};
+  if (result.serial_random) return {};
   return result.serial;
 }
 

@@ -24,15 +24,16 @@ Json summary_json(const Results& results) {
   return summary;
 }
 
-// docs/cli.md: check, status, severity, impact, citations, where (only the parts that are set;
-// inspect results carry no url or path), serial, profile (several profiles),
-// message, hint, evidence.
+// docs/cli.md: check, key (check runs), status, severity, impact, citations, where (only the parts
+// that are set; inspect results carry no url or path), serial, profile (several profiles), message,
+// hint, evidence.
 Json result_json(const Report& report, const CheckResult& r) {
   Json j = Json::object();
   const auto set_if = [&j](std::string_view key, const std::string& value) {
     if (!value.empty()) j.set(key, value);
   };
   j.set("check", r.check());
+  if (!report.is_inspect) j.set("key", result_key(r));
   j.set("status", to_string(r.status));
   j.set("severity", to_string(r.severity));
   j.set("impact", to_string(r.impact));
@@ -85,7 +86,7 @@ Json inputs_json(const Report& report) {
   return inputs;
 }
 
-Json diagnoses_json(const Report& report) {
+Json vantage_diagnoses_json(const Report& report) {
   Json diagnoses = Json::array();
   for (const VantageDiagnosis& d : report.vantage_diagnoses) {
     Json j = Json::object();
@@ -98,6 +99,36 @@ Json diagnoses_json(const Report& report) {
     diagnoses.push(std::move(j));
   }
   return diagnoses;
+}
+
+Json strings(const std::vector<std::string>& items) {
+  Json array = Json::array();
+  for (const std::string& item : items) array.push(item);
+  return array;
+}
+
+// docs/cli.md: id, cause, title, status, severity, impact, scope, evidence,
+// fix, and the keys of the results it explains.
+Json diagnosis_json(const Diagnosis& d) {
+  Json j = Json::object();
+  j.set("id", d.id);
+  j.set("cause", to_string(d.cause));
+  j.set("title", d.title);
+  j.set("status", to_string(d.status));
+  j.set("severity", to_string(d.severity));
+  j.set("impact", to_string(d.impact));
+  Json scope = Json::object();
+  scope.set("profiles", strings(d.scope.profiles));
+  scope.set("urls", strings(d.scope.urls));
+  scope.set("paths", strings(d.scope.paths));
+  j.set("scope", std::move(scope));
+  j.set("evidence", strings(d.evidence));
+  Json fix = Json::object();
+  fix.set("action", d.fix.action);
+  fix.set("items", strings(d.fix.items));
+  j.set("fix", std::move(fix));
+  j.set("results", strings(d.results));
+  return j;
 }
 
 Json results_json(const Report& report) {
@@ -143,7 +174,13 @@ std::string render_json(const Report& report) {
   }
   doc.set("verdict", is_ready(report.results) ? "ready" : "not-ready");
   doc.set("summary", summary_json(report.results));
-  if (report.is_merge) doc.set("diagnoses", diagnoses_json(report));
+  if (report.is_merge) {
+    doc.set("diagnoses", vantage_diagnoses_json(report));
+  } else if (!report.is_inspect) {
+    Json diagnoses = Json::array();
+    for (const Diagnosis& d : report.diagnoses) diagnoses.push(diagnosis_json(d));
+    doc.set("diagnoses", std::move(diagnoses));
+  }
   doc.set("results", results_json(report));
   return doc.dump(2) + "\n";
 }

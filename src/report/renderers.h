@@ -48,8 +48,9 @@ std::vector<const CheckResult*> ordered_results(const Report& report);
 std::string request_label(const CheckResult& result);
 
 // The serial when it names the same certificate on every run. The unused
-// serial is drawn at random per run (docs/judgement.md): as part of a JUnit test
-// name or a Prometheus label it would make a new test or series each run.
+// serial is drawn at random per run (docs/judgement.md), also where the
+// SHA-256 CertID question repeats it: as part of a JUnit test name or a
+// Prometheus label it would make a new test or series each run.
 std::string_view stable_serial(const CheckResult& result);
 
 }  // namespace preflight::report_detail

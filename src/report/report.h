@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <map>
 #include <optional>
 #include <string>
@@ -7,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "diagnosis/diagnosis.h"
 #include "model/crl_facts.h"
 #include "model/ocsp_facts.h"
 #include "model/result.h"
@@ -46,6 +48,7 @@ struct Report {
   std::vector<VantageInput> inputs;
   std::vector<VantageDiagnosis> vantage_diagnoses;
   Results results;
+  Diagnoses diagnoses;  // every failure and warning of `results`, grouped by root cause
   // inspect: the decoded artifact and the looked-up status (docs/cli.md, inspect JSON).
   std::optional<Json> artifact;
   std::optional<std::string> cert_status;  // "good" | "revoked" | "unknown"; nullopt → null
@@ -77,11 +80,12 @@ std::string_view format_name(Format format);
 
 struct RenderOptions {
   bool color = false;  // text: ANSI colours
-  bool quiet = false;  // text: verdict line, failures and warnings only, no evidence
+  bool quiet = false;  // text: the diagnoses and the verdict only
   // text: evidence shows under failures and warnings, long values cut;
   // 1 also under passing and skipped results; 2 also long values in full.
   int verbose = 0;
-  bool ascii = false;  // text: ASCII status words instead of ✔ ✘ ! – (non-UTF-8 terminals)
+  bool ascii = false;     // text: ASCII status words instead of ✔ ✘ ! – (non-UTF-8 terminals)
+  std::size_t width = 0;  // text: wrap long lines to this many columns (a terminal); 0 never
 };
 
 std::string render(const Report& report, Format format, const RenderOptions& options = {});

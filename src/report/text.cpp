@@ -31,8 +31,18 @@ class TextWriter {
     id_width_ = std::min(id_width_, kMaxIdWidth);
 
     if (!options_.quiet) header();
+    // A check run leads with its diagnoses; -q shows only them and the
+    // verdict. inspect judges one artifact: its results are the diagnosis.
+    if (!report_.is_inspect) {
+      diagnoses();
+      if (options_.quiet) shown.clear();
+      if (!shown.empty()) {
+        out_ += '\n';
+        line(0, paint("Details", "1"));
+      }
+    }
     for (const CheckResult* r : shown) result(*r);
-    diagnoses();
+    vantage_diagnoses();
     if (!report_.is_inspect || !report_.results.empty()) verdict();
     return std::move(out_);
   }
@@ -43,10 +53,78 @@ class TextWriter {
     return "\x1b[" + std::string(sgr) + "m" + std::string(text) + "\x1b[0m";
   }
 
-  void line(size_t indent, std::string_view text) {
+  // Columns a terminal gives `text`: colour sequences none, a UTF-8 character one.
+  static size_t columns(std::string_view text) {
+    size_t n = 0;
+    for (size_t i = 0; i < text.size(); ++i) {
+      if (text[i] == '\x1b') {
+        while (i < text.size() && text[i] != 'm') ++i;
+        continue;
+      }
+      if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) ++n;
+    }
+    return n;
+  }
+
+  // One line, or on a terminal (options.width) several, broken at spaces,
+  // the continuation lines indented by `hang` more.
+  void line(size_t indent, std::string_view text, size_t hang = 4) {
+    const size_t width = options_.width;
+    if (width == 0 || indent + columns(text) <= width) {
+      out_.append(indent, ' ');
+      out_ += text;
+      out_ += '\n';
+      return;
+    }
+    size_t used = indent;
     out_.append(indent, ' ');
-    out_ += text;
+    bool first_word = true;
+    size_t start = 0;
+    while (start <= text.size()) {
+      size_t end = text.find(' ', start);
+      if (end == std::string_view::npos) end = text.size();
+      const std::string_view word = text.substr(start, end - start);
+      const size_t w = columns(word);
+      if (!first_word && used + 1 + w > width) {
+        out_ += '\n';
+        out_.append(indent + hang, ' ');
+        used = indent + hang;
+        first_word = true;
+      }
+      if (!first_word) {
+        out_ += ' ';
+        ++used;
+      }
+      out_ += word;
+      used += w;
+      first_word = false;
+      start = end + 1;
+    }
     out_ += '\n';
+  }
+
+  void diagnoses() {
+    if (report_.diagnoses.empty()) return;
+    if (!out_.empty()) out_ += '\n';
+    for (const Diagnosis& d : report_.diagnoses) {
+      line(0, mark(d.status) + " " + paint(d.id, "1") + "  " + printable(d.title), 6);
+      line(6,
+           "impact " + std::string(to_string(d.impact)) + " · " + std::to_string(d.results.size()) +
+               (d.results.size() == 1 ? " failure or warning" : " failures and warnings"),
+           2);
+      if (!d.scope.profiles.empty()) {
+        std::string names = d.scope.profiles.size() == 1 ? "SubCA: " : "SubCAs: ";
+        for (size_t i = 0; i < d.scope.profiles.size(); ++i) {
+          names += (i > 0 ? ", " : "") + printable(d.scope.profiles[i]);
+        }
+        line(6, names, 2);
+      }
+      for (const std::string& seen : d.evidence) {
+        line(6, paint("seen:", "2") + " " + printable(seen), 2);
+      }
+      line(6, paint("fix:", "1") + " " + printable(d.fix.action), 2);
+      for (const std::string& item : d.fix.items) line(8, printable(item), 2);
+    }
   }
 
   void header() {
@@ -163,11 +241,15 @@ class TextWriter {
   std::string verdict_text(const Results& results) const {
     const Summary s = summarize(results);
     const bool ready = is_ready(results);
+    // Who is hurt, naming only the impacts that occur.
     const auto by_impact = [](int relying_party, int compliance) {
-      return relying_party + compliance == 0
-                 ? std::string()
-                 : " (relying-party " + std::to_string(relying_party) + ", compliance " +
-                       std::to_string(compliance) + ")";
+      std::string parts;
+      if (relying_party > 0) parts = "relying-party " + std::to_string(relying_party);
+      if (compliance > 0) {
+        parts +=
+            (parts.empty() ? "" : ", ") + std::string("compliance ") + std::to_string(compliance);
+      }
+      return parts.empty() ? parts : " (" + parts + ")";
     };
     return paint(ready ? "READY" : "NOT READY", ready ? "1;32" : "1;31") + "  pass " +
            std::to_string(s.pass) + "  fail " + std::to_string(s.fail) +
@@ -176,7 +258,7 @@ class TextWriter {
   }
 
   // merge: URLs whose behaviour depends on where they are fetched from.
-  void diagnoses() {
+  void vantage_diagnoses() {
     for (const VantageDiagnosis& d : report_.vantage_diagnoses) {
       if (!out_.empty()) out_ += '\n';
       line(0, paint("diagnosis " + printable(d.id), "1") + "  " + std::string(to_string(d.impact)) +

@@ -25,22 +25,32 @@ REQUESTS = ("fetch", "unused-serial", "probe", "subca-serial", "sha256-certid")
 METHODS = ("GET", "POST")
 
 TOP_KEYS = ("tool", "version", "profile", "policy", "at", "vantage", "started_at", "profile_digest",
-            "verdict", "summary", "results")
+            "verdict", "summary", "diagnoses", "results")
 # lint fetches nothing: no vantage point, start time or digests.
-LINT_TOP_KEYS = ("tool", "version", "profile", "policy", "at", "verdict", "summary", "results")
+LINT_TOP_KEYS = ("tool", "version", "profile", "policy", "at", "verdict", "summary", "diagnoses",
+                 "results")
 MERGE_TOP_KEYS = ("tool", "version", "profile", "policy", "at", "inputs", "verdict", "summary",
                   "diagnoses", "results")
 INSPECT_TOP_KEYS = ("tool", "version", "at", "artifact", "cert_status", "verdict", "summary",
                     "results")
 # The report's order of a result's keys; the optional ones appear only when set.
-RESULT_KEYS = ("check", "status", "severity", "impact", "citations", "role", "url", "path",
+RESULT_KEYS = ("check", "key", "status", "severity", "impact", "citations", "role", "url", "path",
                "connected_to", "proxy", "method", "request", "serial", "vantage", "profile",
                "message", "hint", "evidence")
 # Present on every HTTP result of a check report; null when not connected / direct.
 NULLABLE_KEYS = ("connected_to", "proxy")
-DIAGNOSIS_KEYS = ("id", "cause", "impact", "scope", "evidence", "fix")
+# merge: where one URL and path behave differently by vantage point.
+VANTAGE_DIAGNOSIS_KEYS = ("id", "cause", "impact", "scope", "evidence", "fix")
 RESULT_REQUIRED = ("check", "status", "severity", "impact", "citations", "message", "evidence")
 IMPACTS = ("relying-party", "compliance")
+DIAGNOSIS_KEYS = ("id", "cause", "title", "status", "severity", "impact", "scope", "evidence", "fix",
+                  "results")
+CAUSES = ("not-published", "path-down", "front-end-does-not-pass", "stale-cache",
+          "responder-not-configured", "responder-lacks-serials", "wrong-object", "object-findings",
+          "other")
+# Hints and diagnoses that say the origin lacks an object.
+ORIGIN_LACKS = ("origin does not serve it", "publish it there first", "not published at the origin",
+                "publish the object at the origin")
 
 
 def registry():
@@ -140,7 +150,7 @@ def check_json_report(text):
     assert tuple(doc) == expected, f"top-level keys {list(doc)}, expected {list(expected)}"
     if merge:
         for d in doc["diagnoses"]:
-            assert tuple(d) == DIAGNOSIS_KEYS, f"diagnosis keys {list(d)}"
+            assert tuple(d) == VANTAGE_DIAGNOSIS_KEYS, f"diagnosis keys {list(d)}"
             assert d["impact"] in IMPACTS, "diagnosis impact"
     elif "vantage" in doc:
         assert isinstance(doc["vantage"], str) and doc["vantage"], "vantage"
@@ -183,10 +193,52 @@ def check_json_report(text):
     for status in STATUSES:
         assert summary[status] == counts[status], \
             f"summary.{status} = {summary[status]}, results hold {counts[status]}"
+    if not inspect and not merge:
+        _check_diagnoses(doc)
     blocking = any(r["status"] == "fail" and r["severity"] == "error" for r in doc["results"])
     assert doc["verdict"] == ("not-ready" if blocking else "ready"), \
         f"verdict {doc['verdict']!r} does not follow from the results"
     return doc
+
+
+def _check_diagnoses(doc):
+    """Every failure and warning is explained by exactly one diagnosis, by its key."""
+    keys = [r["key"] for r in doc["results"]]
+    assert len(set(keys)) == len(keys), "result keys repeat"
+    findings = {r["key"] for r in doc["results"] if r["status"] in ("fail", "warn")}
+    explained = collections.Counter()
+    for index, d in enumerate(doc["diagnoses"]):
+        where = f"diagnoses[{index}]"
+        assert tuple(d) == DIAGNOSIS_KEYS, f"{where}: keys {list(d)}"
+        assert d["id"] == f"D{index + 1}", f"{where}: id {d['id']}"
+        assert d["cause"] in CAUSES, f"{where}: cause {d['cause']}"
+        assert d["status"] in ("fail", "warn") and d["impact"] in IMPACTS, where
+        assert tuple(d["scope"]) == ("profiles", "urls", "paths"), f"{where}: scope"
+        assert tuple(d["fix"]) == ("action", "items") and d["fix"]["action"], f"{where}: fix"
+        assert d["results"], f"{where} explains nothing"
+        explained.update(d["results"])
+    twice = [k for k, n in explained.items() if n > 1]
+    assert not twice, f"explained by more than one diagnosis: {twice[:3]}"
+    assert set(explained) == findings, \
+        f"unexplained {sorted(findings - set(explained))[:3]}, " \
+        f"not failures {sorted(set(explained) - findings)[:3]}"
+
+
+def check_origin_claims(doc, reference="origin"):
+    """No hint or diagnosis says the origin lacks an object its reference path served with 200."""
+    served = {(r.get("profile", doc["profile"]), r["url"]) for r in doc["results"]
+              if r["check"] == "http.status" and r.get("path") == reference and r["status"] == "pass"
+              and r.get("request") in ("fetch", "probe", "subca-serial")}
+    for r in doc["results"]:
+        claims = [c for c in ORIGIN_LACKS if c in r.get("hint", "")]
+        where = (r.get("profile", doc["profile"]), r.get("url"))
+        assert not (claims and where in served), f"{r['key']}: hint {r['hint']!r}"
+    for d in doc["diagnoses"]:
+        if d["cause"] != "not-published":
+            continue
+        for url in d["scope"]["urls"]:
+            for profile in d["scope"]["profiles"]:
+                assert (profile, url) not in served, f"{d['id']}: {url} served by {reference}"
 
 
 def check_junit(text):
@@ -200,6 +252,9 @@ def check_junit(text):
     totals = collections.Counter()
     suites = {}
     seen = set()
+    # The Jenkins/Ant JUnit schemas: <testsuites> carries no `skipped`.
+    assert set(root.attrib) <= {"name", "time", "tests", "failures", "disabled", "errors"}, \
+        f"<testsuites> attributes {sorted(root.attrib)}"
     for suite in root:
         assert suite.tag == "testsuite", f"<{suite.tag}> under <testsuites>"
         name = suite.get("name")
@@ -215,6 +270,8 @@ def check_junit(text):
         for case in cases:
             key = (case.get("classname"), case.get("name"))
             assert all(key), f"testcase without classname or name in {name!r}"
+            # GitHub reporters show NaN for a testcase without time.
+            assert re.fullmatch(r"\d+\.\d{3}", case.get("time", "")), f"testcase {key}: time"
             assert key not in seen, f"testcase {key} repeats"
             seen.add(key)
             outcomes = [child.tag for child in case if child.tag in ("failure", "error", "skipped")]
@@ -233,7 +290,7 @@ def check_junit(text):
                 f"suite {name!r}: {counter}={suite.get(counter)}, counted {counts[counter]}"
         totals.update(counts)
         suites[name] = cases
-    for counter in ("tests", "failures", "errors", "skipped"):
+    for counter in ("tests", "failures", "errors"):
         assert int(root.get(counter, "0")) == totals[counter], \
             f"<testsuites> {counter}={root.get(counter)}, counted {totals[counter]}"
     return {"tests": totals["tests"], "failures": totals["failures"],

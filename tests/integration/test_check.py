@@ -30,6 +30,8 @@ def check(profiles, *extra, timeout=120):
         report = reportcheck.check_json_report(done.stdout)
     except json.JSONDecodeError:
         raise AssertionError(f"no JSON report (exit {done.returncode}):\n{done.stdout}\n{done.stderr}")
+    # Hints and diagnoses follow the evidence: the lab's reference path is "origin".
+    reportcheck.check_origin_claims(report)
     return done.returncode, report
 
 

@@ -149,7 +149,7 @@ class ReportFormatsTest(unittest.TestCase):
         reportcheck.check_markdown_tables(files["markdown"])
         self.assertTrue(files["markdown"].startswith("**READY**"))
         self.assertIn("Ex \"Asia\" &lt;DV&gt; &amp; Co \\| R1 \\\\ Ünïcödé", files["markdown"])
-        self.assertRegex(files["text"], r"\nREADY  pass \d+  fail 0  warn \d+( \(relying-party \d+, compliance \d+\))?  skip \d+\n$")
+        self.assertRegex(files["text"], r"\nREADY  pass \d+  fail 0  warn \d+( \((relying-party \d+)?(, )?(compliance \d+)?\))?  skip \d+\n$")
         self.assertNotIn("\x1b", files["text"])
 
     def test_every_format_of_a_failing_profile(self):
@@ -175,7 +175,7 @@ class ReportFormatsTest(unittest.TestCase):
         rows = reportcheck.check_markdown_tables(files["markdown"])
         self.assertTrue(files["markdown"].startswith("**NOT READY**"))
         self.assertTrue(rows and "fail" in rows[0][0], "failures come first")
-        self.assertRegex(files["text"], r"\nNOT READY  pass \d+  fail [1-9]\d* \(relying-party \d+, compliance \d+\)  warn \d+( \(relying-party \d+, compliance \d+\))?  skip \d+\n$")
+        self.assertRegex(files["text"], r"\nNOT READY  pass \d+  fail [1-9]\d* \((relying-party \d+)?(, )?(compliance \d+)?\)  warn \d+( \((relying-party \d+)?(, )?(compliance \d+)?\))?  skip \d+\n$")
 
     def test_text_on_stdout_quiet_and_colour(self):
         quiet = self.lint(self.bad, "-q", "--color", "never")
@@ -217,7 +217,13 @@ class ValidatorSelfTest(unittest.TestCase):
         "summary": {"pass": 0, "fail": 1, "warn": 0, "skip": 0,
                     "by_impact": {"relying-party": {"fail": 1, "warn": 0},
                                   "compliance": {"fail": 0, "warn": 0}}},
-        "results": [{"check": "http.status", "status": "fail", "severity": "error",
+        "diagnoses": [{"id": "D1", "cause": "front-end-does-not-pass", "title": "t",
+                       "status": "fail", "severity": "error", "impact": "relying-party",
+                       "scope": {"profiles": ["P"], "urls": ["http://c.test/a.crl"],
+                                 "paths": ["default"]},
+                       "evidence": ["e"], "fix": {"action": "a", "items": []},
+                       "results": ["k"]}],
+        "results": [{"check": "http.status", "key": "k", "status": "fail", "severity": "error",
                      "impact": "relying-party",
                      "citations": ["BR 4.9.7", "BR 4.10.2", "RFC 6960 A.1"],
                      "role": "issued.crl", "url": "http://c.test/a.crl", "path": "default",
@@ -246,19 +252,25 @@ class ValidatorSelfTest(unittest.TestCase):
                 ("no impact", lambda d: d["results"][0].pop("impact")),
                 ("impact counts", lambda d: d["summary"]["by_impact"]["compliance"].update(fail=1)),
                 ("citations", lambda d: d["results"][0].update(citations=["BR 1"])),
+                ("unexplained failure", lambda d: d["diagnoses"][0].update(results=["x"])),
+                ("explained twice", lambda d: d["diagnoses"].append(dict(d["diagnoses"][0], id="D2"))),
+                ("unknown cause", lambda d: d["diagnoses"][0].update(cause="gremlins")),
         ):
             with self.subTest(name), self.assertRaises(AssertionError):
                 reportcheck.check_json_report(self.broken_json(change))
 
     def test_junit_counts_and_names(self):
-        good = ('<testsuites tests="2" failures="1" errors="0" skipped="0">'
+        good = ('<testsuites tests="2" failures="1" errors="0">'
                 '<testsuite name="s" tests="2" failures="1" errors="0" skipped="0">'
-                '<testcase classname="s" name="a"><failure message="m" type="t">x</failure>'
-                '</testcase><testcase classname="s" name="b"/></testsuite></testsuites>')
+                '<testcase classname="s" name="a" time="0.010"><failure message="m" type="t">x'
+                '</failure></testcase><testcase classname="s" name="b" time="0.000"/>'
+                '</testsuite></testsuites>')
         self.assertEqual(reportcheck.check_junit(good)["failures"], 1)
-        for bad in (good.replace('tests="2" failures="1" errors="0" skipped="0">'
-                                 '<testsuite', 'tests="3" failures="1" errors="0" skipped="0">'
+        for bad in (good.replace('tests="2" failures="1" errors="0">'
+                                 '<testsuite', 'tests="3" failures="1" errors="0">'
                                  '<testsuite', 1),
+                    good.replace('errors="0">', 'errors="0" skipped="0">', 1),
+                    good.replace(' time="0.000"', ""),
                     good.replace('name="b"', 'name="a"'),
                     good.replace(' type="t"', ""),
                     good.replace("x</failure>", "\x01</failure>")):

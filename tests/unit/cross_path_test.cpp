@@ -185,7 +185,11 @@ TEST_CASE(
                        "the responder or the front end before it does not serve this SubCA")};
   explain_unauthorized(results, t, edge);
   CHECK(results[0].status == Status::kFail);
-  CHECK(results[0].hint.ends_with("(origin answers a signed `good`)"));
+  // The origin's signed answer proves the responder serves the issuer: the
+  // hint no longer asks to configure it.
+  CHECK(results[0].hint.starts_with("origin answers a signed `good` to the same question"));
+  CHECK(results[0].hint.find("does not pass this responder URL") != std::string::npos);
+  CHECK(results[0].hint.find("responder's configuration") == std::string::npos);
 
   // An HTTP failure on the edge while the control passes: the URL is not passed.
   t.rows[0].observation = answered_with(404);

@@ -110,7 +110,7 @@ TEST_CASE("a 404 fails http.status and skips content-type but not caching") {
   const CheckResult& status = find(results, "http.status");
   CHECK(status.status == Status::kFail);
   CHECK(status.message == "HTTP 404 Not Found");
-  CHECK(status.hint.find("front end passes this URL") != std::string::npos);
+  CHECK(status.hint.find("the front end does not pass it") != std::string::npos);
   CHECK(*status.evidence.find("http_status")->as_int() == 404);
   CHECK(find(results, "http.content-type").status == Status::kSkip);
   CHECK(find(results, "http.caching").status == Status::kPass);

@@ -108,6 +108,7 @@ CheckResult unused_serial(Status status) {
   CheckResult r = make("ocsp.unused-serial", status, "issued.ocsp", kOcsp, "origin");
   r.request = std::string(request_kind::kUnusedSerial);
   r.serial = "5f2b";
+  r.serial_random = true;
   return r;
 }
 
@@ -195,8 +196,8 @@ TEST_CASE("text groups results under profile, endpoint and path, and ends with t
   CHECK(text.find("hint: fix http.reachable") == std::string::npos);  // no hint on a pass
   position(text, "          headers.x_cache: HIT\n", status);  // what was seen backs a failure
   CHECK(
-      text.ends_with("\nNOT READY  pass 2  fail 1 (relying-party 1, compliance 0)  warn 1 "
-                     "(relying-party 0, compliance 1)  skip 1\n"));
+      text.ends_with("\nNOT READY  pass 2  fail 1 (relying-party 1)  warn 1 "
+                     "(compliance 1)  skip 1\n"));
   CHECK(text.find('\x1b') == std::string::npos);
   CHECK(text.starts_with(std::string("subca-preflight ") + kVersion +
                          "  policy cabf-tls-br  at 2026-11-27T10:00:00Z\n"));
@@ -206,8 +207,7 @@ TEST_CASE("text: ready verdict, colour, ASCII marks") {
   Report report = sample_report();
   report.results.erase(report.results.begin());
   const std::string plain = render(report, Format::kText);
-  CHECK(
-      plain.ends_with("\nREADY  pass 2  fail 0  warn 1 (relying-party 0, compliance 1)  skip 1\n"));
+  CHECK(plain.ends_with("\nREADY  pass 2  fail 0  warn 1 (compliance 1)  skip 1\n"));
 
   const std::string coloured = render(report, Format::kText, {.color = true});
   CHECK(coloured.find("\x1b[1;32mREADY\x1b[0m") != std::string::npos);
@@ -225,11 +225,11 @@ TEST_CASE("text with several profiles gives each profile's verdict before the ov
   const size_t dv = position(text, "\nExample Asia DV CA R1\n");
   position(text, "\nExample Asia OV CA R1\n  ✔ profile.identity", dv);
   CHECK(
-      text.ends_with("\n\nExample Asia DV CA R1: NOT READY  pass 2  fail 1 (relying-party 1, "
-                     "compliance 0)  warn 1 (relying-party 0, compliance 1)  skip 1\n"
+      text.ends_with("\n\nExample Asia DV CA R1: NOT READY  pass 2  fail 1 (relying-party 1)  "
+                     "warn 1 (compliance 1)  skip 1\n"
                      "Example Asia OV CA R1: READY  pass 1  fail 0  warn 0  skip 0\n"
-                     "NOT READY  pass 3  fail 1 (relying-party 1, compliance 0)  warn 1 "
-                     "(relying-party 0, compliance 1)  skip 1\n"));
+                     "NOT READY  pass 3  fail 1 (relying-party 1)  warn 1 "
+                     "(compliance 1)  skip 1\n"));
 }
 
 TEST_CASE("text for inspect shows the artifact and cert status; no verdict without checks") {
@@ -248,23 +248,56 @@ TEST_CASE("text for inspect shows the artifact and cert status; no verdict witho
                        "READY  pass 1  fail 0  warn 0  skip 0\n"));
 }
 
-TEST_CASE("text quiet shows failures and warnings with their headings, and the verdict") {
-  const std::string text = render(sample_report(), Format::kText, {.quiet = true});
-  CHECK(text.find("http.status") != std::string::npos);
-  CHECK(text.find("http.caching") != std::string::npos);
-  CHECK(text.find("http.reachable") == std::string::npos);
-  CHECK(text.find("profile.urls") == std::string::npos);
-  CHECK(text.find("crl.parse") == std::string::npos);
-  CHECK(text.find("via origin") == std::string::npos);  // nothing to show under it
-  CHECK(text.find("subca-preflight ") == std::string::npos);
-  CHECK(text.starts_with(std::string(kProfile) + "\n"));
+TEST_CASE("text quiet shows the diagnoses and the verdict; the full text leads with them") {
+  Report report = sample_report();
+  Diagnosis d;
+  d.id = "D1";
+  d.cause = Cause::kNotPassed;
+  d.status = Status::kFail;
+  d.impact = Impact::kRelyingParty;
+  d.title = "The front end on relying-party does not pass 1 URL of 1 SubCA";
+  d.scope.profiles = {kProfile};
+  d.evidence = {"origin (reference) serves every one: HTTP 200 OK"};
+  d.fix.action = "add these to the allowlist of the front end or proxy on relying-party";
+  d.fix.items = {std::string("GET  ") + kIssuedCrl};
+  d.results = {result_key(report.results[0])};
+  report.diagnoses.push_back(d);
+  const std::string text = render(report, Format::kText, {.quiet = true});
+  CHECK(text == std::string("✘ D1  The front end on relying-party does not pass 1 URL of 1 SubCA\n"
+                            "      impact relying-party · 1 failure or warning\n"
+                            "      SubCA: ") +
+                    kProfile +
+                    "\n      seen: origin (reference) serves every one: HTTP 200 OK\n"
+                    "      fix: add these to the allowlist of the front end or proxy on "
+                    "relying-party\n        GET  " +
+                    kIssuedCrl +
+                    "\n\nNOT READY  pass 2  fail 1 (relying-party 1)  warn 1 "
+                    "(compliance 1)  skip 1\n");
+  // Without -q the diagnoses come first, then the details.
+  const std::string full = render(report, Format::kText);
+  CHECK(full.find("✘ D1") < full.find("Details"));
+  CHECK(full.find("Details") < full.find("http.status"));
+  // On a terminal, long lines wrap to its width, continuation lines indented.
+  const std::string narrow = render(report, Format::kText, {.quiet = true, .width = 40});
   CHECK(
-      text.ends_with("\nNOT READY  pass 2  fail 1 (relying-party 1, compliance 0)  warn 1 "
-                     "(relying-party 0, compliance 1)  skip 1\n"));
-
-  Report clean = sample_report();
-  clean.results = {make("profile.urls", Status::kPass)};
-  CHECK(render(clean, Format::kText, {.quiet = true}) == "READY  pass 1  fail 0  warn 0  skip 0\n");
+      narrow.starts_with("✘ D1  The front end on relying-party\n"
+                         "      does not pass 1 URL of 1 SubCA\n"));
+  // Markdown leads with the same diagnoses, as a checklist.
+  const std::string md = render(report, Format::kMarkdown);
+  const size_t item =
+      position(md,
+               "### Diagnoses\n\n- [ ] **D1** ✘ **fail** · relying-party · The front end on "
+               "relying-party does not pass 1 URL of 1 SubCA\n  - SubCAs: Example Asia DV CA R1\n");
+  position(md,
+           std::string("  - Fix: add these to the allowlist of the front end or proxy on "
+                       "relying-party\n    - `GET  ") +
+               kIssuedCrl + "`\n",
+           item);
+  CHECK(item < md.find("| Status |"));
+  // JUnit names the diagnosis in the failure it explains.
+  position(render(report, Format::kJunit),
+           "<failure message=\"D1: The front end on relying-party does not pass 1 URL of 1 SubCA "
+           "| HTTP 404 Not Found\" type=\"http.status\">D1 front-end-does-not-pass: ");
 }
 
 TEST_CASE("text evidence: under failures and warnings, under passes with -v, whole with -vv") {
@@ -350,9 +383,11 @@ TEST_CASE("JSON report follows docs/cli.md exactly") {
       }
     }
   },
+  "diagnoses": [],
   "results": [
     {
       "check": "profile.urls",
+      "key": "profile.urls | Example Asia DV CA R1",
       "status": "pass",
       "severity": "error",
       "impact": "compliance",
@@ -367,6 +402,7 @@ TEST_CASE("JSON report follows docs/cli.md exactly") {
     },
     {
       "check": "ocsp.response-status",
+      "key": "ocsp.response-status | Example Asia DV CA R1 | issued.ocsp | http://ocsp.example.test | cn-edge | POST | probe | 7f3a09c1d2",
       "status": "fail",
       "severity": "error",
       "impact": "relying-party",
@@ -406,7 +442,8 @@ TEST_CASE("JSON with several profiles lists them and names each result's profile
            "  \"profile\": [\n    \"Example Asia DV CA R1\",\n    \"Example Asia OV CA R1\"\n"
            "  ],\n  \"policy\"");
   position(json,
-           "\"check\": \"profile.identity\",\n      \"status\": \"pass\",\n      "
+           "\"check\": \"profile.identity\",\n      \"key\": \"profile.identity | Example Asia OV "
+           "CA R1\",\n      \"status\": \"pass\",\n      "
            "\"severity\": \"error\",\n      \"impact\": \"relying-party\",\n");
   position(json, "\"profile\": \"Example Asia OV CA R1\",\n      \"message\"");
   size_t count = 0;
@@ -490,10 +527,10 @@ TEST_CASE("JUnit: one suite per role and path, counts, failure, skipped and warn
   CHECK(
       xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites "
                       "name=\"subca-preflight\" tests=\"6\" failures=\"1\" errors=\"0\" "
-                      "skipped=\"1\">\n"));
+                      "time=\"0.000\">\n"));
   const size_t profile =
       position(xml, R"(<testsuite name="profile" tests="1" failures="0" )"
-                    R"(errors="0" skipped="0" timestamp="2026-11-27T10:00:00">)");
+                    R"(errors="0" skipped="0" time="0.000" timestamp="2026-11-27T10:00:00">)");
   const size_t subca = position(
       xml,
       R"(<testsuite name="subca.crl/relying-party" tests="1" failures="0" errors="0" skipped="0")",
@@ -506,19 +543,19 @@ TEST_CASE("JUnit: one suite per role and path, counts, failure, skipped and warn
            R"(<testsuite name="issued.crl/origin" tests="1" failures="0" errors="0" skipped="1")",
            issued_rp);
   position(xml, std::string(R"(<testcase name="http.status GET fetch @ )") + kIssuedCrl +
-                    R"(" classname="issued.crl/relying-party">)" +
+                    R"(" classname="issued.crl/relying-party" time="0.000">)" +
                     "\n      <failure message=\"HTTP 404 Not Found\" type=\"http.status\">"
                     "HTTP 404 Not Found\nimpact: relying-party\nhint: origin serves this CRL; the "
                     "front end does not "
                     "pass this URL\nurl: " +
                     kIssuedCrl + "\nevidence: {&quot;http_status&quot;:404,");
   position(xml, R"(<testcase name="http.status GET fetch @ http://crl.example.test/other.crl" )"
-                R"(classname="issued.crl/relying-party"/>)");
+                R"(classname="issued.crl/relying-party" time="0.000"/>)");
   position(xml, R"(<skipped message="HTTP status 404"/>)");
   position(xml,
            "<system-out>warning: max-age outlives nextUpdate\nimpact: compliance\nhint: fix "
            "http.caching");
-  position(xml, R"(<testcase name="profile.urls" classname="profile"/>)");
+  position(xml, R"(<testcase name="profile.urls" classname="profile" time="0.000"/>)");
   CHECK(xml.ends_with("</testsuites>\n"));
 }
 
@@ -527,7 +564,9 @@ TEST_CASE("JUnit with several profiles keeps each profile's suites apart") {
   position(xml, R"(<testsuite name="Example Asia DV CA R1/profile" tests="1")");
   position(xml, R"(<testsuite name="Example Asia DV CA R1/issued.crl/relying-party" tests="2")");
   position(xml, R"(<testsuite name="Example Asia OV CA R1/profile" tests="1")");
-  position(xml, R"(<testcase name="profile.identity" classname="Example Asia OV CA R1/profile"/>)");
+  position(
+      xml,
+      R"(<testcase name="profile.identity" classname="Example Asia OV CA R1/profile" time="0.000"/>)");
 }
 
 TEST_CASE("JUnit names stay unique and leave out the random unused serial") {
@@ -538,8 +577,16 @@ TEST_CASE("JUnit names stay unique and leave out the random unused serial") {
   CheckResult probe = unused;
   probe.request = std::string(request_kind::kProbe);
   probe.serial = "7f3a";
+  probe.serial_random = false;
   report.results.push_back(probe);
+  // A profile without probes: the SHA-256 CertID question repeats the unused serial.
+  CheckResult sha256 = unused;
+  sha256.def = &checks::kOcspSha256CertId;
+  sha256.request = std::string(request_kind::kSha256CertId);
+  report.results.push_back(sha256);
   const std::string xml = render(report, Format::kJunit);
+  position(xml,
+           std::string("<testcase name=\"ocsp.sha256-certid GET sha256-certid @ ") + kOcsp + "\"");
   const std::string base = std::string("ocsp.unused-serial GET unused-serial @ ") + kOcsp;
   position(xml, "<testcase name=\"" + base + "\"");
   position(xml, "<testcase name=\"" + base + " #2\"");
@@ -576,8 +623,10 @@ TEST_CASE("markdown: summary line, failures then warnings, passes and skips fold
       head);
   const size_t warn = position(md, "| ! warn | compliance | `http.caching`", fail);
   const size_t details = position(md, "<details><summary>2 passed, 1 skipped</summary>", warn);
-  position(md, "| ✔ pass | compliance | `profile.urls` |  |  |  | every URL is http |", details);
-  position(md, "| – skip | relying-party | `crl.parse`", details);
+  // Passes and skips are counted per check, not listed one by one.
+  position(md, "| Check | Pass | Skip |\n|---|---|---|\n", details);
+  position(md, "| `profile.urls` | 1 | 0 |\n", details);
+  position(md, "| `crl.parse` | 0 | 1 |\n", details);
   CHECK(md.ends_with("</details>\n"));
 }
 
