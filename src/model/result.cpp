@@ -1,5 +1,7 @@
 #include "model/result.h"
 
+#include <algorithm>
+
 namespace preflight {
 
 std::string_view to_string(Status s) {
@@ -38,6 +40,20 @@ std::string_view to_string(Impact i) {
   return "?";
 }
 
+std::string_view to_string(Source s) {
+  switch (s) {
+    case Source::kRfc:
+      return "rfc";
+    case Source::kBr:
+      return "br";
+    case Source::kCcadb:
+      return "ccadb";
+    case Source::kMrsp:
+      return "mrsp";
+  }
+  return "?";
+}
+
 namespace {
 CheckResult make(const CheckDef& check, Status status, std::string message, std::string hint,
                  Json evidence) {
@@ -67,6 +83,16 @@ CheckResult skip(const CheckDef& check, std::string reason) {
 
 CheckResult with_impact(CheckResult result, Impact impact) {
   result.impact = impact;
+  return result;
+}
+
+void RuleFaults::add(const RuleDef& rule, std::string fault) {
+  all.push_back(std::move(fault));
+  if (std::find(broken.begin(), broken.end(), &rule) == broken.end()) broken.push_back(&rule);
+}
+
+CheckResult with_rules(CheckResult result, std::vector<const RuleDef*> rules) {
+  result.rules = std::move(rules);
   return result;
 }
 
