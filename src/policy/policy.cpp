@@ -26,7 +26,10 @@ bool Policy::judges(Source source) const {
 }
 
 bool Policy::judges(const CheckDef& check) const {
-  return std::ranges::any_of(rules_of(check), [&](const RuleDef* r) { return judges(r->source); });
+  // advisory.* findings follow no normative rule, so no source leaves them out.
+  const auto rules = rules_of(check);
+  return rules.empty() ||
+         std::ranges::any_of(rules, [&](const RuleDef* r) { return judges(r->source); });
 }
 
 Severity Policy::severity_of(std::string_view check) const {
