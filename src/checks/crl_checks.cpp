@@ -134,31 +134,36 @@ CheckResult check_issuer(const pki::Crl& crl, const CrlExpectation& x) {
     if (x.issuer_subject_from_string) {
       // docs/judgement.md: the expected DER was built from a typed string, so
       // an encoding-only difference may be the string's, not the CRL's.
-      return with_impact(
-          warn(checks::kCrlIssuer,
-               "issuer " + actual +
-                   " equals the subject typed in the profile except for string encoding (" + diff +
-                   ")",
-               "BR 7.2 requires byte-identical DER: give the SubCA's tbs or CSR in the profile "
-               "to compare with the exact subject encoding the ceremony will sign",
-               std::move(ev)),
-          Impact::kCompliance);
+      return with_rules(
+          with_impact(
+              warn(checks::kCrlIssuer,
+                   "issuer " + actual +
+                       " equals the subject typed in the profile except for string encoding (" +
+                       diff + ")",
+                   "BR 7.2 requires byte-identical DER: give the SubCA's tbs or CSR in the profile "
+                   "to compare with the exact subject encoding the ceremony will sign",
+                   std::move(ev)),
+              Impact::kCompliance),
+          {&rules::kCrlIssuerByteIdentical});
     }
-    return with_impact(
-        fail(checks::kCrlIssuer,
-             "issuer " + actual +
-                 " equals the expected subject only under RFC 5280 §7.1 comparison, not byte "
-                 "for byte (" +
-                 diff + ")",
-             "BR 7.2: re-issue the CRL with the issuer Name copied byte for byte from the CA "
-             "certificate's subject (same string types)",
-             std::move(ev)),
-        Impact::kCompliance);
+    return with_rules(
+        with_impact(
+            fail(checks::kCrlIssuer,
+                 "issuer " + actual +
+                     " equals the expected subject only under RFC 5280 §7.1 comparison, not byte "
+                     "for byte (" +
+                     diff + ")",
+                 "BR 7.2: re-issue the CRL with the issuer Name copied byte for byte from the CA "
+                 "certificate's subject (same string types)",
+                 std::move(ev)),
+            Impact::kCompliance),
+        {&rules::kCrlIssuerByteIdentical});
   }
-  return fail(
-      checks::kCrlIssuer, "issuer is " + actual + ", expected " + expected,
-      "this URL serves another CA's CRL: publish the CRL issued by " + expected + " here (BR 7.2)",
-      std::move(ev));
+  return with_rules(fail(checks::kCrlIssuer, "issuer is " + actual + ", expected " + expected,
+                         "this URL serves another CA's CRL: publish the CRL issued by " + expected +
+                             " here (RFC 5280 §7.1, BR 7.2)",
+                         std::move(ev)),
+                    {&rules::kCrlIssuerNameMatch});
 }
 
 // RFC 5280 §6.3.3(f): a relying party uses a CRL only when the issuer
@@ -320,6 +325,7 @@ CheckResult check_current(const pki::Crl& crl, const Policy& policy, UnixTime at
   std::vector<std::string> faults;
   std::string hint;
   bool relying_party = false;
+  bool window = false;  // RFC 5280 §5.1.2.4-5, rather than only crl.min_remaining
   if (this_update > add_duration(at, policy.clock_skew)) {
     relying_party = true;
     faults.push_back("thisUpdate " + format_rfc3339(this_update) + " is " +
@@ -330,6 +336,7 @@ CheckResult check_current(const pki::Crl& crl, const Policy& policy, UnixTime at
   if (!crl.next_update) {
     // Relying parties treat it as never expiring; crl.validity reports the
     // missing field too.
+    window = true;
     faults.push_back("no nextUpdate (RFC 5280 §5.1.2.5), so no time left can be shown");
     hint += "CRLs must carry nextUpdate; ";
   } else if (crl.next_update->value < add_duration(at, policy.crl_min_remaining)) {
@@ -349,8 +356,11 @@ CheckResult check_current(const pki::Crl& crl, const Policy& policy, UnixTime at
   Json ev = time_evidence(crl, at);
   if (!faults.empty()) {
     hint.resize(hint.size() - 2);
-    return with_impact(fail(checks::kCrlCurrent, join(faults, "; "), hint, std::move(ev)),
-                       relying_party ? Impact::kRelyingParty : Impact::kCompliance);
+    window = window || relying_party;
+    return with_rules(
+        with_impact(fail(checks::kCrlCurrent, join(faults, "; "), hint, std::move(ev)),
+                    relying_party ? Impact::kRelyingParty : Impact::kCompliance),
+        {window ? &rules::kCrlCurrentWindow : &rules::kCrlCurrentMargin});
   }
   return pass(checks::kCrlCurrent,
               "issued " + format_span(at - this_update) + " ago, next update in " +
@@ -600,13 +610,18 @@ CheckResult judge_entry(const EntryScan& scan, const CrlExpectation& x, CrlScope
       std::move(ev));
 }
 
+// Violations remember which sub-rule they break: RFC 5280 §5 or the BR
+// profile (model/checks.def). Advisories are all BR 7.2.2 recommendations.
 struct ProfileFindings {
-  std::vector<std::string> violations;  // MUST / MUST NOT: fail
+  RuleFaults violations;                // MUST / MUST NOT: fail
   std::vector<std::string> advisories;  // NOT RECOMMENDED / unusual: warn
 
-  void entry(const EntryFinding& f, std::string what, bool violation) {
-    if (f.count == 0) return;
-    (violation ? violations : advisories).push_back(what + " on " + f.where());
+  void violation(const RuleDef& rule, std::string what) { violations.add(rule, std::move(what)); }
+  void entry(const EntryFinding& f, const std::string& what, const RuleDef& rule) {
+    if (f.count != 0) violation(rule, what + " on " + f.where());
+  }
+  void entry_advisory(const EntryFinding& f, const std::string& what) {
+    if (f.count != 0) advisories.push_back(what + " on " + f.where());
   }
 };
 
@@ -653,46 +668,47 @@ std::string signature_algorithm_fault(const pki::SignatureAlgorithm& alg, EVP_PK
 
 CheckResult check_profile(const pki::Crl& crl, const EntryScan& scan, EVP_PKEY* key) {
   ProfileFindings f;
-  auto& v = f.violations;
+  const RuleDef& rfc = rules::kCrlProfileRfc;
+  const RuleDef& br = rules::kCrlProfileBr;
   if (crl.version != 1) {
-    v.push_back(crl.version ? "version value " + std::to_string(*crl.version) + ", not v2 (1)"
-                            : "v1 CRL (version absent; BR 7.2.1 requires v2)");
+    f.violation(rfc, crl.version ? "version value " + std::to_string(*crl.version) + ", not v2 (1)"
+                                 : "v1 CRL (version absent; BR 7.2.1 requires v2)");
   }
   // RFC 5280 §5.1.1.2: relying parties may reject a CRL whose two
   // algorithm fields differ, so this violation hurts them.
   const bool algorithm_mismatch =
       !std::ranges::equal(crl.tbs_signature_der, crl.signature_algorithm_der);
   if (algorithm_mismatch) {
-    v.push_back("TBSCertList.signature differs from signatureAlgorithm (RFC 5280 §5.1.1.2)");
+    f.violation(rfc, "TBSCertList.signature differs from signatureAlgorithm (RFC 5280 §5.1.1.2)");
   }
   pki::SignatureAlgorithm alg;
   std::string alg_error;
   if (pki::ParseSignatureAlgorithm(crl.signature_algorithm_der, &alg, &alg_error)) {
     if (const std::string fault = signature_algorithm_fault(alg, key); !fault.empty()) {
-      v.push_back(fault);
+      f.violation(br, fault);
     }
   }
   if (!pki::IsTimeEncodingCorrect(crl.this_update)) {
-    v.push_back(
-        "thisUpdate not UTCTime through 2049 / GeneralizedTime from 2050 (RFC 5280 "
-        "§5.1.2.4)");
+    f.violation(rfc,
+                "thisUpdate not UTCTime through 2049 / GeneralizedTime from 2050 (RFC 5280 "
+                "§5.1.2.4)");
   }
   if (crl.next_update && !pki::IsTimeEncodingCorrect(*crl.next_update)) {
-    v.push_back(
-        "nextUpdate not UTCTime through 2049 / GeneralizedTime from 2050 (RFC 5280 "
-        "§5.1.2.5)");
+    f.violation(rfc,
+                "nextUpdate not UTCTime through 2049 / GeneralizedTime from 2050 (RFC 5280 "
+                "§5.1.2.5)");
   }
   if (crl.revoked_certificates && crl.revoked_certificates->empty()) {
-    v.push_back("revokedCertificates present but empty (RFC 5280 §5.1.2.6: omit it)");
+    f.violation(rfc, "revokedCertificates present but empty (RFC 5280 §5.1.2.6: omit it)");
   }
-  if (crl.has_delta_crl_indicator) v.push_back("deltaCRLIndicator: a delta CRL (BR 7.2.2)");
+  if (crl.has_delta_crl_indicator) f.violation(br, "deltaCRLIndicator: a delta CRL (BR 7.2.2)");
   for (const auto& oid : crl.duplicate_extensions) {
-    v.push_back("extension " + oid + " appears more than once (RFC 5280 §4.2)");
+    f.violation(rfc, "extension " + oid + " appears more than once (RFC 5280 §4.2)");
   }
   for (const auto& ext : crl.other_extensions) {
     const std::string oid = der::OidToString(ext.oid);
     if (ext.critical) {
-      v.push_back("unrecognised critical CRL extension " + oid + " (RFC 5280 §5.2)");
+      f.violation(rfc, "unrecognised critical CRL extension " + oid + " (RFC 5280 §5.2)");
     } else {
       f.advisories.push_back("CRL extension " + oid + " (BR 7.2.2: NOT RECOMMENDED)");
     }
@@ -701,57 +717,64 @@ CheckResult check_profile(const pki::Crl& crl, const EntryScan& scan, EVP_PKEY* 
   const pki::CrlIssuingDistributionPoint& idp = crl.idp;
   if (idp.present) {
     // BR 7.2.2.1, RFC 5280 §5.2.5.
-    if (!idp.critical) v.push_back("issuingDistributionPoint not critical (BR 7.2.2)");
-    if (idp.empty) v.push_back("issuingDistributionPoint is an empty SEQUENCE (RFC 5280 §5.2.5)");
-    if (idp.indirect_crl) v.push_back("IDP indirectCRL: an indirect CRL (BR 7.2)");
+    if (!idp.critical) f.violation(rfc, "issuingDistributionPoint not critical (BR 7.2.2)");
+    if (idp.empty)
+      f.violation(rfc, "issuingDistributionPoint is an empty SEQUENCE (RFC 5280 §5.2.5)");
+    if (idp.indirect_crl) f.violation(br, "IDP indirectCRL: an indirect CRL (BR 7.2)");
     if (idp.only_contains_attribute_certs) {
-      v.push_back("IDP onlyContainsAttributeCerts (BR 7.2.2.1: must be FALSE)");
+      f.violation(br, "IDP onlyContainsAttributeCerts (BR 7.2.2.1: must be FALSE)");
     }
     if (idp.only_contains_user_certs && idp.only_contains_ca_certs) {
-      v.push_back("IDP asserts both onlyContainsUserCerts and onlyContainsCACerts (BR 7.2.2.1)");
+      f.violation(rfc,
+                  "IDP asserts both onlyContainsUserCerts and onlyContainsCACerts (BR 7.2.2.1)");
     }
     if (idp.only_some_reasons)
       f.advisories.push_back("IDP onlySomeReasons (BR 7.2.2.1: SHOULD NOT)");
   }
   f.entry(scan.certificate_issuer, "certificateIssuer entry extension: an indirect CRL (BR 7.2)",
-          true);
-  f.entry(scan.unknown_critical, "unrecognised critical entry extension (RFC 5280 §5.3)", true);
-  f.entry(scan.reason_critical, "critical reasonCode (BR 7.2.2: MUST NOT)", true);
-  f.entry(scan.reason_unspecified, "reasonCode unspecified (0) (BR 7.2.2: omit reasonCode)", true);
-  f.entry(scan.reason_hold, "reasonCode certificateHold (6) (BR 7.2.2, 4.9.13)", true);
-  f.entry(scan.reason_undefined, "undefined reasonCode value (RFC 5280 §5.3.1)", true);
-  f.entry(scan.duplicate_extension, "an entry extension repeated (RFC 5280 §4.2)", true);
+          br);
+  f.entry(scan.unknown_critical, "unrecognised critical entry extension (RFC 5280 §5.3)", rfc);
+  f.entry(scan.reason_critical, "critical reasonCode (BR 7.2.2: MUST NOT)", br);
+  f.entry(scan.reason_unspecified, "reasonCode unspecified (0) (BR 7.2.2: omit reasonCode)", br);
+  f.entry(scan.reason_hold, "reasonCode certificateHold (6) (BR 7.2.2, 4.9.13)", br);
+  f.entry(scan.reason_undefined, "undefined reasonCode value (RFC 5280 §5.3.1)", rfc);
+  f.entry(scan.duplicate_extension, "an entry extension repeated (RFC 5280 §4.2)", rfc);
   f.entry(scan.time_encoding,
           "revocationDate not UTCTime through 2049 / GeneralizedTime from 2050 (RFC 5280 §5.1.2.6)",
-          true);
-  f.entry(scan.reason_not_in_br_table,
-          "reasonCode 2, 8 or 10, not in the BR 7.2.2 CRLReasons table", false);
-  f.entry(scan.other_extensions,
-          "entry extensions other than reasonCode (BR 7.2.2: NOT RECOMMENDED)", false);
-  if (!scan.ok) v.push_back("malformed revokedCertificates, " + scan.error);
+          rfc);
+  f.entry_advisory(scan.reason_not_in_br_table,
+                   "reasonCode 2, 8 or 10, not in the BR 7.2.2 CRLReasons table");
+  f.entry_advisory(scan.other_extensions,
+                   "entry extensions other than reasonCode (BR 7.2.2: NOT RECOMMENDED)");
+  if (!scan.ok) f.violation(rfc, "malformed revokedCertificates, " + scan.error);
 
   Json ev = Json::object();
   ev.set("version", crl.version ? Json(*crl.version + 1) : Json(1));
   ev.set("entry_count", scan.count);
+  const auto& v = f.violations.all;
   ev.set("violations", string_array(v));
   ev.set("advisories", string_array(f.advisories));
   if (!v.empty()) {
     std::string message = std::to_string(v.size()) + " profile violation" +
                           (v.size() == 1 ? "" : "s") + ": " + join(v, "; ");
     if (!f.advisories.empty()) message += "; also: " + join(f.advisories, "; ");
-    return with_impact(
-        fail(checks::kCrlProfile, message,
-             "re-issue the CRL following the BR 7.2 / RFC 5280 §5 profile (v2, one signature "
-             "algorithm, AKI + cRLNumber + critical IDP only, reasonCode 1/3/4/5/9 "
-             "non-critical)",
-             std::move(ev)),
-        algorithm_mismatch ? Impact::kRelyingParty : Impact::kCompliance);
+    return with_rules(
+        with_impact(
+            fail(checks::kCrlProfile, message,
+                 "re-issue the CRL following the BR 7.2 / RFC 5280 §5 profile (v2, one signature "
+                 "algorithm, AKI + cRLNumber + critical IDP only, reasonCode 1/3/4/5/9 "
+                 "non-critical)",
+                 std::move(ev)),
+            algorithm_mismatch ? Impact::kRelyingParty : Impact::kCompliance),
+        std::move(f.violations.broken));
   }
   if (!f.advisories.empty()) {
-    return warn(checks::kCrlProfile, "not recommended: " + join(f.advisories, "; "),
-                "BR 7.2.2 recommends only AKI, cRLNumber and IDP as CRL extensions, only "
-                "reasonCode as entry extension, and reasons from its CRLReasons table",
-                std::move(ev));
+    return with_rules(
+        warn(checks::kCrlProfile, "not recommended: " + join(f.advisories, "; "),
+             "BR 7.2.2 recommends only AKI, cRLNumber and IDP as CRL extensions, only "
+             "reasonCode as entry extension, and reasons from its CRLReasons table",
+             std::move(ev)),
+        {&rules::kCrlProfileBr});
   }
   return pass(checks::kCrlProfile,
               "v2 CRL with " + std::to_string(scan.count) +

@@ -249,6 +249,9 @@ std::optional<UnixTime> parse_http_date(const std::string& text) {
 struct CacheControl {
   std::optional<std::int64_t> max_age;
   std::optional<std::int64_t> s_maxage;
+  // RFC 5861 §3/§4: how long past freshness a cache may still serve the copy.
+  std::optional<std::int64_t> stale_while_revalidate;
+  std::optional<std::int64_t> stale_if_error;
   bool no_cache = false;
   bool no_store = false;
 };
@@ -267,6 +270,8 @@ CacheControl parse_cache_control(const Observation& o) {
       const std::string_view arg = eq == std::string_view::npos ? "" : item.substr(eq + 1);
       if (key == "max-age") cc.max_age = parse_seconds(arg);
       if (key == "s-maxage") cc.s_maxage = parse_seconds(arg);
+      if (key == "stale-while-revalidate") cc.stale_while_revalidate = parse_seconds(arg);
+      if (key == "stale-if-error") cc.stale_if_error = parse_seconds(arg);
       if (key == "no-cache") cc.no_cache = true;
       if (key == "no-store") cc.no_store = true;
     }
@@ -489,42 +494,61 @@ CheckResult check_caching(const Observation& o, BodyKind kind, UnixTime at,
   }
   ev.set("next_update", format_rfc3339(*next_update));
 
+  // RFC 9111 §4.2.1: the freshness lifetime a shared cache uses is
+  // s-maxage, else max-age, else Expires − Date (Expires is ignored when
+  // max-age is present).
   const std::string* date_text = o.header("Date");
-  const std::optional<UnixTime> date = date_text ? parse_http_date(*date_text) : std::nullopt;
-  const UnixTime base = date.value_or(at);
-  const std::string* age_text = o.header("Age");
-  const std::int64_t age = age_text ? parse_seconds(*age_text).value_or(0) : 0;
-
-  // RFC 5019 §6.2: a cache must not keep the object past nextUpdate, so
-  // Date + max-age − Age ≤ nextUpdate, and Expires ≤ nextUpdate.
-  const auto outlives = [&](std::string_view directive, std::int64_t seconds) {
-    const UnixTime until = base + seconds - age;
-    ev.set("cache_until", format_rfc3339(until));
-    return fail(checks::kHttpCaching,
-                std::string(directive) + "=" + std::to_string(seconds) + " keeps it cached until " +
-                    format_rfc3339(until) + ", " + format_span(until - *next_update) +
-                    " past nextUpdate " + format_rfc3339(*next_update),
-                "lower the cache lifetime so caches drop the object by nextUpdate (RFC 5019 §6.2); "
-                "otherwise relying parties are served an expired object",
-                std::move(ev));
-  };
-  if (cc.max_age && base + *cc.max_age - age > *next_update)
-    return outlives("max-age", *cc.max_age);
-  if (cc.s_maxage && base + *cc.s_maxage - age > *next_update)
-    return outlives("s-maxage", *cc.s_maxage);
-  if (const std::string* expires_text = o.header("Expires")) {
+  const UnixTime date = (date_text ? parse_http_date(*date_text) : std::nullopt).value_or(at);
+  std::string source;
+  std::optional<std::int64_t> lifetime;
+  if (cc.s_maxage) {
+    source = "s-maxage=" + std::to_string(*cc.s_maxage);
+    lifetime = cc.s_maxage;
+  } else if (cc.max_age) {
+    source = "max-age=" + std::to_string(*cc.max_age);
+    lifetime = cc.max_age;
+  } else if (const std::string* expires_text = o.header("Expires")) {
+    // RFC 9111 §5.3: an Expires that does not parse means already expired.
     const std::optional<UnixTime> expires = parse_http_date(*expires_text);
-    if (expires && *expires > *next_update)
-      return fail(checks::kHttpCaching,
-                  "Expires " + format_rfc3339(*expires) + " is " +
-                      format_span(*expires - *next_update) + " past nextUpdate " +
-                      format_rfc3339(*next_update),
-                  "set Expires no later than nextUpdate (RFC 5019 §6.2)", std::move(ev));
+    lifetime = expires ? std::max<std::int64_t>(*expires - date, 0) : 0;
+    source = "Expires − Date = " + std::to_string(*lifetime) + " s";
   }
-  if (!cc.max_age && !cc.s_maxage && o.header("Expires") == nullptr)
-    return pass(checks::kHttpCaching, "no cache lifetime set", std::move(ev));
+  if (!lifetime) return pass(checks::kHttpCaching, "no cache lifetime set", std::move(ev));
+
+  // RFC 9111 §4.2.3: the copy is already as old as the larger of Age and
+  // the time since Date; counting Age on top of Date would count it twice.
+  const std::string* age_text = o.header("Age");
+  const std::int64_t age_header = age_text ? parse_seconds(*age_text).value_or(0) : 0;
+  const std::int64_t current_age = std::max<std::int64_t>({age_header, at - date, 0});
+  // RFC 5861: stale-while-revalidate and stale-if-error let a cache serve the
+  // copy that much longer; the later of the two bounds what a client may get.
+  const std::int64_t stale =
+      std::max(cc.stale_while_revalidate.value_or(0), cc.stale_if_error.value_or(0));
+  const UnixTime fresh_until = at + *lifetime - current_age;
+  const UnixTime until = fresh_until + stale;
+  ev.set("freshness_lifetime", *lifetime);
+  ev.set("current_age", current_age);
+  ev.set("cache_until", format_rfc3339(until));
+  const std::string extended = stale > 0 ? " (fresh until " + format_rfc3339(fresh_until) +
+                                               ", then " + std::to_string(stale) +
+                                               " s stale-while-revalidate/stale-if-error)"
+                                         : "";
+  // RFC 5019 §6.2 (OCSP), RFC 5280 §5.1.2.5 (CRLs): no copy past nextUpdate.
+  if (until > *next_update) {
+    return fail(checks::kHttpCaching,
+                source + " at current age " + std::to_string(current_age) +
+                    " s keeps it cached until " + format_rfc3339(until) + extended + ", " +
+                    format_span(until - *next_update) + " past nextUpdate " +
+                    format_rfc3339(*next_update),
+                "lower the cache lifetime so caches drop the object by nextUpdate (RFC 9111 §4.2; "
+                "RFC 5019 §6.2); otherwise relying parties are served an expired object",
+                std::move(ev));
+  }
   return pass(checks::kHttpCaching,
-              "cache lifetime ends by nextUpdate " + format_rfc3339(*next_update), std::move(ev));
+              source + " at current age " + std::to_string(current_age) + " s: cached until " +
+                  format_rfc3339(until) + extended + ", by nextUpdate " +
+                  format_rfc3339(*next_update),
+              std::move(ev));
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include "pki/name.h"
 #include "pki/ocsp_response.h"
 #include "pki/serial.h"
+#include "pki/signature.h"
 #include "pki/sniff.h"
 
 namespace preflight {
@@ -400,23 +401,25 @@ bool is_known_extension(std::string_view oid) {
 }
 
 void extension_faults(const std::vector<pki::OcspExtension>& exts, std::string_view where,
-                      std::vector<std::string>* faults) {
+                      RuleFaults* faults) {
   for (const auto& x : exts) {
     if (x.oid == pki::kOidReasonCode) {
-      faults->push_back(std::string(where) + " carry reasonCode (BR 7.3.2 forbids it)");
+      faults->add(rules::kOcspProfileReasonCode,
+                  std::string(where) + " carry reasonCode (BR 7.3.2 forbids it)");
     } else if (x.critical && !is_known_extension(x.oid)) {
-      faults->push_back(std::string(where) + " carry unrecognised critical extension " + x.oid +
-                        " (RFC 6960 §4.4)");
+      faults->add(rules::kOcspProfileRfc, std::string(where) +
+                                              " carry unrecognised critical extension " + x.oid +
+                                              " (RFC 6960 §4.4)");
     }
   }
 }
 
 CheckResult check_profile(const Analysis& a) {
   const auto& b = a.basic;
-  std::vector<std::string> faults;
+  RuleFaults faults;
   if (b.version != 0) {
-    faults.push_back("version v" + std::to_string(b.version + 1) +
-                     "; RFC 6960 §4.2.2.3 requires v1");
+    faults.add(rules::kOcspProfileRfc,
+               "version v" + std::to_string(b.version + 1) + "; RFC 6960 §4.2.2.3 requires v1");
   }
   extension_faults(b.response_extensions, "responseExtensions", &faults);
   // nextUpdate in the answer for our CertID; without one, in every answer.
@@ -428,10 +431,21 @@ CheckResult check_profile(const Analysis& a) {
   }
   for (const auto* s : singles) {
     if (!s->next_update) {
-      faults.push_back("SingleResponse for serial " + pki::serial_to_hex(s->cert_id.serial) +
-                       " has no nextUpdate (RFC 5019 §2.2.4, MRSP 6)");
+      faults.add(rules::kOcspProfileRfc, "SingleResponse for serial " +
+                                             pki::serial_to_hex(s->cert_id.serial) +
+                                             " has no nextUpdate (RFC 5019 §2.2.4, MRSP 6)");
     }
     extension_faults(s->extensions, "singleExtensions", &faults);
+  }
+  // BR 7.1.3.2 admits no SHA-1 signature on OCSP responses; the SHA-1
+  // CertID of RFC 5019 §2.1.1 is another matter and stays required.
+  pki::SignatureAlgorithm alg;
+  std::string alg_error;
+  if (pki::ParseSignatureAlgorithm(b.signature_algorithm, &alg, &alg_error) &&
+      alg.digest == pki::DigestAlgorithm::kSha1) {
+    faults.add(rules::kOcspProfileSha1, "signed with " + alg.name +
+                                            " (BR 7.1.3.2: no SHA-1 signature on OCSP responses; "
+                                            "the SHA-1 CertID stays required)");
   }
   Json ev = Json::object();
   ev.set("version", static_cast<long long>(b.version + 1));
@@ -445,10 +459,12 @@ CheckResult check_profile(const Analysis& a) {
     return pass(checks::kOcspProfile,
                 "v1 BasicOCSPResponse with nextUpdate and no forbidden extensions", std::move(ev));
   }
-  return fail(checks::kOcspProfile, join(faults),
-              "fix the responder's profile: v1, nextUpdate always present, no reasonCode single "
-              "extension, only extensions relying parties can process when critical",
-              std::move(ev));
+  return with_rules(
+      fail(checks::kOcspProfile, join(faults.all),
+           "fix the responder's profile: v1, nextUpdate always present, no reasonCode single "
+           "extension, only extensions relying parties can process when critical",
+           std::move(ev)),
+      std::move(faults.broken));
 }
 
 constexpr std::array<std::uint8_t, 2> kNullParams = {0x05, 0x00};
@@ -633,14 +649,17 @@ CheckResult check_age(const pki::OcspSingleResponse& s, const OcspExpectation& e
                     (issued && s.next_update ? ", refreshed in time before nextUpdate" : ""),
                 std::move(ev));
   }
-  return fail(checks::kOcspAge, join(faults),
-              "the responder did not refresh this answer in time: check its signing schedule, and "
-              "that the front end does not keep a stale copy",
-              std::move(ev));
+  return with_rules(
+      fail(checks::kOcspAge, join(faults),
+           "the responder did not refresh this answer in time: check its signing schedule, and "
+           "that the front end does not keep a stale copy",
+           std::move(ev)),
+      issued ? std::vector<const RuleDef*>{&rules::kOcspAgeIssued, &rules::kOcspAgeMrsp}
+             : std::vector<const RuleDef*>{&rules::kOcspAgeSubca});
 }
 
 CheckResult check_validity(const pki::OcspSingleResponse& s, const OcspExpectation& e,
-                           const Policy& policy) {
+                           const Policy& policy, const Signer& signer) {
   if (!s.next_update) {
     return skip(checks::kOcspValidity, "no nextUpdate, so no validity interval (see ocsp.profile)");
   }
@@ -659,19 +678,39 @@ CheckResult check_validity(const pki::OcspSingleResponse& s, const OcspExpectati
                 std::move(ev));
   }
   if (end < add_duration(s.this_update, policy.ocsp_min_validity)) {
-    return fail(checks::kOcspValidity,
-                "validity interval " + shown + " is shorter than " +
-                    format_duration(policy.ocsp_min_validity),
-                "BR 4.9.9: subscriber OCSP responses must be valid for at least eight hours",
-                std::move(ev));
+    return with_rules(
+        fail(checks::kOcspValidity,
+             "validity interval " + shown + " is shorter than " +
+                 format_duration(policy.ocsp_min_validity),
+             "BR 4.9.9: subscriber OCSP responses must be valid for at least eight hours",
+             std::move(ev)),
+        {&rules::kOcspValidityBr});
   }
   if (end > add_duration(s.this_update, policy.ocsp_max_validity)) {
-    return fail(
-        checks::kOcspValidity,
-        "validity interval " + shown + " exceeds " + format_duration(policy.ocsp_max_validity),
-        "BR 4.9.9: at most ten days counted inclusive, so nextUpdate must be less than "
-        "exactly ten days after thisUpdate",
-        std::move(ev));
+    return with_rules(
+        fail(checks::kOcspValidity,
+             "validity interval " + shown + " exceeds " + format_duration(policy.ocsp_max_validity),
+             "BR 4.9.9: at most ten days counted inclusive, so nextUpdate must be less than "
+             "exactly ten days after thisUpdate",
+             std::move(ev)),
+        {&rules::kOcspValidityBr});
+  }
+  // MRSP 6: an answer must not outlive the certificate that signed it.
+  const pki::Certificate* signer_cert =
+      signer.responder ? &*signer.responder
+                       : (signer.kind == SignerKind::kIssuer ? e.issuer_certificate : nullptr);
+  if (signer_cert != nullptr && *s.next_update > signer_cert->not_after()) {
+    ev.set("signer_not_after", format_rfc3339(signer_cert->not_after()));
+    return with_rules(
+        fail(checks::kOcspValidity,
+             "nextUpdate " + format_rfc3339(*s.next_update) + " is " +
+                 format_span(*s.next_update - signer_cert->not_after()) +
+                 " after the signer certificate's notAfter " +
+                 format_rfc3339(signer_cert->not_after()) + " (" + signer.subject + ")",
+             "MRSP 6: sign with a responder certificate that stays valid past nextUpdate, or "
+             "shorten the validity interval as the responder certificate nears expiry",
+             std::move(ev)),
+        {&rules::kOcspValiditySignerExpiry});
   }
   return pass(checks::kOcspValidity, "validity interval " + shown + " within policy",
               std::move(ev));
@@ -871,7 +910,7 @@ Results judge(ByteView body, const OcspExpectation& e, const Policy& policy, Uni
   on_basic(checks::kOcspCertId, [&] { return check_certid(a, e); });
   j.run(checks::kOcspCurrent, [&] { return check_current(*a.match, policy, at); });
   j.run(checks::kOcspAge, [&] { return check_age(*a.match, e, policy, at); });
-  j.run(checks::kOcspValidity, [&] { return check_validity(*a.match, e, policy); });
+  j.run(checks::kOcspValidity, [&] { return check_validity(*a.match, e, policy, a.signer); });
   j.run(status_check(e), [&] {
     if (!a.has_basic) {
       // Reached only for the accepted `unauthorized` (RFC 5019 §2.2.3).

@@ -335,19 +335,49 @@ void check_carrier(const pki::Certificate& cert, const std::string& source, cons
   }
   if (!missing.empty()) {
     ++*failures;
+    std::vector<const RuleDef*> broken;
+    if ((ku & pki::kKeyCertSign) == 0 || (ku & pki::kCrlSign) == 0) {
+      broken.push_back(&rules::kProfileIdentityKeyUsage);
+    }
+    if (missing.back() == "digitalSignature") {
+      broken.push_back(&rules::kProfileIdentityDigitalSignature);
+    }
     std::string list;
     for (const auto& m : missing) list += (list.empty() ? "" : ", ") + m;
     Json evidence = Json::object();
     evidence.set("source", source);
     evidence.set("key_usage_present", cert.key_usage().has_value());
     evidence.set("missing", string_list(missing));
-    out.push_back(fail(checks::kProfileIdentity,
-                       "the " + source + "'s keyUsage lacks " + list +
-                           (cert.key_usage() ? "" : " (no keyUsage extension)"),
-                       "BR 7.1.2.10.7: a CA certificate asserts keyCertSign and cRLSign, and "
-                       "digitalSignature when it signs OCSP responses directly; correct the "
-                       "SubCA certificate profile",
-                       std::move(evidence)));
+    out.push_back(
+        with_rules(fail(checks::kProfileIdentity,
+                        "the " + source + "'s keyUsage lacks " + list +
+                            (cert.key_usage() ? "" : " (no keyUsage extension)"),
+                        "BR 7.1.2.10.7: a CA certificate asserts keyCertSign and cRLSign, and "
+                        "digitalSignature when it signs OCSP responses directly; correct the "
+                        "SubCA certificate profile",
+                        std::move(evidence)),
+                   std::move(broken)));
+  }
+  // RFC 6960 §4.2.2.2: a certificate the issuer signs with id-kp-OCSPSigning
+  // makes its key an authorised responder for every certificate of that
+  // issuer, so a SubCA asserting it can answer for its siblings (the 2020
+  // delegated-responder EKU incidents).
+  if (std::ranges::find(cert.extended_key_usage(), pki::kOidOcspSigning) !=
+      cert.extended_key_usage().end()) {
+    ++*failures;
+    Json evidence = Json::object();
+    evidence.set("source", source);
+    evidence.set("extended_key_usage", string_list(cert.extended_key_usage()));
+    out.push_back(with_rules(
+        fail(checks::kProfileIdentity,
+             "the " + source +
+                 " asserts id-kp-OCSPSigning: the SubCA key would be an "
+                 "authorised OCSP responder for every certificate of " +
+                 p.issuer.subject_string(),
+             "RFC 6960 §4.2.2.2: remove id-kp-OCSPSigning from the SubCA certificate profile; "
+             "a CA certificate that already carries it must be replaced and revoked",
+             std::move(evidence)),
+        {&rules::kProfileIdentityOcspSigning}));
   }
 }
 

@@ -26,6 +26,16 @@ Json check_json(const CheckDef& def) {
   entry.set("severity", std::string(to_string(def.severity)));
   entry.set("impact", std::string(to_string(def.impact)));
   entry.set("needs", std::move(needs));
+  Json rules = Json::array();
+  for (const RuleDef* rule : rules_of(def)) {
+    Json r = Json::object();
+    r.set("id", std::string(rule->id));
+    r.set("source", std::string(to_string(rule->source)));
+    r.set("citation", std::string(rule->citation));
+    r.set("summary", std::string(rule->summary));
+    rules.push(std::move(r));
+  }
+  entry.set("rules", std::move(rules));
   return entry;
 }
 
@@ -42,6 +52,10 @@ void print_text() {
     std::cout << def->id << "\n  " << def->summary << "\n  severity " << to_string(def->severity)
               << ", impact " << to_string(def->impact) << (needs.empty() ? "" : ", needs " + needs)
               << "\n  " << citations << "\n";
+    for (const RuleDef* rule : rules_of(*def)) {
+      std::cout << "  - " << rule->id << " [" << to_string(rule->source) << ", " << rule->citation
+                << "] " << rule->summary << "\n";
+    }
   }
 }
 
@@ -50,7 +64,8 @@ void print_text() {
 void register_checks(CLI::App& app, int& exit_code) {
   auto format = std::make_shared<std::string>("text");
   auto* cmd = app.add_subcommand(
-      "checks", "List the check registry: id, summary, citations, severity, impact, needs");
+      "checks",
+      "List the check registry: id, summary, citations, severity, impact, needs, sub-rules");
   cmd->add_option("--format", *format, "text (default) or json")
       ->check(CLI::IsMember({"text", "json"}));
   cmd->callback([format, &exit_code] {

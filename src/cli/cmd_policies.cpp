@@ -30,8 +30,15 @@ std::string schemes_text(const Policy& p) {
   return out;
 }
 
+std::string sources_text(const Policy& p) {
+  std::string out;
+  for (Source s : p.sources) out += (out.empty() ? "" : ",") + std::string(to_string(s));
+  return out;
+}
+
 // policy keys, in the order docs/cli.md lists them.
 const Row kRows[] = {
+    {"sources", sources_text},
     {"http.timeout", [](const Policy& p) { return format_duration(p.http_timeout); }},
     {"http.schemes", schemes_text},
     {"crl.issued_max_validity",
@@ -97,6 +104,9 @@ void print_json(const std::vector<Policy>& policies) {
     Json schemes = Json::array();
     for (const auto& s : p.http_schemes) schemes.push(s);
     thresholds.set("http.schemes", std::move(schemes));
+    Json sources = Json::array();
+    for (Source s : p.sources) sources.push(std::string(to_string(s)));
+    thresholds.set("sources", std::move(sources));
     thresholds.set("ocsp.require_post", p.ocsp_require_post);
     thresholds.set("max_body", p.max_body);
     thresholds.set("max_in_flight", p.max_in_flight);

@@ -17,7 +17,13 @@ enum class Impact {
   kCompliance,
 };
 
+// The family of documents a rule comes from; a policy's `sources:` enables
+// families (docs/checks.md "Sources").
+enum class Source { kRfc, kBr, kCcadb, kMrsp };
+inline constexpr Source kAllSources[] = {Source::kRfc, Source::kBr, Source::kCcadb, Source::kMrsp};
+
 std::string_view to_string(Severity s);  // "error" | "warning" | "off"
+std::string_view to_string(Source s);    // "rfc" | "br" | "ccadb" | "mrsp"
 std::string_view to_string(Impact i);    // "relying-party" | "compliance"
 
 // One check, declared once (as zlint declares a lint): what it enforces,
@@ -31,6 +37,16 @@ struct CheckDef {
   Severity severity = Severity::kError;
   Impact impact = Impact::kRelyingParty;
   std::array<const CheckDef*, 2> needs{};  // unused slots null
+};
+
+// One rule a check enforces, with the one place it is written. A check holds
+// one or more; a policy judges a check only on the rules of its enabled sources.
+struct RuleDef {
+  const CheckDef* check = nullptr;
+  std::string_view id;  // unique within its check ("byte-identical")
+  Source source = Source::kRfc;
+  std::string_view citation;
+  std::string_view summary;
 };
 
 }  // namespace preflight

@@ -1,5 +1,7 @@
 #include "model/result.h"
 
+#include <algorithm>
+
 namespace preflight {
 
 int status_rank(Status s) {
@@ -52,6 +54,20 @@ std::string_view to_string(Impact i) {
   return "?";
 }
 
+std::string_view to_string(Source s) {
+  switch (s) {
+    case Source::kRfc:
+      return "rfc";
+    case Source::kBr:
+      return "br";
+    case Source::kCcadb:
+      return "ccadb";
+    case Source::kMrsp:
+      return "mrsp";
+  }
+  return "?";
+}
+
 namespace {
 CheckResult make(const CheckDef& check, Status status, std::string message, std::string hint,
                  Json evidence) {
@@ -94,6 +110,16 @@ std::string result_key(const CheckResult& result) {
     if (!part.empty()) key += " | " + std::string(part);
   }
   return key;
+}
+
+void RuleFaults::add(const RuleDef& rule, std::string fault) {
+  all.push_back(std::move(fault));
+  if (std::find(broken.begin(), broken.end(), &rule) == broken.end()) broken.push_back(&rule);
+}
+
+CheckResult with_rules(CheckResult result, std::vector<const RuleDef*> rules) {
+  result.rules = std::move(rules);
+  return result;
 }
 
 }  // namespace preflight

@@ -69,6 +69,11 @@ struct CheckResult {
   // results. The diagnoses read the row, its reference and its control.
   std::optional<RequestKey> request_key;
 
+  // On failure: the sub-rules broken (model/checks.def); empty when the
+  // failure is the check's as a whole. The policy leaves a failure unjudged
+  // when every rule it names is outside its sources (docs/judgement.md).
+  std::vector<const RuleDef*> rules;
+
   std::string_view check() const { return def->id; }
 };
 
@@ -92,5 +97,18 @@ CheckResult skip(const CheckDef& check, std::string reason);
 // Same result with another impact: a sub-rule whose failure hurts differently
 // from the check's default (docs/checks.md, Impact).
 CheckResult with_impact(CheckResult result, Impact impact);
+
+// Faults found by a check that enforces several sub-rules, with the rules
+// they break (each once), for with_rules.
+struct RuleFaults {
+  std::vector<std::string> all;
+  std::vector<const RuleDef*> broken;
+
+  void add(const RuleDef& rule, std::string fault);
+  bool empty() const { return all.empty(); }
+};
+
+// Same result naming the sub-rules its failure breaks.
+CheckResult with_rules(CheckResult result, std::vector<const RuleDef*> rules);
 
 }  // namespace preflight

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
+#include <iostream>
 
 #include "model/registry.h"
 #include "util/closest_match.h"
@@ -77,13 +78,14 @@ class PolicyReader {
   void read(bool complete_required) {
     const YAML::Node& root = y_.root();
     y_.check_keys(root, "policy",
-                  {"name", "description", "extends", "http", "crl", "ocsp", "clock_skew",
+                  {"name", "description", "extends", "sources", "http", "crl", "ocsp", "clock_skew",
                    "max_body", "max_in_flight", "escalate_warnings", "severity"});
     if (const YAML::Node n = root["name"]; n.IsDefined()) p_.name = y_.scalar(n, "name");
     if (const YAML::Node n = root["description"]; n.IsDefined()) y_.scalar(n, "description");
     complete_ = complete_required;
+    if (const YAML::Node n = root["sources"]; n.IsDefined()) sources(n);
     if (const YAML::Node http = section(root, "http", {"timeout", "schemes"})) {
-      duration(http, "http", "timeout", &p_.http_timeout, true);
+      duration(http, "http", "timeout", &p_.http_timeout, kPositive);
       if (const YAML::Node n = http["schemes"]; n.IsDefined()) {
         p_.http_schemes.clear();
         for (const YAML::Node& item : y_.string_list(n, "http.schemes")) {
@@ -100,28 +102,28 @@ class PolicyReader {
     if (const YAML::Node crl = section(root, "crl",
                                        {"issued_max_validity", "ca_max_validity", "issued_max_age",
                                         "ca_max_age", "min_remaining"})) {
-      duration(crl, "crl", "issued_max_validity", &p_.crl_issued_max_validity, true);
-      duration(crl, "crl", "ca_max_validity", &p_.crl_ca_max_validity, true);
-      duration(crl, "crl", "issued_max_age", &p_.crl_issued_max_age, true);
-      duration(crl, "crl", "ca_max_age", &p_.crl_ca_max_age, true);
-      duration(crl, "crl", "min_remaining", &p_.crl_min_remaining, false);
+      duration(crl, "crl", "issued_max_validity", &p_.crl_issued_max_validity, kLimit);
+      duration(crl, "crl", "ca_max_validity", &p_.crl_ca_max_validity, kLimit);
+      duration(crl, "crl", "issued_max_age", &p_.crl_issued_max_age, kLimit);
+      duration(crl, "crl", "ca_max_age", &p_.crl_ca_max_age, kLimit);
+      duration(crl, "crl", "min_remaining", &p_.crl_min_remaining, kAny);
     }
-    if (const YAML::Node o = root["ocsp"];
-        o.IsDefined() && o.IsMap() && o["ca_max_validity"].IsDefined()) {
-      // Renamed, not aliased: the old key read as a cap on the validity
-      // interval, which BR 4.9.10 does not set for Subordinate CA responses.
-      y_.fail(o["ca_max_validity"],
-              "ocsp.ca_max_validity was replaced by ocsp.ca_max_age: the BRs cap how old a "
-              "response for a Subordinate CA certificate may be (12 months, BR 4.9.10), not its "
-              "validity interval");
-    }
-    if (const YAML::Node ocsp =
-            section(root, "ocsp",
-                    {"min_validity", "max_validity", "ca_max_age", "max_age", "require_post"})) {
-      duration(ocsp, "ocsp", "min_validity", &p_.ocsp_min_validity, false);
-      duration(ocsp, "ocsp", "max_validity", &p_.ocsp_max_validity, true);
-      duration(ocsp, "ocsp", "ca_max_age", &p_.ocsp_ca_max_age, true);
-      duration(ocsp, "ocsp", "max_age", &p_.ocsp_max_age, true);
+    if (const YAML::Node ocsp = section(root, "ocsp",
+                                        {"min_validity", "max_validity", "ca_max_age", "max_age",
+                                         "require_post", "ca_max_validity"})) {
+      if (const YAML::Node old = ocsp["ca_max_validity"]; old.IsDefined()) {
+        // Read but no longer applied: it capped the validity interval of
+        // Subordinate CA responses, which BR 4.9.10 does not cap.
+        y_.scalar(old, "ocsp.ca_max_validity");
+        std::cerr << y_.pos(old).to_string()
+                  << ": warning: ocsp.ca_max_validity is deprecated and ignored: the BRs cap "
+                     "no validity interval for responses on Subordinate CA certificates, only "
+                     "their age (ocsp.ca_max_age, 12 months, BR 4.9.10)\n";
+      }
+      duration(ocsp, "ocsp", "min_validity", &p_.ocsp_min_validity, kAny);
+      duration(ocsp, "ocsp", "max_validity", &p_.ocsp_max_validity, kLimit);
+      duration(ocsp, "ocsp", "ca_max_age", &p_.ocsp_ca_max_age, kLimit);
+      duration(ocsp, "ocsp", "max_age", &p_.ocsp_max_age, kLimit);
       if (const YAML::Node n = ocsp["require_post"]; n.IsDefined()) {
         p_.ocsp_require_post = y_.boolean(n, "ocsp.require_post");
       } else {
@@ -129,11 +131,11 @@ class PolicyReader {
       }
       const auto& lo = p_.ocsp_min_validity;
       const auto& hi = p_.ocsp_max_validity;
-      if (lo.months == 0 && hi.months == 0 && lo.seconds > hi.seconds) {
+      if (!hi.unlimited && lo.months == 0 && hi.months == 0 && lo.seconds > hi.seconds) {
         y_.fail(ocsp, "ocsp: min_validity is larger than max_validity");
       }
     }
-    duration(root, "", "clock_skew", &p_.clock_skew, false);
+    duration(root, "", "clock_skew", &p_.clock_skew, kAny);
     size(root, "max_body", &p_.max_body);
     size(root, "max_in_flight", &p_.max_in_flight);
     if (p_.max_in_flight < p_.max_body) {
@@ -147,6 +149,23 @@ class PolicyReader {
   }
 
  private:
+  // What a duration key accepts: any finite span, a positive one, or also
+  // "unlimited" (the limits a policy may lift, as rfc5280 does).
+  enum DurationKind { kAny, kPositive, kLimit };
+
+  void sources(const YAML::Node& n) {
+    p_.sources.clear();
+    for (const YAML::Node& item : y_.string_list(n, "sources")) {
+      const auto known = std::ranges::find_if(
+          kAllSources, [&](Source s) { return to_string(s) == item.Scalar(); });
+      if (known == std::end(kAllSources)) {
+        y_.fail(item, "sources: \"" + item.Scalar() + "\" is not rfc, br, ccadb or mrsp");
+      }
+      if (!p_.judges(*known)) p_.sources.push_back(*known);
+    }
+    if (p_.sources.empty()) y_.fail(n, "sources: name at least one of rfc, br, ccadb, mrsp");
+  }
+
   YAML::Node section(const YAML::Node& root, const char* key,
                      std::initializer_list<std::string_view> allowed) {
     const YAML::Node n = root[key];
@@ -166,14 +185,15 @@ class PolicyReader {
   }
 
   void duration(const YAML::Node& map, const std::string& section, const char* key, Duration* out,
-                bool must_be_positive) {
+                DurationKind kind) {
     const std::string name = section.empty() ? key : section + "." + key;
     const YAML::Node n = map[key];
     if (!n.IsDefined()) return missing(map, name);
     const std::string text = y_.scalar(n, name);
     auto d = parse_duration(text);
     if (!d) y_.fail(n, name + ": \"" + text + "\" is not a duration (e.g. 10s, 8h, 10d, 12mo)");
-    if (must_be_positive && d->months == 0 && d->seconds <= 0) {
+    if (d->unlimited && kind != kLimit) y_.fail(n, name + ": must be a finite duration");
+    if (kind != kAny && !d->unlimited && d->months == 0 && d->seconds <= 0) {
       y_.fail(n, name + ": must be longer than zero");
     }
     *out = *d;

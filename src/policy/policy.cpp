@@ -1,8 +1,36 @@
 #include "policy/policy.h"
 
+#include <algorithm>
+
 #include "model/registry.h"
 
 namespace preflight {
+
+namespace {
+
+// "BR 7.2 (br)", the rules a failure broke, for the message of a failure the
+// policy leaves unjudged.
+std::string rules_text(const std::vector<const RuleDef*>& rules) {
+  std::string out;
+  for (const RuleDef* rule : rules) {
+    out += (out.empty() ? "" : ", ") + std::string(rule->citation) + " (" +
+           std::string(to_string(rule->source)) + ")";
+  }
+  return out;
+}
+
+}  // namespace
+
+bool Policy::judges(Source source) const {
+  return std::ranges::find(sources, source) != sources.end();
+}
+
+bool Policy::judges(const CheckDef& check) const {
+  // advisory.* findings follow no normative rule, so no source leaves them out.
+  const auto rules = rules_of(check);
+  return rules.empty() ||
+         std::ranges::any_of(rules, [&](const RuleDef* r) { return judges(r->source); });
+}
 
 Severity Policy::severity_of(std::string_view check) const {
   const bool advisory = is_advisory(check);
@@ -18,6 +46,18 @@ Severity Policy::severity_of(std::string_view check) const {
 }
 
 std::optional<CheckResult> apply_policy(CheckResult raw, const Policy& policy) {
+  // A check none of whose rules the policy's sources hold is not run at all,
+  // as one switched off; a failure that breaks only rules outside them leaves
+  // the rules the policy holds standing: a pass that says what was not judged.
+  if (!policy.judges(*raw.def)) return std::nullopt;
+  if ((raw.status == Status::kFail || raw.status == Status::kWarn) && !raw.rules.empty() &&
+      std::ranges::none_of(raw.rules, [&](const RuleDef* r) { return policy.judges(r->source); })) {
+    raw.message =
+        "holds for the policy's sources; not judged: " + rules_text(raw.rules) + ": " + raw.message;
+    raw.status = Status::kPass;
+    raw.hint.clear();
+    raw.impact = raw.def->impact;
+  }
   const bool overridden = policy.severity_overrides.contains(raw.check());
   const Severity severity = policy.severity_of(raw.check());
   if (severity == Severity::kOff) return std::nullopt;

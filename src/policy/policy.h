@@ -35,12 +35,19 @@ struct Policy {
   std::uint64_t max_body = 256ull << 20;
   std::uint64_t max_in_flight = 512ull << 20;
 
+  // The rule families judged (`sources:`, docs/judgement.md); all by default.
+  std::vector<Source> sources{std::begin(kAllSources), std::end(kAllSources)};
+
   // strict: every warning-severity check becomes an error (advisory.* excepted).
   bool escalate_warnings = false;
   std::map<std::string, Severity, std::less<>> severity_overrides;
 
   // Severity of a check id after overrides (its declared default otherwise).
   Severity severity_of(std::string_view check) const;
+  bool judges(Source source) const;
+  // Whether any sub-rule of the check is from an enabled source (advisory.*
+  // findings, which declare none, always are).
+  bool judges(const CheckDef& check) const;
 };
 
 // Final status and severity of a raw check result under the policy; nullopt

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <limits>
 
 namespace preflight {
 
@@ -81,6 +82,7 @@ std::optional<Duration> parse_duration(std::string_view text) {
   Duration d;
   size_t i = 0;
   if (text.empty()) return std::nullopt;
+  if (text == "unlimited") return Duration{.unlimited = true};
   while (i < text.size()) {
     if (!std::isdigit(static_cast<unsigned char>(text[i]))) return std::nullopt;
     std::int64_t n = 0;
@@ -114,6 +116,7 @@ std::optional<Duration> parse_duration(std::string_view text) {
 }
 
 std::string format_duration(const Duration& d) {
+  if (d.unlimited) return "unlimited";
   std::string out;
   if (d.months != 0) out += std::to_string(d.months) + "mo";
   std::int64_t s = d.seconds;
@@ -129,9 +132,17 @@ std::string format_duration(const Duration& d) {
   return out;
 }
 
-UnixTime add_duration(UnixTime t, const Duration& d) { return add_months(t, d.months) + d.seconds; }
+// Far enough from any certificate time, near enough to add or subtract a
+// margin without overflow.
+constexpr UnixTime kUnlimitedEdge = std::numeric_limits<UnixTime>::max() / 4;
+
+UnixTime add_duration(UnixTime t, const Duration& d) {
+  if (d.unlimited) return kUnlimitedEdge;
+  return add_months(t, d.months) + d.seconds;
+}
 
 UnixTime subtract_duration(UnixTime t, const Duration& d) {
+  if (d.unlimited) return -kUnlimitedEdge;
   return add_months(t - d.seconds, -d.months);
 }
 

@@ -16,11 +16,15 @@ using UnixTime = std::int64_t;
 struct Duration {
   std::int64_t months = 0;
   std::int64_t seconds = 0;
+  // No limit ("unlimited" in a policy): a time plus it lies after every
+  // time the checks see, a time minus it before every one.
+  bool unlimited = false;
 
   bool operator==(const Duration&) const = default;
 };
 
-// Parses "10s", "5m", "8h", "10d", "12mo", "1w" and sums like "1d12h".
+// Parses "10s", "5m", "8h", "10d", "12mo", "1w", sums like "1d12h", and
+// "unlimited".
 std::optional<Duration> parse_duration(std::string_view text);
 // Formats the way parse_duration reads it ("12mo", "10d", "4h30m").
 std::string format_duration(const Duration& d);

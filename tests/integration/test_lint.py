@@ -38,11 +38,22 @@ class ChecksCommandTest(unittest.TestCase):
         self.assertEqual(by_id["crl.signature"]["impact"], "relying-party")
         self.assertIn("RFC 5280 §6.3.3(f)", by_id["crl.signature"]["citations"])
         self.assertEqual(by_id["crl.idp"]["needs"], ["crl.parse"])
+        self.assertEqual([(r["id"], r["source"], r["citation"]) for r in by_id["crl.issuer"]["rules"]],
+                         [("name-match", "rfc", "RFC 5280 §7.1"),
+                          ("byte-identical", "br", "BR 7.2")])
         for c in checks:
             with self.subTest(c["id"]):
                 self.assertEqual(list(c), ["id", "summary", "citations", "severity", "impact",
-                                           "needs"])
+                                           "needs", "rules"])
                 self.assertTrue(c["summary"] and c["citations"])
+                # Every sub-rule with its source family and citation.
+                self.assertTrue(c["rules"])
+                rule_ids = [r["id"] for r in c["rules"]]
+                self.assertEqual(len(rule_ids), len(set(rule_ids)))
+                for r in c["rules"]:
+                    self.assertEqual(list(r), ["id", "source", "citation", "summary"])
+                    self.assertIn(r["source"], ("rfc", "br", "ccadb", "mrsp"))
+                    self.assertTrue(r["citation"] and r["summary"])
                 self.assertIn(c["severity"], ("error", "warning"))
                 self.assertIn(c["impact"], ("relying-party", "compliance"))
                 # A check needs only checks declared before it.
@@ -100,7 +111,7 @@ class LintTest(unittest.TestCase):
         self.assertEqual(result.stderr, "")
 
     def test_example_is_ready_under_every_shipped_policy(self):
-        for policy in ("cabf-tls-br", "cabf-smime-br", "strict"):
+        for policy in ("cabf-tls-br", "cabf-smime-br", "rfc5280", "strict"):
             with self.subTest(policy=policy):
                 result = run("lint", self.example, "--policy", policy)
                 self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
@@ -181,19 +192,28 @@ class PoliciesTest(unittest.TestCase):
     def test_lists_the_shipped_policies(self):
         result = run("policies")
         self.assertEqual(result.returncode, 0, result.stderr)
-        for name in ("cabf-tls-br", "cabf-smime-br", "strict"):
+        for name in ("cabf-tls-br", "cabf-smime-br", "rfc5280", "strict"):
             self.assertIn(name, result.stdout)
         for key in ("http.timeout", "crl.issued_max_validity", "ocsp.max_age", "max_in_flight"):
             self.assertIn(key, result.stdout)
-        self.assertRegex(result.stdout, r"ocsp\.require_post\s+false\s+false\s+true")
+        self.assertRegex(result.stdout, r"ocsp\.require_post\s+false\s+false\s+false\s+true")
+        self.assertRegex(result.stdout, r"\nsources\s+rfc,br,ccadb,mrsp\s+rfc,br,ccadb,mrsp\s+rfc\s")
 
     def test_json(self):
         result = run("policies", "--format", "json")
         self.assertEqual(result.returncode, 0, result.stderr)
         data = json.loads(result.stdout)
         by_name = {p["name"]: p for p in data["policies"]}
-        self.assertEqual(sorted(by_name), ["cabf-smime-br", "cabf-tls-br", "strict"])
+        self.assertEqual(sorted(by_name), ["cabf-smime-br", "cabf-tls-br", "rfc5280", "strict"])
         self.assertEqual(by_name["cabf-tls-br"]["thresholds"]["crl.ca_max_validity"], "12mo")
+        rfc = by_name["rfc5280"]["thresholds"]
+        self.assertEqual(rfc["sources"], ["rfc"])
+        self.assertEqual(by_name["cabf-tls-br"]["thresholds"]["sources"],
+                         ["rfc", "br", "ccadb", "mrsp"])
+        for key in ("crl.issued_max_validity", "crl.ca_max_validity", "crl.issued_max_age",
+                    "crl.ca_max_age", "ocsp.max_validity", "ocsp.ca_max_age", "ocsp.max_age"):
+            self.assertEqual(rfc[key], "unlimited", key)
+        self.assertEqual(rfc["crl.min_remaining"], "0s")
         self.assertTrue(by_name["strict"]["thresholds"]["escalate_warnings"])
 
     def test_bad_format(self):

@@ -231,7 +231,7 @@ Bytes make_response(const ResponseSpec& spec) {
   // Ed25519 signs the message itself: no separate digest.
   const EVP_MD* md = EVP_PKEY_get_base_id(spec.signer_key->pkey.get()) == EVP_PKEY_ED25519
                          ? nullptr
-                         : EVP_sha256();
+                         : (spec.digest != nullptr ? spec.digest : EVP_sha256());
   if (OCSP_basic_sign(basic.get(), spec.signer->x509.get(), spec.signer_key->pkey.get(), md,
                       nullptr, flags) != 1) {
     die("OCSP_basic_sign");

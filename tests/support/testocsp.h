@@ -49,6 +49,7 @@ struct ResponseSpec {
   // The ResponderID replaced by this whole TLV ([1] Name or [2] KeyHash),
   // e.g. one that names another key; the response is re-signed.
   std::optional<Bytes> responder_id_der;
+  const EVP_MD* digest = nullptr;  // signature hash; nullptr: SHA-256 (none for Ed25519)
 };
 
 // A successful OCSPResponse (DER).

@@ -65,6 +65,14 @@ TEST_CASE("every registered check has a section in docs/checks.md that states it
       INFO(citation);
       CHECK(doc.text.find(std::string(citation)) != std::string::npos);
     }
+    REQUIRE_FALSE(rules_of(*def).empty());
+    for (const RuleDef* rule : rules_of(*def)) {
+      const std::string entry = "`" + std::string(rule->id) + "` (" +
+                                std::string(to_string(rule->source)) + ", " +
+                                std::string(rule->citation) + ")";
+      INFO(entry);
+      CHECK(doc.text.find(entry) != std::string::npos);
+    }
     for (const CheckDef* need : def->needs) {
       if (need == nullptr) continue;
       INFO("needs " << need->id);

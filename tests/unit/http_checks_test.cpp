@@ -239,6 +239,59 @@ TEST_CASE("caching: Date + max-age - Age must not pass nextUpdate") {
   CHECK(r.message.find("s-maxage") != std::string::npos);
 }
 
+TEST_CASE("caching: RFC 9111 §4.2 lifetime and current age, each counted once") {
+  const UnixTime next_update = kAt + 3600;
+  auto caching = [&](std::vector<std::pair<std::string, std::string>> headers) {
+    Observation o = ok_observation();
+    for (auto& h : headers) o.headers.push_back(std::move(h));
+    return find(run(o, BodyKind::kCrl, next_update), "http.caching");
+  };
+  SECTION("a copy 600 s old by Date and Age: its age counts once") {
+    // Date + max-age − Age would end at kAt + 3001 and pass.
+    const CheckResult r = caching(
+        {{"Date", http_date(kAt - 600)}, {"Age", "600"}, {"Cache-Control", "max-age=4201"}});
+    CHECK(r.status == Status::kFail);
+    CHECK(r.message.find("current age 600 s") != std::string::npos);
+    CHECK(*r.evidence.find("current_age")->as_int() == 600);
+    CHECK(
+        caching({{"Date", http_date(kAt - 600)}, {"Age", "600"}, {"Cache-Control", "max-age=4200"}})
+            .status == Status::kPass);
+  }
+  SECTION("the larger of Age and at − Date is the current age") {
+    CHECK(caching({{"Date", http_date(kAt)}, {"Age", "100"}, {"Cache-Control", "max-age=3701"}})
+              .status == Status::kFail);
+    CHECK(caching({{"Date", http_date(kAt)}, {"Age", "100"}, {"Cache-Control", "max-age=3700"}})
+              .status == Status::kPass);
+    CHECK(caching({{"Date", http_date(kAt - 100)}, {"Cache-Control", "max-age=3701"}}).status ==
+          Status::kFail);
+    CHECK(caching({{"Date", http_date(kAt - 100)}, {"Cache-Control", "max-age=3700"}}).status ==
+          Status::kPass);
+  }
+  SECTION("Expires is ignored when max-age is present") {
+    CHECK(caching({{"Date", http_date(kAt)},
+                   {"Cache-Control", "max-age=60"},
+                   {"Expires", http_date(kAt + 86400)}})
+              .status == Status::kPass);
+    const CheckResult r =
+        caching({{"Date", http_date(kAt - 60)}, {"Expires", http_date(kAt + 3601)}});
+    CHECK(r.status == Status::kFail);
+    CHECK(r.message.find("Expires − Date = 3661 s") != std::string::npos);
+  }
+  SECTION("stale-while-revalidate and stale-if-error extend the time a copy is served") {
+    for (const std::string directive : {"stale-while-revalidate", "stale-if-error"}) {
+      INFO(directive);
+      const CheckResult r = caching(
+          {{"Date", http_date(kAt)}, {"Cache-Control", "max-age=3000, " + directive + "=601"}});
+      CHECK(r.status == Status::kFail);
+      CHECK(r.message.find("then 601 s stale-while-revalidate/stale-if-error") !=
+            std::string::npos);
+      CHECK(caching({{"Date", http_date(kAt)},
+                     {"Cache-Control", "max-age=3000, " + directive + "=600"}})
+                .status == Status::kPass);
+    }
+  }
+}
+
 TEST_CASE("caching: Expires must not pass nextUpdate") {
   const UnixTime next_update = kAt + 3600;
   Observation o = ok_observation();

@@ -1,6 +1,8 @@
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <fstream>
+#include <iostream>
+#include <sstream>
 
 #include "model/registry.h"
 #include "policy/loader.h"
@@ -40,9 +42,9 @@ void require_error(const std::string& path, int line, int column, const std::str
 
 }  // namespace
 
-TEST_CASE("the three shipped policies are listed") {
+TEST_CASE("the four shipped policies are listed") {
   const auto names = shipped_policies();
-  CHECK(names == std::vector<std::string>{"cabf-smime-br", "cabf-tls-br", "strict"});
+  CHECK(names == std::vector<std::string>{"cabf-smime-br", "cabf-tls-br", "rfc5280", "strict"});
 }
 
 TEST_CASE("cabf-tls-br holds the BR values") {
@@ -157,9 +159,26 @@ TEST_CASE("policy errors carry file:line:col") {
                 13, "not a lowercase URL scheme");
   require_error(write_policy(dir, "l.yaml", "extends: cabf-tls-br\nhttp: [1\n"), 3, 1,
                 "YAML syntax error");
-  require_error(
-      write_policy(dir, "m.yaml", "extends: cabf-tls-br\nocsp:\n  ca_max_validity: 12mo\n"), 3, 20,
-      "replaced by ocsp.ca_max_age");
+  require_error(write_policy(dir, "m.yaml", "extends: cabf-tls-br\nsources: [rfc, tls]\n"), 2, 16,
+                "not rfc, br, ccadb or mrsp");
+  require_error(write_policy(dir, "n.yaml", "extends: cabf-tls-br\nsources: []\n"), 2, 10,
+                "name at least one");
+  require_error(write_policy(dir, "o.yaml", "extends: cabf-tls-br\nhttp:\n  timeout: unlimited\n"),
+                3, 12, "must be a finite duration");
+}
+
+TEST_CASE("ocsp.ca_max_validity is still read, deprecated and without effect") {
+  const std::string dir = testpki::temp_dir();
+  const std::string path =
+      write_policy(dir, "old.yaml", "extends: cabf-tls-br\nocsp:\n  ca_max_validity: 12mo\n");
+  std::ostringstream captured;
+  std::streambuf* old = std::cerr.rdbuf(captured.rdbuf());
+  const Policy p = load_policy(path);
+  std::cerr.rdbuf(old);
+  CHECK(p.ocsp_ca_max_age == load_policy("cabf-tls-br").ocsp_ca_max_age);
+  CHECK_THAT(captured.str(), Catch::Contains(path + ":3:20: warning: ocsp.ca_max_validity is "
+                                                    "deprecated and ignored"));
+  CHECK_THAT(captured.str(), Catch::Contains("ocsp.ca_max_age, 12 months, BR 4.9.10"));
 }
 
 TEST_CASE("an unknown policy name lists the shipped ones") {
@@ -169,7 +188,7 @@ TEST_CASE("an unknown policy name lists the shipped ones") {
   } catch (const InputError& e) {
     CHECK(e.pos().file.empty());
     CHECK_THAT(e.what(), Catch::Contains("did you mean `strict`?"));
-    CHECK_THAT(e.what(), Catch::Contains("cabf-smime-br cabf-tls-br strict"));
+    CHECK_THAT(e.what(), Catch::Contains("cabf-smime-br cabf-tls-br rfc5280 strict"));
   }
 }
 
@@ -202,5 +221,5 @@ TEST_CASE("SUBCA_PREFLIGHT_POLICY_DIR replaces the shipped folder") {
   CHECK(names == std::vector<std::string>{"local"});
   CHECK(local.name == "local");
   CHECK(local.http_timeout == Duration{0, 10});
-  CHECK(shipped_policies().size() == 3);
+  CHECK(shipped_policies().size() == 4);
 }

@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "model/registry.h"
 #include "pki/keys.h"
 #include "profile/subject.h"
 #include "support/testpki.h"
@@ -312,6 +313,20 @@ TEST_CASE(
   r = only(w.run(), "profile.identity", Status::kFail);
   CHECK_THAT(r.message, Catch::Contains("keyUsage lacks digitalSignature"));
   w.context.subca_signs_ocsp_directly = false;
+  only(w.run(), "profile.identity", Status::kPass);
+}
+
+TEST_CASE("profile.identity: a SubCA asserting id-kp-OCSPSigning fails (RFC 6960 §4.2.2.2)") {
+  World w;
+  testpki::CertSpec spec = subca_spec("critical,keyCertSign,cRLSign,digitalSignature");
+  spec.extended_key_usage = "serverAuth,OCSPSigning";
+  w.set_certificate(testpki::make_cert(spec, w.h.subca_key, &w.h.root, w.h.root_key).cert());
+  const CheckResult r = only(w.run(), "profile.identity", Status::kFail);
+  CHECK_THAT(r.message, Catch::Contains("asserts id-kp-OCSPSigning"));
+  CHECK(r.impact == Impact::kRelyingParty);
+  CHECK(r.rules == std::vector<const RuleDef*>{&rules::kProfileIdentityOcspSigning});
+  spec.extended_key_usage = "serverAuth";
+  w.set_certificate(testpki::make_cert(spec, w.h.subca_key, &w.h.root, w.h.root_key).cert());
   only(w.run(), "profile.identity", Status::kPass);
 }
 

@@ -122,7 +122,7 @@ MergeInput input(Json json) {
 
 constexpr const char* kNow = "2026-12-03T10:00:00Z";
 
-MergeRules rules() {
+MergeRules merge_rules() {
   MergeRules r;
   r.now = *parse_rfc3339(kNow);
   return r;
@@ -141,7 +141,7 @@ TEST_CASE("merge: which vantage points pass and fail, and a diagnosis where they
   const auto out = judge_merge({input(report("ca-core", kNow, kNow, "d1", "pass")),
                                 input(report("cn-edge", kNow, kNow, "d1", "fail")),
                                 input(report("eu-edge", kNow, kNow, "d1", "pass"))},
-                               rules());
+                               merge_rules());
   REQUIRE(out.merged.size() == 1);
   CHECK(out.merged[0].status == Status::kFail);
   CHECK(out.merged[0].message ==
@@ -156,14 +156,14 @@ TEST_CASE("merge: which vantage points pass and fail, and a diagnosis where they
 TEST_CASE("merge: the same failure everywhere is no vantage diagnosis") {
   const auto out = judge_merge({input(report("a", kNow, kNow, "d1", "fail")),
                                 input(report("b", kNow, kNow, "d1", "fail"))},
-                               rules());
+                               merge_rules());
   CHECK(out.merged[0].message == "fails from every vantage point (a and b): HTTP 404 Not Found");
   CHECK(out.diagnoses.empty());
 }
 
 TEST_CASE("merge: findings about the inputs") {
   SECTION("a required vantage point is missing") {
-    MergeRules r = rules();
+    MergeRules r = merge_rules();
     r.required_vantages = {"ca-core", "cn-edge"};
     const auto out = judge_merge({input(report("ca-core", kNow, kNow, "d1", "pass"))}, r);
     const CheckResult* f = find(out.findings, "merge.vantage", Status::kFail);
@@ -173,17 +173,17 @@ TEST_CASE("merge: findings about the inputs") {
   SECTION("two inputs name one vantage point") {
     const auto out = judge_merge({input(report("a", kNow, kNow, "d1", "pass")),
                                   input(report("a", kNow, kNow, "d1", "pass"))},
-                                 rules());
+                                 merge_rules());
     CHECK(find(out.findings, "merge.vantage", Status::kFail) != nullptr);
   }
   SECTION("different profile digests") {
     const auto out = judge_merge({input(report("a", kNow, kNow, "d1", "pass")),
                                   input(report("b", kNow, kNow, "d2", "pass"))},
-                                 rules());
+                                 merge_rules());
     CHECK(find(out.findings, "merge.profile-digest", Status::kFail) != nullptr);
   }
   SECTION("a stale report, and one evaluated as of another time") {
-    MergeRules r = rules();
+    MergeRules r = merge_rules();
     r.max_age_seconds = 3600;
     const auto out =
         judge_merge({input(report("old", "2026-12-01T10:00:00Z", "2026-12-01T10:00:00Z", "d1",
@@ -200,7 +200,7 @@ TEST_CASE("merge: findings about the inputs") {
   SECTION("a hostile vantage name, an unknown check, no started_at") {
     Json bad = report("evil\x1b[31m", kNow, kNow, "d1", "pass");
     bad.set("started_at", 7);
-    const auto out = judge_merge({input(std::move(bad))}, rules());
+    const auto out = judge_merge({input(std::move(bad))}, merge_rules());
     const CheckResult* f = find(out.findings, "merge.input", Status::kFail);
     REQUIRE(f != nullptr);
     CHECK(f->message.find('\x1b') == std::string::npos);
@@ -210,7 +210,7 @@ TEST_CASE("merge: findings about the inputs") {
     MergeInput in = input(report("a", kNow, kNow, "d1", "pass"));
     in.folder = true;
     in.manifest_problems = {"x.body: SHA-256 differs from the manifest"};
-    const auto out = judge_merge({in}, rules());
+    const auto out = judge_merge({in}, merge_rules());
     const CheckResult* f = find(out.findings, "merge.manifest", Status::kFail);
     REQUIRE(f != nullptr);
     CHECK(f->message.find("x.body") != std::string::npos);
