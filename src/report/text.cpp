@@ -32,8 +32,9 @@ class TextWriter {
 
     if (!options_.quiet) header();
     // A check run leads with its diagnoses; -q shows only them and the
-    // verdict. inspect judges one artifact: its results are the diagnosis.
-    if (!report_.is_inspect) {
+    // verdict. inspect judges one artifact: its results are the diagnosis;
+    // merge shows each merged result, then where vantage points differ.
+    if (!report_.is_inspect && !report_.is_merge) {
       diagnoses();
       if (options_.quiet) shown.clear();
       if (!shown.empty()) {
