@@ -756,18 +756,23 @@ TEST_CASE("Prometheus: what each request measured, labelled by probe index and r
 
   const std::string prom = render(report, Format::kPrometheus);
   position(prom, "subca_preflight_probe_duration_seconds 1.5\n");
-  position(prom, "path=\"origin\",reference=\"true\",method=\"GET\",request=\"probe\",probe="
-                 "\"1\",impact=\"relying-party\",status=\"fail\"} 1\n");
+  position(prom,
+           "path=\"origin\",reference=\"true\",method=\"GET\",request=\"probe\",probe="
+           "\"1\",impact=\"relying-party\",status=\"fail\"} 1\n");
   const std::string crl_labels = "{profile=\"Example Asia DV CA R1\",role=\"issued.crl\",url=\"" +
                                  std::string(kIssuedCrl) + "\",path=\"origin\",reference=\"true\"}";
-  position(prom, "subca_preflight_crl_this_update_timestamp_seconds" + crl_labels + " 1795700000\n");
-  position(prom, "subca_preflight_crl_next_update_timestamp_seconds" + crl_labels + " 1796300000\n");
+  position(prom,
+           "subca_preflight_crl_this_update_timestamp_seconds" + crl_labels + " 1795700000\n");
+  position(prom,
+           "subca_preflight_crl_next_update_timestamp_seconds" + crl_labels + " 1796300000\n");
   position(prom, "subca_preflight_crl_number" + crl_labels +
                      " 5708990770823839524233143877797980545530986497\n");
-  position(prom, "subca_preflight_http_duration_seconds{profile=\"Example Asia DV CA R1\",role="
-                 "\"issued.crl\"");
-  const std::string ocsp_labels = "path=\"relying-party\",reference=\"false\",method=\"POST\","
-                                  "request=\"probe\",probe=\"1\"";
+  position(prom,
+           "subca_preflight_http_duration_seconds{profile=\"Example Asia DV CA R1\",role="
+           "\"issued.crl\"");
+  const std::string ocsp_labels =
+      "path=\"relying-party\",reference=\"false\",method=\"POST\","
+      "request=\"probe\",probe=\"1\"";
   position(prom, ocsp_labels + "} 1795770000\n");
   position(prom, ocsp_labels + ",cert_status=\"revoked\"} 1\n");
   position(prom, ocsp_labels + ",cert_status=\"good\"} 0\n");
