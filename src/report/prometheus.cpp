@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <charconv>
+#include <unordered_map>
 #include <utility>
 
 #include "report/renderers.h"
@@ -85,20 +86,6 @@ std::string integer_decimal(ByteView big_endian) {
   return out;
 }
 
-int severity_rank(Status status) {
-  switch (status) {
-    case Status::kFail:
-      return 3;
-    case Status::kWarn:
-      return 2;
-    case Status::kPass:
-      return 1;
-    case Status::kSkip:
-      return 0;
-  }
-  return 0;
-}
-
 std::string probe_label(const std::optional<std::size_t>& probe) {
   return probe ? std::to_string(*probe) : std::string();
 }
@@ -123,6 +110,7 @@ struct Series {
 // repeats.
 std::vector<Series> check_series(const Report& report) {
   std::vector<Series> series;
+  std::unordered_map<std::string, std::size_t> index;  // label set → its series
   for (const CheckResult* r : ordered_results(report)) {
     const std::string& profile = profile_of(report, *r);
     Labels labels{{"profile", profile},
@@ -136,12 +124,12 @@ std::vector<Series> check_series(const Report& report) {
                   {"probe", probe_label(r->probe)},
                   {"impact", std::string(to_string(r->impact))}};
     std::string key = label_set(labels);
-    auto it = std::find_if(series.begin(), series.end(),
-                           [&key](const Series& s) { return s.key == key; });
-    if (it == series.end()) {
+    const auto [at, added] = index.emplace(key, series.size());
+    if (added) {
       series.push_back({std::move(key), std::move(labels), r->status});
-    } else if (severity_rank(r->status) > severity_rank(it->status)) {
-      it->status = r->status;
+    } else if (Series& seen = series[at->second];
+               status_rank(r->status) > status_rank(seen.status)) {
+      seen.status = r->status;
     }
   }
   return series;
