@@ -5,6 +5,7 @@
 #include "checks/judgement.h"
 #include "model/registry.h"
 #include "pki/crl.h"
+#include "pki/crl_stream.h"
 #include "pki/der.h"
 #include "pki/keys.h"
 #include "pki/name.h"
@@ -55,7 +56,39 @@ struct EntryScan {
   EntryFinding reason_unspecified, reason_hold, reason_critical, reason_not_in_br_table,
       reason_undefined, certificate_issuer, unknown_critical, other_extensions, duplicate_extension,
       time_encoding;
+
+  void add(const pki::RevokedEntry& e, const std::vector<Bytes>& serials);
 };
+
+void EntryScan::add(const pki::RevokedEntry& e, const std::vector<Bytes>& serials) {
+  for (std::size_t i = 0; i < serials.size(); ++i) {
+    // BR 7.2.2: the entry's serial is byte-identical to the certificate's.
+    if (!found[i] && std::ranges::equal(e.serial, serials[i])) {
+      found[i] = RevocationEntry{e.revocation_date.value, e.reason};
+    }
+  }
+  if (e.reason) {
+    const int r = *e.reason;
+    if (r == 0) reason_unspecified.add(e.index);
+    if (r == 6) reason_hold.add(e.index);
+    if (r == 2 || r == 8 || r == 10) reason_not_in_br_table.add(e.index);
+    if (r == 7 || r > 10) reason_undefined.add(e.index);
+    if (e.reason_critical) reason_critical.add(e.index);
+  }
+  if (e.has_certificate_issuer) certificate_issuer.add(e.index);
+  if (e.has_unknown_critical) unknown_critical.add(e.index);
+  if (e.has_other_extensions) other_extensions.add(e.index);
+  if (e.has_duplicate_extension) duplicate_extension.add(e.index);
+  if (!pki::IsTimeEncodingCorrect(e.revocation_date)) time_encoding.add(e.index);
+}
+
+// The serials one walk answers: the judged ones, then the plain lookups.
+std::vector<Bytes> looked_up(const CrlExpectation& x) {
+  std::vector<Bytes> serials;
+  for (const auto& s : x.serials) serials.push_back(s.serial);
+  serials.insert(serials.end(), x.lookups.begin(), x.lookups.end());
+  return serials;
+}
 
 EntryScan scan_entries(const pki::Crl& crl, const std::vector<Bytes>& serials) {
   EntryScan scan;
@@ -63,27 +96,7 @@ EntryScan scan_entries(const pki::Crl& crl, const std::vector<Bytes>& serials) {
   if (!crl.revoked_certificates) return scan;
   pki::RevokedIterator it(*crl.revoked_certificates);
   pki::RevokedEntry e;
-  while (it.Next(&e)) {
-    for (std::size_t i = 0; i < serials.size(); ++i) {
-      // BR 7.2.2: the entry's serial is byte-identical to the certificate's.
-      if (!scan.found[i] && std::ranges::equal(e.serial, serials[i])) {
-        scan.found[i] = RevocationEntry{e.revocation_date.value, e.reason};
-      }
-    }
-    if (e.reason) {
-      const int r = *e.reason;
-      if (r == 0) scan.reason_unspecified.add(e.index);
-      if (r == 6) scan.reason_hold.add(e.index);
-      if (r == 2 || r == 8 || r == 10) scan.reason_not_in_br_table.add(e.index);
-      if (r == 7 || r > 10) scan.reason_undefined.add(e.index);
-      if (e.reason_critical) scan.reason_critical.add(e.index);
-    }
-    if (e.has_certificate_issuer) scan.certificate_issuer.add(e.index);
-    if (e.has_unknown_critical) scan.unknown_critical.add(e.index);
-    if (e.has_other_extensions) scan.other_extensions.add(e.index);
-    if (e.has_duplicate_extension) scan.duplicate_extension.add(e.index);
-    if (!pki::IsTimeEncodingCorrect(e.revocation_date)) scan.time_encoding.add(e.index);
-  }
+  while (it.Next(&e)) scan.add(e, serials);
   scan.ok = it.ok();
   scan.error = it.error();
   scan.count = it.count();
@@ -194,7 +207,8 @@ std::string crl_sign_unchecked(const CrlExpectation& x) {
                                         : x.issuer_key_usage_unknown);
 }
 
-CheckResult check_signature(const pki::Crl& crl, const CrlExpectation& x) {
+// `stream`: the CRL was verified as it arrived (pki/crl_stream.h).
+CheckResult check_signature(const pki::Crl& crl, const CrlExpectation& x, pki::CrlStream* stream) {
   ossl::EvpPkeyPtr key = pki::public_key_from_spki(x.issuer_spki_der);
   pki::SignatureAlgorithm alg;
   std::string alg_error;
@@ -208,8 +222,20 @@ CheckResult check_signature(const pki::Crl& crl, const CrlExpectation& x) {
       "or reissue the issuer certificate with it";
   std::string detail;
   // RFC 5280 §5.1.1.3: the signature is over the DER tbsCertList, as received.
-  const pki::SignatureStatus status = pki::CheckSignature(
-      crl.signature_algorithm_der, crl.tbs_cert_list, crl.signature_value, key.get(), &detail);
+  pki::SignatureStatus status = pki::SignatureStatus::kInvalid;
+  if (stream == nullptr || !stream->streamed()) {
+    status = pki::CheckSignature(crl.signature_algorithm_der, crl.tbs_cert_list,
+                                 crl.signature_value, key.get(), &detail);
+  } else if (const auto streamed =
+                 stream->Signature(crl.signature_algorithm_der, crl.signature_value, &detail)) {
+    status = *streamed;
+  } else {
+    // The tbsCertList passed under the algorithm it names itself, and was
+    // not kept (docs/robustness.md).
+    detail =
+        "signatureAlgorithm verifies differently from TBSCertList.signature, under which "
+        "this CRL was verified as it arrived";
+  }
   if (status == pki::SignatureStatus::kValid) {
     const std::string verified =
         alg.name + " signature verifies with the issuer's " + pki::describe_key(key.get()) + " key";
@@ -806,9 +832,13 @@ CheckResult check_parse(ByteView body, const pki::Crl* crl, const std::string& e
 
 }  // namespace
 
-Results check_crl(ByteView body, const CrlExpectation& expectation, const Policy& policy,
-                  UnixTime at, CrlFacts* facts, Results http) {
-  const Bytes digest = sha256(body);
+namespace {
+
+// check_crl over `body`; `stream`, when it walked the entries and hashed the
+// tbsCertList as they arrived, stands in for the bytes it did not keep.
+Results judge_crl(ByteView body, const Bytes& digest, const CrlExpectation& expectation,
+                  const Policy& policy, UnixTime at, CrlFacts* facts, Results http,
+                  pki::CrlStream* stream, EntryScan* streamed_scan) {
   if (facts != nullptr) {
     *facts = CrlFacts{};
     facts->sha256 = digest;
@@ -822,17 +852,22 @@ Results check_crl(ByteView body, const CrlExpectation& expectation, const Policy
     return check_parse(body, parsed ? &crl : nullptr, error, digest);
   });
   // One walk answers the judged serials and then the plain lookups.
-  std::vector<Bytes> serials;
-  for (const auto& s : expectation.serials) serials.push_back(s.serial);
-  serials.insert(serials.end(), expectation.lookups.begin(), expectation.lookups.end());
+  const std::vector<Bytes> serials = looked_up(expectation);
   EntryScan scan;
   CrlScope scope = CrlScope::kFull;
   if (parsed) {
-    scan = scan_entries(crl, serials);
+    if (stream != nullptr && stream->streamed()) {
+      scan = std::move(*streamed_scan);
+      scan.ok = stream->entries_ok();
+      scan.error = stream->entries_error();
+      scan.count = stream->entry_count();
+    } else {
+      scan = scan_entries(crl, serials);
+    }
     scope = crl_scope(crl.idp, expectation, nullptr);
   }
   j.run(checks::kCrlIssuer, [&] { return check_issuer(crl, expectation); });
-  j.run(checks::kCrlSignature, [&] { return check_signature(crl, expectation); });
+  j.run(checks::kCrlSignature, [&] { return check_signature(crl, expectation, stream); });
   j.run(checks::kCrlAki, [&] { return check_aki(crl, expectation); });
   j.run(checks::kCrlCurrent, [&] { return check_current(crl, policy, at); });
   j.run(checks::kCrlAge, [&] { return check_age(crl, expectation, policy, at); });
@@ -876,6 +911,57 @@ Results check_crl(ByteView body, const CrlExpectation& expectation, const Policy
     }
   }
   return results;
+}
+
+}  // namespace
+
+Results check_crl(ByteView body, const CrlExpectation& expectation, const Policy& policy,
+                  UnixTime at, CrlFacts* facts, Results http) {
+  return judge_crl(body, sha256(body), expectation, policy, at, facts, std::move(http), nullptr,
+                   nullptr);
+}
+
+struct CrlCheckStream::State {
+  CrlExpectation expectation;
+  std::vector<Bytes> serials;
+  ossl::EvpPkeyPtr key;
+  EntryScan scan;
+  std::unique_ptr<pki::CrlStream> stream;
+};
+
+CrlCheckStream::CrlCheckStream(CrlExpectation expectation, std::uint64_t stream_above)
+    : state_(std::make_unique<State>()) {
+  State& s = *state_;
+  s.expectation = std::move(expectation);
+  s.serials = looked_up(s.expectation);
+  s.key = pki::public_key_from_spki(s.expectation.issuer_spki_der);
+  s.stream = std::make_unique<pki::CrlStream>(
+      [&s](const pki::RevokedEntry& e) { s.scan.add(e, s.serials); }, s.key.get(), stream_above);
+  reset();
+}
+
+CrlCheckStream::~CrlCheckStream() = default;
+
+void CrlCheckStream::reset() {
+  state_->scan = EntryScan{};
+  state_->scan.found.resize(state_->serials.size());
+  state_->stream->Reset();
+}
+
+void CrlCheckStream::feed(ByteView chunk) { state_->stream->Feed(chunk); }
+
+void CrlCheckStream::end() { state_->stream->Finish(); }
+
+std::uint64_t CrlCheckStream::size() const { return state_->stream->size(); }
+
+const Bytes& CrlCheckStream::sha256() const { return state_->stream->sha256(); }
+
+ByteView CrlCheckStream::body() const { return state_->stream->body(); }
+
+Results CrlCheckStream::judge(const Policy& policy, UnixTime at, CrlFacts* facts, Results http) {
+  State& s = *state_;
+  return judge_crl(s.stream->body(), s.stream->sha256(), s.expectation, policy, at, facts,
+                   std::move(http), s.stream.get(), &s.scan);
 }
 
 CrlLookupStatus lookup_status(const CrlFacts& facts, std::size_t i) {

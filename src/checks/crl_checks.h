@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -83,6 +85,36 @@ CrlLookupStatus lookup_status(const CrlFacts& facts, std::size_t i);
 // entry list: CRLs of millions of entries are walked once.
 Results check_crl(ByteView body, const CrlExpectation& expectation, const Policy& policy,
                   UnixTime at, CrlFacts* facts = nullptr, Results http = {});
+
+// A CRL body larger than this is judged as it arrives, not held (a smaller
+// one is held: it costs little and keeps every byte for crl.parse's message).
+inline constexpr std::uint64_t kStreamCrlAbove = 4ull << 20;
+
+// check_crl over a body fed as it arrives (pki/crl_stream.h): the entries
+// are walked and the signature's tbsCertList hashed as the bytes pass, with
+// the whole-body SHA-256 in the same pass, in memory that does not grow
+// with the entries. Results are check_crl's over the same bytes.
+class CrlCheckStream {
+ public:
+  explicit CrlCheckStream(CrlExpectation expectation, std::uint64_t stream_above = kStreamCrlAbove);
+  ~CrlCheckStream();
+  CrlCheckStream(const CrlCheckStream&) = delete;
+  CrlCheckStream& operator=(const CrlCheckStream&) = delete;
+
+  void reset();  // a retried request's body starts over
+  void feed(ByteView chunk);
+  void end();  // after the last byte: size() and sha256() hold from here
+  std::uint64_t size() const;
+  const Bytes& sha256() const;
+  // After end(): the bytes as received, the entries' region reading as zeros
+  // when they were walked as they passed (pki/crl_stream.h).
+  ByteView body() const;
+  Results judge(const Policy& policy, UnixTime at, CrlFacts* facts = nullptr, Results http = {});
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
 
 // Looks serials up on a CRL body; used for a serial-only probe judged on the
 // union of the SubCA's CRLs. nullopt entries: not listed. Returns nullopt if

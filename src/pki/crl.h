@@ -138,6 +138,8 @@ struct RevokedEntry {
 class RevokedIterator {
  public:
   explicit RevokedIterator(ByteView revoked_contents) : data_(revoked_contents) {}
+  // The rest of a list whose first `first_index` entries were read already.
+  RevokedIterator(ByteView rest, std::uint64_t first_index) : data_(rest), index_(first_index) {}
 
   bool Next(RevokedEntry* out);
   bool ok() const { return error_.empty(); }

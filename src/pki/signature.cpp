@@ -246,48 +246,112 @@ bool ParseSignatureAlgorithm(ByteView algorithm_identifier_der, SignatureAlgorit
   return true;
 }
 
-SignatureStatus CheckSignature(ByteView algorithm_identifier_der, ByteView signed_data,
-                               ByteView signature_bit_string, EVP_PKEY* key, std::string* detail) {
-  SignatureAlgorithm alg;
-  if (!ParseSignatureAlgorithm(algorithm_identifier_der, &alg, detail)) {
+namespace {
+
+// Everything CheckSignature judges before the data: the algorithm, the key
+// and the signature's form. kValid: go on and verify `*sig`.
+SignatureStatus prepare(ByteView algorithm_identifier_der, ByteView signature_bit_string,
+                        EVP_PKEY* key, SignatureAlgorithm* alg, ByteView* sig,
+                        std::string* detail) {
+  if (!ParseSignatureAlgorithm(algorithm_identifier_der, alg, detail)) {
     return SignatureStatus::kUnsupportedAlgorithm;
   }
   if (key == nullptr) {
     *detail = "no public key to verify with";
     return SignatureStatus::kKeyMismatch;
   }
-  if (!key_fits(alg.scheme, EVP_PKEY_get_base_id(key))) {
-    *detail = alg.name + " cannot be verified with a " + describe_key(key) + " key";
+  if (!key_fits(alg->scheme, EVP_PKEY_get_base_id(key))) {
+    *detail = alg->name + " cannot be verified with a " + describe_key(key) + " key";
     return SignatureStatus::kKeyMismatch;
   }
   if (signature_bit_string.empty() || signature_bit_string[0] != 0) {
     *detail = "signatureValue BIT STRING has unused bits";
     return SignatureStatus::kMalformedSignature;
   }
-  const ByteView sig = signature_bit_string.subspan(1);
+  *sig = signature_bit_string.subspan(1);
+  return SignatureStatus::kValid;
+}
 
+// A verification context for `alg` and `key`; nullptr with *detail set when
+// OpenSSL refuses them.
+ossl::EvpMdCtxPtr verifier(const SignatureAlgorithm& alg, EVP_PKEY* key, std::string* detail) {
   ossl::EvpMdCtxPtr ctx(EVP_MD_CTX_new());
   EVP_PKEY_CTX* pctx = nullptr;  // owned by ctx
   if (!ctx || EVP_DigestVerifyInit(ctx.get(), &pctx, evp_digest(alg.digest), nullptr, key) != 1) {
     *detail = alg.name + ": cannot initialise verification: " + ossl::take_error_string();
-    return SignatureStatus::kKeyMismatch;
+    return nullptr;
   }
   if (alg.scheme == SignatureScheme::kRsaPss) {
     if (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) != 1 ||
         EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, evp_digest(alg.mgf1_digest)) != 1 ||
         EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, alg.salt_length) != 1) {
       *detail = alg.name + ": parameters not accepted for this key: " + ossl::take_error_string();
-      return SignatureStatus::kKeyMismatch;
+      return nullptr;
     }
   }
-  // One-shot: required for Ed25519 and fine for the others (hashes stream internally).
-  const int rc =
-      EVP_DigestVerify(ctx.get(), sig.data(), sig.size(), signed_data.data(), signed_data.size());
+  return ctx;
+}
+
+SignatureStatus verified(int rc, const SignatureAlgorithm& alg, EVP_PKEY* key,
+                         std::string* detail) {
   if (rc == 1) return SignatureStatus::kValid;
   const std::string why = ossl::take_error_string();
   *detail = alg.name + " signature does not verify with the " + describe_key(key) + " key" +
             (why.empty() ? "" : " (" + why + ")");
   return SignatureStatus::kInvalid;
+}
+
+}  // namespace
+
+SignatureStatus CheckSignature(ByteView algorithm_identifier_der, ByteView signed_data,
+                               ByteView signature_bit_string, EVP_PKEY* key, std::string* detail) {
+  SignatureAlgorithm alg;
+  ByteView sig;
+  const SignatureStatus prepared =
+      prepare(algorithm_identifier_der, signature_bit_string, key, &alg, &sig, detail);
+  if (prepared != SignatureStatus::kValid) return prepared;
+  const ossl::EvpMdCtxPtr ctx = verifier(alg, key, detail);
+  if (!ctx) return SignatureStatus::kKeyMismatch;
+  // One-shot: required for Ed25519 and fine for the others (hashes stream internally).
+  const int rc =
+      EVP_DigestVerify(ctx.get(), sig.data(), sig.size(), signed_data.data(), signed_data.size());
+  return verified(rc, alg, key, detail);
+}
+
+bool SignatureStream::Begin(ByteView algorithm_identifier_der, EVP_PKEY* key) {
+  std::string ignored;
+  if (key == nullptr || !ParseSignatureAlgorithm(algorithm_identifier_der, &alg_, &ignored) ||
+      alg_.scheme == SignatureScheme::kEd25519 ||
+      !key_fits(alg_.scheme, EVP_PKEY_get_base_id(key))) {
+    return false;
+  }
+  key_ = key;
+  ctx_ = verifier(alg_, key, &ignored);
+  ossl::take_error_string();
+  return ctx_ != nullptr;
+}
+
+void SignatureStream::Update(ByteView data) {
+  if (ctx_) EVP_DigestVerifyUpdate(ctx_.get(), data.data(), data.size());
+}
+
+std::optional<SignatureStatus> SignatureStream::Finish(ByteView algorithm_identifier_der,
+                                                       ByteView signature_bit_string,
+                                                       std::string* detail) {
+  if (!ctx_) return std::nullopt;
+  SignatureAlgorithm alg;
+  ByteView sig;
+  const SignatureStatus prepared =
+      prepare(algorithm_identifier_der, signature_bit_string, key_, &alg, &sig, detail);
+  if (prepared != SignatureStatus::kValid) return prepared;
+  // The same verification as Begin's (NULL or absent RSA parameters differ
+  // only in bytes).
+  if (alg.scheme != alg_.scheme || alg.digest != alg_.digest ||
+      alg.mgf1_digest != alg_.mgf1_digest || alg.salt_length != alg_.salt_length) {
+    return std::nullopt;
+  }
+  const int rc = EVP_DigestVerifyFinal(ctx_.get(), sig.data(), sig.size());
+  return verified(rc, alg, key_, detail);
 }
 
 }  // namespace preflight::pki

@@ -5,6 +5,7 @@
 // BasicOCSPResponse signatureAlgorithm). Nothing is re-encoded: the bytes
 // that were signed are the bytes verified.
 
+#include <optional>
 #include <string>
 
 #include "pki/ossl.h"
@@ -54,5 +55,27 @@ enum class SignatureStatus {
 // but kValid, in one line for a check message.
 SignatureStatus CheckSignature(ByteView algorithm_identifier_der, ByteView signed_data,
                                ByteView signature_bit_string, EVP_PKEY* key, std::string* detail);
+
+// CheckSignature over signed data that arrives in pieces (a CRL's
+// tbsCertList as it is fetched). The algorithm is taken from the signed data
+// itself (TBSCertList.signature), since the AlgorithmIdentifier presented
+// beside the signature comes only after it.
+class SignatureStream {
+ public:
+  // False when the data cannot be verified piecewise under this algorithm
+  // (unknown, malformed, or Ed25519, which signs the whole message).
+  bool Begin(ByteView algorithm_identifier_der, EVP_PKEY* key);
+  void Update(ByteView data);
+  // What CheckSignature would give for `algorithm_identifier_der` and the
+  // data fed; nullopt when that algorithm verifies differently from Begin's
+  // (the caller then needs the data whole).
+  std::optional<SignatureStatus> Finish(ByteView algorithm_identifier_der,
+                                        ByteView signature_bit_string, std::string* detail);
+
+ private:
+  SignatureAlgorithm alg_;
+  EVP_PKEY* key_ = nullptr;
+  ossl::EvpMdCtxPtr ctx_;
+};
 
 }  // namespace preflight::pki

@@ -1,0 +1,268 @@
+#include "pki/crl_stream.h"
+
+#include <sys/mman.h>
+
+#include <algorithm>
+#include <cstring>
+#include <new>
+
+#include "pki/der.h"
+
+namespace preflight::pki {
+
+// Anonymous pages reserved for the whole body: only the pages written (the
+// fields around the entries) take memory; the rest reads as zeros.
+struct CrlStream::Mapping {
+  void* data = MAP_FAILED;
+  std::size_t size = 0;
+  explicit Mapping(std::size_t n) : size(n) {
+    if (n == 0) return;
+    data = ::mmap(nullptr, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+                  -1, 0);
+    if (data == MAP_FAILED) throw std::bad_alloc();
+  }
+  ~Mapping() {
+    if (data != MAP_FAILED) ::munmap(data, size);
+  }
+  std::uint8_t* bytes() const { return static_cast<std::uint8_t*>(data); }
+};
+
+namespace {
+
+enum class Element { kNeedMore, kBad, kOk };
+
+// The element at `pos` of `data`, whole (kOk) or its header (when
+// `header_only`).
+Element element(const Bytes& data, std::uint64_t pos, bool header_only, der::Header* h) {
+  if (pos >= data.size()) return Element::kNeedMore;
+  const ByteView rest = ByteView(data).subspan(static_cast<std::size_t>(pos));
+  if (!der::ParseHeader(rest, h)) return rest.size() < 6 ? Element::kNeedMore : Element::kBad;
+  if (header_only) return Element::kOk;
+  return h->header_length + h->content_length <= rest.size() ? Element::kOk : Element::kNeedMore;
+}
+
+}  // namespace
+
+CrlStream::CrlStream(EntryVisitor visitor, EVP_PKEY* key, std::uint64_t stream_above)
+    : visitor_(std::move(visitor)), key_(key), stream_above_(stream_above) {
+  Reset();
+}
+
+CrlStream::~CrlStream() = default;
+
+void CrlStream::Reset() {
+  sha_.reset(EVP_MD_CTX_new());
+  if (!sha_ || EVP_DigestInit_ex(sha_.get(), EVP_sha256(), nullptr) != 1) throw std::bad_alloc();
+  sha256_.clear();
+  total_ = 0;
+  Bytes().swap(head_);
+  Bytes().swap(tail_);
+  located_ = whole_ = false;
+  tbs_begin_ = tbs_end_ = gap_begin_ = gap_end_ = 0;
+  signature_.reset();
+  Bytes().swap(carry_);
+  entry_offset_ = entry_index_ = 0;
+  entries_error_.clear();
+  entries_done_ = false;
+  mapping_.reset();
+}
+
+void CrlStream::Feed(ByteView chunk) {
+  if (chunk.empty()) return;
+  EVP_DigestUpdate(sha_.get(), chunk.data(), chunk.size());
+  const std::uint64_t at = total_;
+  total_ += chunk.size();
+  if (located_ && !whole_) {
+    Consume(chunk, at);
+    return;
+  }
+  head_.insert(head_.end(), chunk.begin(), chunk.end());
+  if (!whole_) Locate();
+}
+
+// Finds the entries' region from the headers of the CertificateList, the
+// tbsCertList and the fields before revokedCertificates. Anything unlike a
+// CRL with entries keeps the body whole: ParseCrl then says what it is.
+void CrlStream::Locate() {
+  der::Header h;
+  Element e = element(head_, 0, true, &h);
+  if (e == Element::kNeedMore) return;
+  const std::uint64_t outer_end = h.header_length + h.content_length;
+  if (e == Element::kBad || h.tag != der::kSequence || outer_end <= stream_above_) {
+    whole_ = true;
+    return;
+  }
+  std::uint64_t pos = h.header_length;
+  if ((e = element(head_, pos, true, &h)) == Element::kNeedMore) return;
+  if (e == Element::kBad || h.tag != der::kSequence) {
+    whole_ = true;
+    return;
+  }
+  const std::uint64_t tbs_begin = pos;
+  const std::uint64_t tbs_end = pos + h.header_length + h.content_length;
+  pos += h.header_length;
+  // version OPTIONAL, signature, issuer, thisUpdate, nextUpdate OPTIONAL:
+  // each whole before the next is looked at.
+  const auto field = [&](auto fits) {
+    if ((e = element(head_, pos, false, &h)) != Element::kOk || !fits(h.tag)) return false;
+    pos += h.header_length + h.content_length;
+    return true;
+  };
+  const auto is = [](std::uint8_t tag) { return [tag](std::uint8_t t) { return t == tag; }; };
+  const auto is_time = [](std::uint8_t t) {
+    return t == der::kUtcTime || t == der::kGeneralizedTime;
+  };
+  field(is(der::kInteger));
+  if (e == Element::kNeedMore) return;
+  const std::uint64_t signature_at = pos;
+  bool framed = e == Element::kOk && field(is(der::kSequence));
+  const std::uint64_t signature_end = pos;
+  framed = framed && field(is(der::kSequence)) && field(is_time);
+  if (e == Element::kNeedMore) return;
+  if (!framed) {
+    whole_ = true;
+    return;
+  }
+  field(is_time);
+  if (e == Element::kNeedMore) return;
+  if (e == Element::kBad) {
+    whole_ = true;
+    return;
+  }
+  if ((e = element(head_, pos, true, &h)) == Element::kNeedMore) return;
+  const std::uint64_t gap_begin = pos + h.header_length;
+  const std::uint64_t gap_end = gap_begin + h.content_length;
+  if (e == Element::kBad || h.tag != der::kSequence || h.content_length == 0 || gap_end > tbs_end ||
+      tbs_end > outer_end) {
+    whole_ = true;
+    return;
+  }
+  if (key_ != nullptr) {
+    signature_ = std::make_unique<SignatureStream>();
+    const ByteView algorithm =
+        ByteView(head_).subspan(static_cast<std::size_t>(signature_at),
+                                static_cast<std::size_t>(signature_end - signature_at));
+    if (!signature_->Begin(algorithm, key_)) {
+      signature_.reset();
+      whole_ = true;  // verified over the whole tbsCertList at the end
+      return;
+    }
+    signature_->Update(ByteView(head_).subspan(static_cast<std::size_t>(tbs_begin),
+                                               static_cast<std::size_t>(gap_begin - tbs_begin)));
+  }
+  located_ = true;
+  tbs_begin_ = tbs_begin;
+  tbs_end_ = tbs_end;
+  gap_begin_ = gap_begin;
+  gap_end_ = gap_end;
+  entry_offset_ = gap_begin;
+  Bytes rest(head_.begin() + static_cast<std::ptrdiff_t>(gap_begin), head_.end());
+  head_.resize(static_cast<std::size_t>(gap_begin));
+  head_.shrink_to_fit();
+  Consume(rest, gap_begin);
+}
+
+// Bytes at offset `at` onwards, past the fields before the entries.
+void CrlStream::Consume(ByteView data, std::uint64_t at) {
+  const std::uint64_t end = at + data.size();
+  if (signature_ && at < tbs_end_) {
+    signature_->Update(data.first(static_cast<std::size_t>(std::min(end, tbs_end_) - at)));
+  }
+  if (at < gap_end_) {
+    const std::size_t n = static_cast<std::size_t>(std::min(end, gap_end_) - at);
+    WalkEntries(data.first(n));
+    data = data.subspan(n);
+  }
+  tail_.insert(tail_.end(), data.begin(), data.end());
+}
+
+void CrlStream::WalkEntries(ByteView data) {
+  while (!data.empty() && !entries_done_) {
+    if (carry_.empty()) {
+      const std::size_t used = Step(data);
+      if (entries_done_) return;
+      if (used == 0) {
+        carry_.assign(data.begin(), data.end());
+        return;
+      }
+      data = data.subspan(used);
+      continue;
+    }
+    // Top the carried entry up to its header, then to its whole length.
+    std::size_t want = 1;
+    der::Header h;
+    const std::uint64_t remaining = gap_end_ - entry_offset_;
+    if (der::ParseHeader(carry_, &h)) {
+      want = static_cast<std::size_t>(
+          std::min<std::uint64_t>(h.header_length + h.content_length, remaining) - carry_.size());
+    } else if (carry_.size() < std::min<std::uint64_t>(6, remaining)) {
+      want = static_cast<std::size_t>(std::min<std::uint64_t>(6, remaining) - carry_.size());
+    }
+    const std::size_t take = std::min(data.size(), std::max<std::size_t>(want, 1));
+    carry_.insert(carry_.end(), data.begin(), data.begin() + static_cast<std::ptrdiff_t>(take));
+    data = data.subspan(take);
+    const std::size_t used = Step(carry_);
+    if (entries_done_) return;
+    if (used != 0) Bytes().swap(carry_);
+  }
+}
+
+std::size_t CrlStream::Step(ByteView avail) {
+  const std::uint64_t remaining = gap_end_ - entry_offset_;
+  if (avail.size() > remaining) avail = avail.first(static_cast<std::size_t>(remaining));
+  if (avail.size() < std::min<std::uint64_t>(6, remaining)) return 0;
+  der::Header h;
+  const bool framed =
+      der::ParseHeader(avail, &h) && h.content_length <= remaining - h.header_length;
+  const std::uint64_t total = framed ? h.header_length + h.content_length : 0;
+  if (framed && avail.size() < total) return 0;
+  // RevokedIterator judges the entry (or says why it is malformed) exactly
+  // as over the whole list: it sees the same bytes from here.
+  RevokedIterator it(framed ? avail.first(static_cast<std::size_t>(total)) : avail, entry_index_);
+  RevokedEntry entry;
+  if (!it.Next(&entry)) {
+    entries_error_ = it.error();
+    entries_done_ = true;
+    return 0;
+  }
+  visitor_(entry);
+  ++entry_index_;
+  entry_offset_ += total;
+  if (entry_offset_ == gap_end_) entries_done_ = true;
+  return static_cast<std::size_t>(total);
+}
+
+void CrlStream::Finish() {
+  sha256_.resize(EVP_MAX_MD_SIZE);
+  unsigned int n = 0;
+  EVP_DigestFinal_ex(sha_.get(), sha256_.data(), &n);
+  sha256_.resize(n);
+  if (!streamed()) return;
+  // A body cut inside the entries: ParseCrl finds it truncated.
+  mapping_ = std::make_unique<Mapping>(static_cast<std::size_t>(total_));
+  std::memcpy(mapping_->bytes(), head_.data(), head_.size());
+  if (!tail_.empty()) {
+    std::memcpy(mapping_->bytes() + gap_end_, tail_.data(), tail_.size());
+  }
+  Bytes().swap(head_);
+  Bytes().swap(tail_);
+  Bytes().swap(carry_);
+}
+
+ByteView CrlStream::body() const {
+  if (mapping_) return ByteView(mapping_->bytes(), mapping_->size);
+  return head_;
+}
+
+std::optional<SignatureStatus> CrlStream::Signature(ByteView algorithm_identifier_der,
+                                                    ByteView signature_bit_string,
+                                                    std::string* detail) {
+  // Without a key nothing is read beyond the algorithm.
+  if (key_ == nullptr) {
+    return CheckSignature(algorithm_identifier_der, {}, signature_bit_string, nullptr, detail);
+  }
+  if (!signature_) return std::nullopt;
+  return signature_->Finish(algorithm_identifier_der, signature_bit_string, detail);
+}
+
+}  // namespace preflight::pki

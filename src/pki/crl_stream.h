@@ -1,0 +1,100 @@
+#pragma once
+
+// A DER CRL read as its bytes arrive (RFC 5280 §5.1), in memory that does
+// not grow with its entries. The tbsCertList comes first and its signature
+// algorithm near its start, so the signature is verified as the bytes pass
+// and the whole-body SHA-256 is taken in the same pass; the revoked
+// certificates are walked one entry at a time and not kept. What remains
+// (the fields before and after the entries, a few hundred bytes in a real
+// CRL) is laid out at its offsets in a body of the received size whose
+// entry region reads as zeros, so ParseCrl judges it exactly as the whole
+// body: its lengths and tags are the ones received.
+//
+// A body that does not start the way a CRL does, or is no larger than
+// `stream_above`, or names a signature algorithm that needs the data whole
+// (Ed25519), is kept whole instead; then body() holds every byte and the
+// caller walks the entries with RevokedIterator as for any body.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "pki/crl.h"
+#include "pki/ossl.h"
+#include "pki/signature.h"
+#include "util/bytes.h"
+
+namespace preflight::pki {
+
+class CrlStream {
+ public:
+  // Called for each well-formed entry in order, up to the first malformed one.
+  using EntryVisitor = std::function<void(const RevokedEntry&)>;
+
+  // `key`: verify the signature with it as the tbsCertList passes (nullptr:
+  // no signature wanted); it must outlive the stream.
+  CrlStream(EntryVisitor visitor, EVP_PKEY* key, std::uint64_t stream_above);
+  ~CrlStream();
+  CrlStream(const CrlStream&) = delete;
+  CrlStream& operator=(const CrlStream&) = delete;
+
+  // Starts over (a retried request's body replaces the first one's).
+  void Reset();
+  void Feed(ByteView chunk);
+  // After the last byte; body() and the rest are valid from then on.
+  void Finish();
+
+  // Every byte received when !streamed(); otherwise the received size with
+  // the entries' region reading as zeros.
+  ByteView body() const;
+  std::uint64_t size() const { return total_; }
+  const Bytes& sha256() const { return sha256_; }  // of every byte received
+  bool streamed() const { return located_ && !whole_; }
+
+  // When streamed(): the entries walked, as RevokedIterator would report them.
+  bool entries_ok() const { return entries_error_.empty(); }
+  const std::string& entries_error() const { return entries_error_; }
+  std::uint64_t entry_count() const { return entry_index_; }
+
+  // When streamed() with a key: CheckSignature's outcome for the
+  // AlgorithmIdentifier and BIT STRING found after the tbsCertList; nullopt
+  // when that algorithm verifies differently from the one the tbsCertList
+  // named (the bytes would be needed whole).
+  std::optional<SignatureStatus> Signature(ByteView algorithm_identifier_der,
+                                           ByteView signature_bit_string, std::string* detail);
+
+ private:
+  void Locate();
+  void Consume(ByteView data, std::uint64_t at);
+  void WalkEntries(ByteView data);
+  // One entry from `avail` (starting at an entry): 0 when more bytes are
+  // needed, else the bytes it used; sets entries_error_ when malformed.
+  std::size_t Step(ByteView avail);
+
+  EntryVisitor visitor_;
+  EVP_PKEY* key_;
+  std::uint64_t stream_above_;
+
+  ossl::EvpMdCtxPtr sha_;
+  Bytes sha256_;
+  std::uint64_t total_ = 0;
+  Bytes head_;  // everything up to the entries (all of it when kept whole)
+  Bytes tail_;  // everything after the entries
+  bool located_ = false;
+  bool whole_ = false;
+  std::uint64_t tbs_begin_ = 0, tbs_end_ = 0, gap_begin_ = 0, gap_end_ = 0;
+  std::unique_ptr<SignatureStream> signature_;
+
+  Bytes carry_;  // an entry cut by a chunk boundary
+  std::uint64_t entry_offset_ = 0;
+  std::uint64_t entry_index_ = 0;
+  std::string entries_error_;
+  bool entries_done_ = false;
+
+  struct Mapping;
+  std::unique_ptr<Mapping> mapping_;  // the laid-out body when streamed
+};
+
+}  // namespace preflight::pki
