@@ -360,14 +360,20 @@ void EvidenceWriter::fail(const std::string& relative, int error) const {
   throw RunError(message);
 }
 
-void EvidenceWriter::write(const std::string& relative, std::string_view content) {
-  const auto parts = components(relative);
-  if (!std::all_of(parts.begin(), parts.end(), safe_component) ||
+UniqueFd EvidenceWriter::claim(const std::string& relative, std::vector<std::string>* parts) {
+  *parts = components(relative);
+  if (!std::all_of(parts->begin(), parts->end(), safe_component) ||
       !written_.insert(relative).second) {
     throw std::logic_error("evidence file name '" + relative + "' is not unique and safe");
   }
-  const UniqueFd parent = open_parent(root_.get(), parts, true);
+  UniqueFd parent = open_parent(root_.get(), *parts, true);
   if (!parent.valid()) fail(relative, errno);
+  return parent;
+}
+
+void EvidenceWriter::write(const std::string& relative, std::string_view content) {
+  std::vector<std::string> parts;
+  const UniqueFd parent = claim(relative, &parts);
   try {
     write_file_atomically(parent.get(), parts.back(), content);
   } catch (const std::system_error& e) {
@@ -380,7 +386,29 @@ void EvidenceWriter::write_text(const std::string& relative, std::string_view co
   write(relative, redacted(content));
 }
 
-std::string EvidenceWriter::add_observation(const std::string& given, const Observation& obs) {
+std::unique_ptr<EvidenceWriter::BodyFile> EvidenceWriter::open_body() {
+  UniqueFd fd(::openat(root_.get(), ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644));
+  if (!fd.valid()) fail("(a body being received)", errno);
+  return std::unique_ptr<BodyFile>(new BodyFile(std::move(fd)));
+}
+
+void EvidenceWriter::BodyFile::restart() {
+  if (::ftruncate(fd_.get(), 0) != 0 || ::lseek(fd_.get(), 0, SEEK_SET) != 0) {
+    throw std::system_error(errno, std::generic_category(), "evidence body");
+  }
+}
+
+void EvidenceWriter::BodyFile::write(ByteView chunk) {
+  while (!chunk.empty()) {
+    const ssize_t n = ::write(fd_.get(), chunk.data(), chunk.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) throw std::system_error(errno, std::generic_category(), "evidence body");
+    chunk = chunk.subspan(static_cast<std::size_t>(n));
+  }
+}
+
+std::string EvidenceWriter::add_observation(const std::string& given, const Observation& obs,
+                                            BodyFile* streamed) {
   // Two URLs that differ only in a redacted password share a name: the
   // second gets "~2" (a hashed name's '~' is followed by 16 hex digits).
   std::string stem = given;
@@ -397,8 +425,20 @@ std::string EvidenceWriter::add_observation(const std::string& given, const Obse
   }
   for (const auto& [name, value] : obs.headers) headers += name + ": " + value + "\n";
   write_text(stem + ".headers", headers);
-  write(stem + ".body", as_chars(obs.body));
-  return stem + ".body";
+  if (streamed == nullptr || !obs.streamed) {
+    write(stem + ".body", as_chars(obs.body));
+    return stem + ".body";
+  }
+  const std::string relative = stem + ".body";
+  std::vector<std::string> parts;
+  const UniqueFd parent = claim(relative, &parts);
+  const std::string proc = "/proc/self/fd/" + std::to_string(streamed->fd_.get());
+  if (::linkat(AT_FDCWD, proc.c_str(), parent.get(), parts.back().c_str(), AT_SYMLINK_FOLLOW) !=
+      0) {
+    fail(relative, errno);
+  }
+  manifest_.emplace_back(relative, hex_encode(obs.streamed->sha256));
+  return relative;
 }
 
 void EvidenceWriter::add_file(const std::string& name, const std::string& content) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -45,7 +46,14 @@ class EvidenceWriter {
   // Writes <stem>.body and <stem>.headers for one observation; returns the
   // body's path relative to DIR. `stem` is safe_name() parts joined by '/';
   // a stem already used gets "~2", "~3", ….
-  std::string add_observation(const std::string& stem, const Observation& observation);
+  // `streamed`: the body as written while it arrived (observation.streamed
+  // set, observation.body empty), linked in as <stem>.body.
+  class BodyFile;
+  std::string add_observation(const std::string& stem, const Observation& observation,
+                              BodyFile* streamed = nullptr);
+  // A body written to disk as it arrives, nameless until add_observation
+  // links it in (O_TMPFILE): a run that stops leaves no partial file.
+  std::unique_ptr<BodyFile> open_body();
   void add_file(const std::string& name, const std::string& content);
   void write_manifest();
 
@@ -57,8 +65,21 @@ class EvidenceWriter {
   // "/a/X.crl" and "/a_X.crl" differ, and "." or ".." never name a folder.
   static std::string safe_name(std::string_view text);
 
+  class BodyFile {
+   public:
+    void restart();
+    void write(ByteView chunk);
+
+   private:
+    friend class EvidenceWriter;
+    explicit BodyFile(UniqueFd fd) : fd_(std::move(fd)) {}
+    UniqueFd fd_;
+  };
+
  private:
   void write(const std::string& relative, std::string_view content);
+  // Checks `relative` is safe and unused, and opens the folder that holds it.
+  UniqueFd claim(const std::string& relative, std::vector<std::string>* parts);
   void write_text(const std::string& relative, std::string_view content);
   [[noreturn]] void fail(const std::string& relative, int error) const;
 

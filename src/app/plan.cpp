@@ -1,7 +1,9 @@
 #include "app/plan.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
+#include <tuple>
 
 #include "model/result.h"
 #include "util/input_error.h"
@@ -34,14 +36,34 @@ bool listed(const std::vector<LocatedUrl>& urls, const std::string& url) {
   return std::any_of(urls.begin(), urls.end(), [&](const LocatedUrl& u) { return u.url == url; });
 }
 
-std::vector<OcspQuestion> questions_for(const Profile& profile, const Endpoint& endpoint) {
+// The certificate an OCSP endpoint answers for: the issuer (subca.ocsp) or
+// the SubCA (issued.ocsp).
+struct Answering {
+  const Bytes& subject;
+  const Bytes& spki;
+};
+Answering answering(const Profile& profile, const Endpoint& endpoint) {
   const bool for_subca = endpoint.role.party == Party::kIssuer;
-  const Bytes& subject = for_subca ? profile.issuer.subject_der() : profile.subca.subject_der;
-  const Bytes& spki = for_subca ? profile.issuer.spki_der() : profile.subca.spki_der;
+  return for_subca ? Answering{profile.issuer.subject_der(), profile.issuer.spki_der()}
+                   : Answering{profile.subca.subject_der, profile.subca.spki_der};
+}
 
-  std::vector<Bytes> avoid;
-  if (profile.subca.serial) avoid.push_back(*profile.subca.serial);
-  for (const auto& probe : profile.probes) avoid.push_back(probe.serial);
+// Profiles that share a responder (every SubCA of a ceremony asks the
+// issuer's) share its unused serial, so the question is one request per
+// path settings (run_check fetches each identical request once). Chosen
+// clear of every profile's known serials.
+using ResponderKey = std::tuple<std::string, Bytes, Bytes>;  // URL, subject, SPKI
+ResponderKey responder_key(const Profile& profile, const Endpoint& endpoint) {
+  const Answering a = answering(profile, endpoint);
+  return {endpoint.url, a.subject, a.spki};
+}
+
+std::vector<OcspQuestion> questions_for(const Profile& profile, const Endpoint& endpoint,
+                                        const Bytes& unused) {
+  const bool for_subca = endpoint.role.party == Party::kIssuer;
+  const Answering a = answering(profile, endpoint);
+  const Bytes& subject = a.subject;
+  const Bytes& spki = a.spki;
 
   std::vector<OcspQuestion> out;
   const auto ask = [&](RequestKind kind, pki::CertIdHash hash, const Bytes& serial,
@@ -54,8 +76,7 @@ std::vector<OcspQuestion> questions_for(const Profile& profile, const Endpoint& 
     out.push_back(std::move(q));
   };
   // One random unused serial per responder URL per run, the same on every
-  // path (RFC 5019 §2.1 requests; see docs/judgement.md).
-  const Bytes unused = pki::choose_unused_serial(subject, spki, avoid);
+  // path and profile (RFC 5019 §2.1 requests; see docs/judgement.md).
   ask(RequestKind::kUnusedSerial, pki::CertIdHash::kSha1, unused, std::nullopt);
   std::optional<std::size_t> known;  // the SHA-1 question about a serial of known status
   if (for_subca) {
@@ -94,6 +115,12 @@ EvidenceTable make_plan(const std::vector<Profile>& profiles,
     }
   }
   std::size_t planned = 0;
+  std::map<ResponderKey, Bytes> unused_serials;
+  std::vector<Bytes> avoid;  // every profile's known serials
+  for (const auto& profile : profiles) {
+    if (profile.subca.serial) avoid.push_back(*profile.subca.serial);
+    for (const auto& probe : profile.probes) avoid.push_back(probe.serial);
+  }
   for (std::size_t pi = 0; pi < profiles.size(); ++pi) {
     const Profile& profile = profiles[pi];
     std::vector<std::size_t> selected;
@@ -126,8 +153,19 @@ EvidenceTable make_plan(const std::vector<Profile>& profiles,
     for (std::size_t e = first; e < plan.endpoints.size(); ++e) {
       const Endpoint& endpoint = plan.endpoints[e];
       const bool ocsp = endpoint.role.artifact == Artifact::kOcsp;
-      plan.questions.push_back(ocsp ? questions_for(profile, endpoint)
-                                    : std::vector<OcspQuestion>{});
+      if (!ocsp) {
+        plan.questions.emplace_back();
+      } else {
+        const ResponderKey responder = responder_key(profile, endpoint);
+        auto unused = unused_serials.find(responder);
+        if (unused == unused_serials.end()) {
+          const auto& [url, subject, spki] = responder;
+          unused =
+              unused_serials.emplace(responder, pki::choose_unused_serial(subject, spki, avoid))
+                  .first;
+        }
+        plan.questions.push_back(questions_for(profile, endpoint, unused->second));
+      }
       const std::size_t per_path = ocsp ? 3 * plan.questions[e].size() : 1;
       planned += per_path * selected.size();
       if (planned > kMaxPlannedRequests) continue;  // only counted: the plan is refused below

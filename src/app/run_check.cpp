@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 
 #include "app/evidence.h"
 #include "app/plan.h"
@@ -50,6 +51,30 @@ std::string curl_command(const PathSpec& path, const Row& request, ByteView body
   }
   return cmd + " " + single_quote(request.fetch_url);
 }
+
+// A CRL body judged as it arrives for every row that asked for it (one
+// CrlCheckStream each: the rows' expectations differ), and written to the
+// evidence folder as it arrives: nothing holds the whole body.
+class CrlSink : public BodySink {
+ public:
+  explicit CrlSink(EvidenceWriter* evidence) : evidence_(evidence) {}
+
+  void restart() override {
+    for (auto& check : checks) check->reset();
+    if (file) file->restart();
+  }
+  void write(ByteView chunk) override {
+    for (auto& check : checks) check->feed(chunk);
+    if (evidence_ != nullptr && !file) file = evidence_->open_body();
+    if (file) file->write(chunk);
+  }
+
+  std::vector<std::unique_ptr<CrlCheckStream>> checks;  // per row that asked, in order
+  std::unique_ptr<EvidenceWriter::BodyFile> file;
+
+ private:
+  EvidenceWriter* evidence_;
+};
 
 constexpr OcspForm kForms[] = {OcspForm::kPost, OcspForm::kGet, OcspForm::kGetUnescaped};
 
@@ -184,10 +209,37 @@ class CheckRun {
   }
   const PathSpec& path_of(const RequestKey& key) const { return profile_of(key).paths[key.path]; }
 
+  // What makes two rows one request: everything sent and how (a path's name
+  // and the profile it belongs to do not change what goes on the wire).
+  static std::string wire_key(const FetchRequest& f) {
+    const PathSpec& p = *f.path;
+    std::string key;
+    const auto add = [&key](std::string_view part) {
+      key += std::to_string(part.size()) + ":";
+      key += part;
+    };
+    add(f.method);
+    add(f.url);
+    add(as_chars(f.body));
+    add(f.content_type);
+    for (const auto& r : p.resolve) add("resolve " + r);
+    for (const auto& c : p.connect_to) add("connect-to " + c);
+    add(p.proxy ? "proxy " + *p.proxy : "no proxy");
+    for (const auto& [name, value] : p.headers) add("header " + name + ": " + value);
+    add(p.user_agent ? "user-agent " + *p.user_agent : "default user-agent");
+    add("ip " + std::to_string(static_cast<int>(p.ip)));
+    return key;
+  }
+
+  // Identical requests (the issuer's CRL, caIssuers and unused-serial OCSP
+  // questions asked for every SubCA of a ceremony) are sent once; what they
+  // got is judged for every row that asked.
   void fetch() {
     std::vector<FetchRequest> requests;
-    requests.reserve(table_.rows.size());
-    for (const Row& row : table_.rows) {
+    std::map<std::string, std::size_t> sent;
+    shared_.assign(table_.rows.size(), {});
+    for (std::size_t r = 0; r < table_.rows.size(); ++r) {
+      const Row& row = table_.rows[r];
       FetchRequest f;
       f.url = row.fetch_url;
       f.method = std::string(to_string(row.method()));
@@ -196,7 +248,26 @@ class CheckRun {
         f.body = table_.question_of(row.key)->request_der;
         f.content_type = "application/ocsp-request";
       }
-      requests.push_back(std::move(f));
+      const auto [it, added] = sent.emplace(wire_key(f), requests.size());
+      if (added) requests.push_back(std::move(f));
+      shared_[it->second].push_back(r);
+    }
+    // CRLs are judged as they arrive, unless a row that shares the request
+    // needs the body itself (a control, or the URL in another role).
+    sinks_.resize(requests.size());
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+      const bool all_crls = std::all_of(shared_[i].begin(), shared_[i].end(), [&](std::size_t r) {
+        const Role& role = table_.endpoint_of(table_.rows[r].key).role;
+        return role.artifact == Artifact::kCrl && role.listing != Listing::kControl;
+      });
+      if (!all_crls) continue;
+      auto sink = std::make_unique<CrlSink>(options_.evidence);
+      for (std::size_t r : shared_[i]) {
+        sink->checks.push_back(
+            std::make_unique<CrlCheckStream>(crl_expectation(table_.rows[r].key)));
+      }
+      requests[i].sink = sink.get();
+      sinks_[i] = std::move(sink);
     }
     FetchOptions fo;
     fo.timeout_ms = options_.timeout_ms.value_or(policy_.http_timeout.seconds * 1000);
@@ -208,15 +279,46 @@ class CheckRun {
     fo.progress = options_.progress;
     fo.cancel = options_.cancel;
     fetch_all(requests, fo, [this](std::size_t index, Observation&& observation) {
-      on_complete(table_.rows[index], std::move(observation));
+      const std::vector<std::size_t>& rows = shared_[index];
+      CrlSink* sink = sinks_[index].get();
+      if (sink != nullptr) {
+        for (auto& check : sink->checks) check->end();
+        observation.streamed->sha256 = sink->checks.front()->sha256();
+      }
+      std::string evidence_file;
+      for (std::size_t k = 0; k < rows.size(); ++k) {
+        Row& row = table_.rows[rows[k]];
+        Observation copy = k + 1 < rows.size() ? observation : std::move(observation);
+        copy.path = path_of(row.key).name;
+        Streamed streamed;
+        if (sink != nullptr) streamed = {sink->checks[k].get(), sink->file.get()};
+        on_complete(row, std::move(copy), evidence_file, streamed);
+        // Judged: what the stream kept goes now rather than at the end of the run.
+        if (sink != nullptr) sink->checks[k].reset();
+      }
+      sinks_[index].reset();
     });
+    shared_.clear();
+    sinks_.clear();
   }
 
-  void on_complete(Row& row, Observation&& observation) {
+  // `evidence_file`: where an identical request's response was written
+  // already ("" for the first row that asked): it is written once, under the
+  // first row's name, and every other row names that file.
+  // A CRL read as it arrived: its judgement and its evidence file.
+  struct Streamed {
+    CrlCheckStream* check = nullptr;
+    EvidenceWriter::BodyFile* file = nullptr;
+  };
+
+  void on_complete(Row& row, Observation&& observation, std::string& evidence_file,
+                   const Streamed& streamed) {
     const Endpoint& endpoint = table_.endpoint_of(row.key);
     row.observation = std::move(observation);
     row.observation.url = endpoint.url;
-    if (options_.evidence) {
+    if (options_.evidence && !evidence_file.empty()) {
+      row.evidence_file = evidence_file;
+    } else if (options_.evidence) {
       std::string stem = EvidenceWriter::safe_name(profile_of(row.key).name) + "/" +
                          EvidenceWriter::safe_name(path_of(row.key).name) + "/" +
                          std::string(endpoint.role.name()) + "/" +
@@ -226,7 +328,8 @@ class CheckRun {
                 pki::serial_to_hex(q->cert_id.serial) + "." +
                 EvidenceWriter::safe_name(to_string(row.key.form));
       }
-      row.evidence_file = options_.evidence->add_observation(stem, row.observation);
+      row.evidence_file = options_.evidence->add_observation(stem, row.observation, streamed.file);
+      evidence_file = row.evidence_file;
     }
     if (endpoint.role.listing == Listing::kControl) return;
     if (endpoint.role.artifact == Artifact::kOcsp) {
@@ -239,9 +342,11 @@ class CheckRun {
     Results http = check_http_exchange(row.observation, kind, policy_);
     std::optional<UnixTime> next_update;
     if (endpoint.role.artifact == Artifact::kCrl) {
-      CrlExpectation expectation = crl_expectation(row.key);
       CrlFacts facts;
-      row.results = check_crl(body, expectation, policy_, at_, &facts, std::move(http));
+      row.results =
+          streamed.check != nullptr
+              ? streamed.check->judge(policy_, at_, &facts, std::move(http))
+              : check_crl(body, crl_expectation(row.key), policy_, at_, &facts, std::move(http));
       if (facts.parsed) next_update = facts.next_update;
       row.facts = std::move(facts);
     } else {
@@ -573,6 +678,8 @@ class CheckRun {
   const CheckRunOptions& options_;
   const UnixTime at_;
   EvidenceTable table_;
+  std::vector<std::vector<std::size_t>> shared_;  // per request sent: the rows that asked it
+  std::vector<std::unique_ptr<CrlSink>> sinks_;   // per request sent: nullptr unless streamed
 };
 
 }  // namespace

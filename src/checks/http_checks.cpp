@@ -310,9 +310,9 @@ CheckResult check_status(const Observation& o) {
   Json ev = Json::object();
   ev.set("http_status", o.http_status);
   ev.set("content_type", o.content_type);
-  ev.set("bytes", static_cast<std::int64_t>(o.body.size()));
+  ev.set("bytes", static_cast<std::int64_t>(o.body_size()));
   ev.set("elapsed_ms", static_cast<std::int64_t>(o.elapsed_ms));
-  ev.set("sha256", hex_encode(sha256(o.body)));
+  ev.set("sha256", hex_encode(o.streamed ? o.streamed->sha256 : sha256(o.body)));
   if (o.final_url != o.url && !o.final_url.empty()) ev.set("final_url", o.final_url);
   if (o.http_status == 200) return pass(checks::kHttpStatus, status_line(o), std::move(ev));
   return fail(checks::kHttpStatus, status_line(o), status_hint(o), std::move(ev));

@@ -254,6 +254,9 @@ struct Transfer {
   BodyBudget* budget = nullptr;
   std::uint64_t counted = 0;  // body bytes counted in the budget
   std::uint64_t holder_seq = 0;
+  std::uint64_t sunk = 0;  // body bytes handed to the request's sink
+
+  std::uint64_t body_bytes() const { return request->sink != nullptr ? sunk : obs.body.size(); }
 
   void reset_response() {
     obs.headers.clear();
@@ -266,6 +269,10 @@ struct Transfer {
   void release_body() {
     budget->release(*this);
     Bytes().swap(obs.body);
+    if (request->sink != nullptr) {
+      request->sink->restart();
+      sunk = 0;
+    }
   }
   double active_ms(Clock::time_point now) const {
     Clock::duration paused_for = paused_total;
@@ -365,6 +372,15 @@ std::size_t header_line(Transfer* t, std::string_view line) {
 
 std::size_t body_chunk(Transfer* t, std::string_view chunk) {
   const std::size_t n = chunk.size();
+  if (t->request->sink != nullptr) {
+    if (t->sunk + n > t->max_body) {
+      t->body_too_large = true;
+      return 0;
+    }
+    t->request->sink->write(as_bytes(chunk));
+    t->sunk += n;
+    return n;
+  }
   const std::size_t size = t->obs.body.size();
   if (size + n > t->max_body) {
     t->body_too_large = true;
@@ -449,7 +465,7 @@ std::string host_port(Transfer& t) {
 TransportError classify(Transfer& t, CURLcode code, std::int64_t timeout_ms) {
   const std::string detail = t.errbuf[0] != '\0' ? t.errbuf : curl_easy_strerror(code);
   const std::string& proxy = t.obs.effective_proxy;
-  const std::uint64_t got = t.obs.body.size();
+  const std::uint64_t got = t.body_bytes();
   const std::string length =
       t.has_declared_length ? std::to_string(t.declared_length) : std::string("unknown");
   long os_errno = 0;
@@ -902,6 +918,7 @@ class Fetcher {
     if (body.capacity() - body.size() > kShrinkSlack && budget_.fits(body.size()))
       Bytes(body.begin(), body.end()).swap(body);
     budget_.release(t);  // the caller owns the body from here
+    if (t.request->sink != nullptr) t.obs.streamed = Observation::Streamed{t.sunk, {}};
     on_complete_(t.index, std::move(t.obs));
   }
 
@@ -911,8 +928,8 @@ class Fetcher {
     if (t.obs.error) {
       line += " failed: " + t.obs.error->message;
     } else {
-      line += " " + std::to_string(t.obs.http_status) + " " + std::to_string(t.obs.body.size()) +
-              " bytes";
+      line +=
+          " " + std::to_string(t.obs.http_status) + " " + std::to_string(t.body_bytes()) + " bytes";
     }
     line += " " + std::to_string(static_cast<std::int64_t>(t.obs.elapsed_ms)) + " ms";
     if (t.obs.attempts.size() > 1)

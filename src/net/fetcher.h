@@ -12,12 +12,24 @@
 
 namespace preflight {
 
+// Receives a response body as it arrives instead of Observation::body (a
+// CRL judged as it is fetched). Bytes handed to a sink are not held by the
+// fetcher, so they do not count against max_in_flight; max_body caps them.
+class BodySink {
+ public:
+  virtual ~BodySink() = default;
+  // A response starts (a redirect hop's or a retry's): drop what came before.
+  virtual void restart() = 0;
+  virtual void write(ByteView chunk) = 0;  // may throw: the transfer then fails
+};
+
 struct FetchRequest {
   std::string url;
   std::string method = "GET";      // "GET" | "POST"
   Bytes body;                      // POST body
   std::string content_type;        // POST Content-Type
   const PathSpec* path = nullptr;  // must outlive fetch_all
+  BodySink* sink = nullptr;        // nullptr: Observation::body; else must outlive fetch_all
 };
 
 struct FetchOptions {

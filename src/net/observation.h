@@ -61,6 +61,14 @@ struct Observation {
   // then those of that reply.
   std::optional<RedirectHop> refused_redirect;
   Bytes body;
+  // A body read as it arrived (net/fetcher.h BodySink) is not in `body`:
+  // its size, and its SHA-256 as whoever read it computed it.
+  struct Streamed {
+    std::uint64_t size = 0;
+    Bytes sha256;
+  };
+  std::optional<Streamed> streamed;
+  std::uint64_t body_size() const { return streamed ? streamed->size : body.size(); }
   double elapsed_ms = 0;  // whole transaction incl. DNS, connect, body; not time paused for memory
   std::vector<Attempt> attempts;
   // The address the last attempt connected to (through a proxy: the proxy's).

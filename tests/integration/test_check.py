@@ -70,6 +70,32 @@ class CheckAgainstLab(unittest.TestCase):
                          "crl.consistent", "ocsp.consistent", "profile.identity"):
             self.assertIn(expected, checks)
 
+    def test_shared_requests_are_sent_once_and_judged_per_profile(self):
+        lab = self.run_lab(allow=ALL)
+        evidence = os.path.join(lab.run_dir, "evidence-shared")
+        code, report = check(lab.write_profiles(), "--evidence", evidence)
+        self.assertEqual(code, 0)
+        with open(os.path.join(evidence, "MANIFEST.sha256"), encoding="utf-8") as f:
+            bodies = {line.split("  ", 1)[1].strip() for line in f if ".body" in line}
+        # The issuer's CRL, caIssuers and unused-serial OCSP questions are the
+        # same for the three SubCAs: asked once per path, judged per profile.
+        shared = {}
+        for r in report["results"]:
+            if r.get("role") in ("subca.crl", "subca.ca_issuers") and r["check"] == "http.status":
+                shared.setdefault((r["url"], r["path"]), set()).add(
+                    (profile_of(report, r), r["evidence"]["evidence_file"]))
+        self.assertTrue(shared)
+        for key, seen in shared.items():
+            self.assertEqual(len({p for p, _ in seen}), len(NEW_SUBCAS), key)
+            self.assertEqual(len({f for _, f in seen}), 1, key)
+        files = {r["evidence"]["evidence_file"] for r in report["results"]
+                 if "evidence_file" in r.get("evidence", {})}
+        self.assertEqual(files, bodies)
+        requests = {(profile_of(report, r), r.get("role"), r["url"], r["path"], r.get("method"),
+                     r.get("request"), r.get("serial"))
+                    for r in report["results"] if r["check"] == "http.status"}
+        self.assertLess(len(bodies), len(requests))
+
     def test_2025_incident_front_end_allowlist(self):
         lab = self.run_lab()  # the front end passes only root and legacy
         code, report = check(lab.write_profiles())
