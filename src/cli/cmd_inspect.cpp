@@ -1,3 +1,6 @@
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -21,6 +24,7 @@
 #include "policy/loader.h"
 #include "report/describe.h"
 #include "report/report.h"
+#include "util/files.h"
 #include "util/input_error.h"
 #include "util/printable.h"
 #include "util/redact.h"
@@ -122,6 +126,38 @@ std::optional<Bytes> fetch_url(const std::string& url, const Policy& policy) {
   return std::move(seen->body);
 }
 
+// A DER CRL file larger than kStreamCrlAbove, read in blocks into `stream`
+// and judged as it passes: memory does not grow with the file (file pages
+// count too, so it is neither read whole nor mapped whole). False (nothing
+// read) for any other file.
+bool read_crl_in_blocks(const std::string& path, std::uint64_t max_bytes, CrlCheckStream& stream) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (ec || size <= kStreamCrlAbove || size > max_bytes ||
+      !std::filesystem::is_regular_file(path, ec)) {
+    return false;
+  }
+  const UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.valid()) return false;
+  constexpr std::size_t kBlock = 1 << 20;
+  Bytes block(kBlock);
+  std::uint64_t done = 0;
+  while (true) {
+    const ssize_t n = ::read(fd.get(), block.data(), block.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw InputError(SourcePos{path}, "cannot read file");
+    if (n == 0) break;
+    if (done == 0 && block[0] != 0x30) return false;  // not DER: read whole as before
+    done += static_cast<std::uint64_t>(n);
+    if (done > max_bytes) throw InputError(SourcePos{path}, "cannot read file");
+    stream.feed(ByteView(block).first(static_cast<std::size_t>(n)));
+    // Read pages are not needed again.
+    ::posix_fadvise(fd.get(), 0, 0, POSIX_FADV_DONTNEED);
+  }
+  stream.end();
+  return true;
+}
+
 struct Judgement {
   Results raw;
   std::optional<std::string> cert_status;
@@ -151,34 +187,51 @@ std::string target_label(const Context& c, const InspectOptions& o) {
   return c.cert ? "certificate " + o.cert : "serial " + pki::serial_to_hex(*c.serial);
 }
 
+// What --issuer, --cert/--serial and --expect ask of a CRL. Without
+// --issuer: only the --serial lookup (no key: the signature is not judged).
+CrlExpectation inspect_crl_expectation(const Context& c, const InspectOptions& o) {
+  CrlExpectation e;
+  if (c.issuer) {
+    e = crl_expectation_signed_by(*c.issuer, role_of(c, Artifact::kCrl));
+    e.url = c.url;
+    // RFC 5280 §6.3.3: without the fetch URL, the IDP must name one of the
+    // certificate's CDP URLs.
+    if (e.url.empty() && c.cert) e.idp_any_of = c.cert->crl_urls();
+    if (c.serial && c.expect) {
+      e.serials.push_back({*c.serial, *c.expect == "revoked", target_label(c, o)});
+    }
+    // The scope follows the certificate asked about (RFC 5280 §6.3.3(b)(2)),
+    // not only the role: a CA certificate is not covered by a user-only CRL.
+    // Without basicConstraints a certificate is not a CA (RFC 5280 §4.2.1.9).
+    if (c.cert) e.covers = c.cert->is_ca().value_or(false) ? CertKind::kCa : CertKind::kEndEntity;
+  }
+  if (c.serial) e.lookups.push_back(*c.serial);
+  return e;
+}
+
 // With --issuer, check_crl walks the entries once for everything: the
-// checks, the --serial lookup and the summary's count (*facts).
-Judgement judge_crl(ByteView body, const Context& c, const InspectOptions& o, CrlFacts* facts) {
+// checks, the --serial lookup and the summary's count (*facts). `stream`:
+// the CRL as read in blocks, judged as it passed.
+Judgement judge_crl(ByteView body, const Context& c, const InspectOptions& o, CrlFacts* facts,
+                    CrlCheckStream* stream) {
   Judgement j;
   if (!c.issuer) {
-    if (c.serial) {
-      if (auto found = lookup_serials(body, {*c.serial}); found && found->size() == 1) {
-        j.cert_status = (*found)[0] ? "revoked" : "good";
+    if (!c.serial) return j;
+    if (stream != nullptr) {
+      stream->judge(c.policy, c.at, facts);
+      if (facts->lookups && facts->lookups->size() == 1) {
+        j.cert_status = (*facts->lookups)[0] ? "revoked" : "good";
       }
+    } else if (auto found = lookup_serials(body, {*c.serial}); found && found->size() == 1) {
+      j.cert_status = (*found)[0] ? "revoked" : "good";
     }
     return j;
   }
-  CrlExpectation e = crl_expectation_signed_by(*c.issuer, role_of(c, Artifact::kCrl));
+  const CrlExpectation e = inspect_crl_expectation(c, o);
   j.role = std::string(e.role.name());
   j.request = std::string(request_kind::kFetch);
-  e.url = c.url;
-  // RFC 5280 §6.3.3: without the fetch URL, the IDP must name one of the
-  // certificate's CDP URLs.
-  if (e.url.empty() && c.cert) e.idp_any_of = c.cert->crl_urls();
-  if (c.serial && c.expect) {
-    e.serials.push_back({*c.serial, *c.expect == "revoked", target_label(c, o)});
-  }
-  if (c.serial) e.lookups.push_back(*c.serial);
-  // The scope follows the certificate asked about (RFC 5280 §6.3.3(b)(2)),
-  // not only the role: a CA certificate is not covered by a user-only CRL.
-  // Without basicConstraints a certificate is not a CA (RFC 5280 §4.2.1.9).
-  if (c.cert) e.covers = c.cert->is_ca().value_or(false) ? CertKind::kCa : CertKind::kEndEntity;
-  j.raw = check_crl(body, e, c.policy, c.at, facts);
+  j.raw = stream != nullptr ? stream->judge(c.policy, c.at, facts)
+                            : check_crl(body, e, c.policy, c.at, facts);
   if (c.serial) {
     switch (lookup_status(*facts, 0)) {
       case CrlLookupStatus::kListed:
@@ -355,21 +408,32 @@ int run_inspect(const InspectOptions& o) {
   redactor.add_url(o.url);
   set_output_redactor(std::move(redactor));
   Context c = make_context(o);
-  Bytes body;
+  Bytes held;
+  ByteView body;
+  std::unique_ptr<CrlCheckStream> stream;
   const bool from_url = is_url(o.input);
   if (from_url) {
     auto fetched = fetch_url(o.input, c.policy);
     if (!fetched) return 1;
-    body = std::move(*fetched);
+    held = std::move(*fetched);
+    body = held;
     if (c.url.empty()) c.url = o.input;  // crl.idp: the URL it was fetched from
   } else {
-    body = read_file(o.input, c.policy.max_body);
+    stream = std::make_unique<CrlCheckStream>(inspect_crl_expectation(c, o));
+    if (read_crl_in_blocks(o.input, c.policy.max_body, *stream)) {
+      body = stream->body();
+    } else {
+      stream.reset();
+      held = read_file(o.input, c.policy.max_body);
+      body = held;
+    }
   }
-  const CrlWalk crl_walk = c.issuer ? CrlWalk::kDeferred : CrlWalk::kFull;
+  // Streamed, the entries were walked and the body hashed as it was read.
+  const CrlWalk crl_walk = c.issuer || stream ? CrlWalk::kDeferred : CrlWalk::kFull;
   ArtifactSummary artifact = describe_artifact(body, crl_walk);
   // A file may be PEM for convenience; a URL's body is judged as served,
   // as check would (PEM there fails crl.parse / aia.ca-issuers).
-  const ByteView judged = from_url || !artifact.decoded ? ByteView(body) : ByteView(artifact.der);
+  const ByteView judged = from_url || !artifact.decoded ? body : ByteView(artifact.der);
   Judgement j;
   if (!artifact.decoded) {
     // Undecodable input is a failed parse check, with or without --issuer,
@@ -379,7 +443,12 @@ int run_inspect(const InspectOptions& o) {
   switch (artifact.decoded ? artifact.kind : pki::ArtifactKind::kUnknown) {
     case pki::ArtifactKind::kCrl: {
       CrlFacts facts;
-      j = judge_crl(judged, c, o, &facts);
+      // A PEM file is judged on its decoded DER, held whole.
+      CrlCheckStream* judged_stream = artifact.pem ? nullptr : stream.get();
+      j = judge_crl(judged, c, o, &facts, judged_stream);
+      if (judged_stream != nullptr && !c.issuer && !c.serial) {
+        judged_stream->judge(c.policy, c.at, &facts);  // the summary's count and digest
+      }
       if (crl_walk == CrlWalk::kFull) break;
       if (facts.parsed) {
         artifact.json.set("entry_count", facts.entry_count);
