@@ -59,6 +59,9 @@ class CrlSink : public BodySink {
  public:
   explicit CrlSink(EvidenceWriter* evidence) : evidence_(evidence) {}
 
+  bool holds() const override {
+    return std::any_of(checks.begin(), checks.end(), [](const auto& c) { return c->holds(); });
+  }
   void restart() override {
     for (auto& check : checks) check->reset();
     if (file) file->restart();
@@ -209,19 +212,13 @@ class CheckRun {
   }
   const PathSpec& path_of(const RequestKey& key) const { return profile_of(key).paths[key.path]; }
 
-  // What makes two rows one request: everything sent and how (a path's name
-  // and the profile it belongs to do not change what goes on the wire).
-  static std::string wire_key(const FetchRequest& f) {
-    const PathSpec& p = *f.path;
+  // How a path sends: its settings, not its name.
+  static std::string settings_key(const PathSpec& p) {
     std::string key;
     const auto add = [&key](std::string_view part) {
       key += std::to_string(part.size()) + ":";
       key += part;
     };
-    add(f.method);
-    add(f.url);
-    add(as_chars(f.body));
-    add(f.content_type);
     for (const auto& r : p.resolve) add("resolve " + r);
     for (const auto& c : p.connect_to) add("connect-to " + c);
     add(p.proxy ? "proxy " + *p.proxy : "no proxy");
@@ -231,12 +228,29 @@ class CheckRun {
     return key;
   }
 
+  // Per profile and path: its settings, numbered among the profile's paths
+  // with the same ones. Two such paths of one profile stay two requests (the
+  // profile asks twice); the k-th of them shares with another profile's k-th.
+  std::vector<std::vector<std::string>> path_keys() const {
+    std::vector<std::vector<std::string>> out;
+    for (const auto& profile : profiles_) {
+      std::map<std::string, int> seen;
+      auto& keys = out.emplace_back();
+      for (const auto& path : profile.paths) {
+        const std::string settings = settings_key(path);
+        keys.push_back(settings + "#" + std::to_string(seen[settings]++));
+      }
+    }
+    return out;
+  }
+
   // Identical requests (the issuer's CRL, caIssuers and unused-serial OCSP
   // questions asked for every SubCA of a ceremony) are sent once; what they
   // got is judged for every row that asked.
   void fetch() {
     std::vector<FetchRequest> requests;
     std::map<std::string, std::size_t> sent;
+    const auto paths = path_keys();
     shared_.assign(table_.rows.size(), {});
     for (std::size_t r = 0; r < table_.rows.size(); ++r) {
       const Row& row = table_.rows[r];
@@ -248,7 +262,10 @@ class CheckRun {
         f.body = table_.question_of(row.key)->request_der;
         f.content_type = "application/ocsp-request";
       }
-      const auto [it, added] = sent.emplace(wire_key(f), requests.size());
+      const std::string key = f.method + " " + f.url + " " + std::to_string(f.body.size()) + ":" +
+                              std::string(as_chars(f.body)) + f.content_type + "\n" +
+                              paths[table_.endpoint_of(row.key).profile][row.key.path];
+      const auto [it, added] = sent.emplace(key, requests.size());
       if (added) requests.push_back(std::move(f));
       shared_[it->second].push_back(r);
     }
@@ -263,8 +280,8 @@ class CheckRun {
       if (!all_crls) continue;
       auto sink = std::make_unique<CrlSink>(options_.evidence);
       for (std::size_t r : shared_[i]) {
-        sink->checks.push_back(
-            std::make_unique<CrlCheckStream>(crl_expectation(table_.rows[r].key)));
+        sink->checks.push_back(std::make_unique<CrlCheckStream>(crl_expectation(table_.rows[r].key),
+                                                                policy_.max_body));
       }
       requests[i].sink = sink.get();
       sinks_[i] = std::move(sink);

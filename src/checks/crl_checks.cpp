@@ -929,14 +929,16 @@ struct CrlCheckStream::State {
   std::unique_ptr<pki::CrlStream> stream;
 };
 
-CrlCheckStream::CrlCheckStream(CrlExpectation expectation, std::uint64_t stream_above)
+CrlCheckStream::CrlCheckStream(CrlExpectation expectation, std::uint64_t max_body,
+                               std::uint64_t stream_above)
     : state_(std::make_unique<State>()) {
   State& s = *state_;
   s.expectation = std::move(expectation);
   s.serials = looked_up(s.expectation);
   s.key = pki::public_key_from_spki(s.expectation.issuer_spki_der);
   s.stream = std::make_unique<pki::CrlStream>(
-      [&s](const pki::RevokedEntry& e) { s.scan.add(e, s.serials); }, s.key.get(), stream_above);
+      [&s](const pki::RevokedEntry& e) { s.scan.add(e, s.serials); }, s.key.get(), stream_above,
+      max_body);
   reset();
 }
 
@@ -951,6 +953,8 @@ void CrlCheckStream::reset() {
 void CrlCheckStream::feed(ByteView chunk) { state_->stream->Feed(chunk); }
 
 void CrlCheckStream::end() { state_->stream->Finish(); }
+
+bool CrlCheckStream::holds() const { return !state_->stream->streamed(); }
 
 std::uint64_t CrlCheckStream::size() const { return state_->stream->size(); }
 

@@ -96,13 +96,18 @@ inline constexpr std::uint64_t kStreamCrlAbove = 4ull << 20;
 // with the entries. Results are check_crl's over the same bytes.
 class CrlCheckStream {
  public:
-  explicit CrlCheckStream(CrlExpectation expectation, std::uint64_t stream_above = kStreamCrlAbove);
+  // `max_body`: the most the body may hold (pki::CrlStream's max_bytes).
+  CrlCheckStream(CrlExpectation expectation, std::uint64_t max_body,
+                 std::uint64_t stream_above = kStreamCrlAbove);
   ~CrlCheckStream();
   CrlCheckStream(const CrlCheckStream&) = delete;
   CrlCheckStream& operator=(const CrlCheckStream&) = delete;
 
   void reset();  // a retried request's body starts over
   void feed(ByteView chunk);
+  // Whether the bytes fed are kept (until the body is known to be a CRL
+  // large enough to stream, and for any other body).
+  bool holds() const;
   void end();  // after the last byte: size() and sha256() hold from here
   std::uint64_t size() const;
   const Bytes& sha256() const;

@@ -127,9 +127,9 @@ std::optional<Bytes> fetch_url(const std::string& url, const Policy& policy) {
 }
 
 // A DER CRL file larger than kStreamCrlAbove, read in blocks into `stream`
-// and judged as it passes: memory does not grow with the file (file pages
-// count too, so it is neither read whole nor mapped whole). False (nothing
-// read) for any other file.
+// and judged as it passes: memory does not grow with the file (a mapped
+// file's pages would count, so it is read, one block at a time). False for
+// any other file, which is then read whole as before.
 bool read_crl_in_blocks(const std::string& path, std::uint64_t max_bytes, CrlCheckStream& stream) {
   std::error_code ec;
   const auto size = std::filesystem::file_size(path, ec);
@@ -151,8 +151,6 @@ bool read_crl_in_blocks(const std::string& path, std::uint64_t max_bytes, CrlChe
     done += static_cast<std::uint64_t>(n);
     if (done > max_bytes) throw InputError(SourcePos{path}, "cannot read file");
     stream.feed(ByteView(block).first(static_cast<std::size_t>(n)));
-    // Read pages are not needed again.
-    ::posix_fadvise(fd.get(), 0, 0, POSIX_FADV_DONTNEED);
   }
   stream.end();
   return true;
@@ -419,7 +417,7 @@ int run_inspect(const InspectOptions& o) {
     body = held;
     if (c.url.empty()) c.url = o.input;  // crl.idp: the URL it was fetched from
   } else {
-    stream = std::make_unique<CrlCheckStream>(inspect_crl_expectation(c, o));
+    stream = std::make_unique<CrlCheckStream>(inspect_crl_expectation(c, o), c.policy.max_body);
     if (read_crl_in_blocks(o.input, c.policy.max_body, *stream)) {
       body = stream->body();
     } else {

@@ -372,25 +372,24 @@ std::size_t header_line(Transfer* t, std::string_view line) {
 
 std::size_t body_chunk(Transfer* t, std::string_view chunk) {
   const std::size_t n = chunk.size();
-  if (t->request->sink != nullptr) {
-    if (t->sunk + n > t->max_body) {
-      t->body_too_large = true;
-      return 0;
-    }
-    t->request->sink->write(as_bytes(chunk));
-    t->sunk += n;
-    return n;
-  }
-  const std::size_t size = t->obs.body.size();
+  BodySink* sink = t->request->sink;
+  const std::size_t size = t->body_bytes();
   if (size + n > t->max_body) {
     t->body_too_large = true;
     return 0;
   }
-  if (!t->budget->admit(*t, n)) {
+  const bool held = sink == nullptr || sink->holds();
+  if (held && !t->budget->admit(*t, n)) {
     // libcurl keeps this chunk and reads no more until resumed.
     t->paused = true;
     t->paused_since = Clock::now();
     return CURL_WRITEFUNC_PAUSE;
+  }
+  if (sink != nullptr) {
+    sink->write(as_bytes(chunk));
+    t->sunk += n;
+    if (held) t->budget->add(*t, n);
+    return n;
   }
   if (t->obs.body.capacity() < size + n) {
     // Reserved once, at the declared length or else at max_body, so the

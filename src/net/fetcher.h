@@ -13,11 +13,12 @@
 namespace preflight {
 
 // Receives a response body as it arrives instead of Observation::body (a
-// CRL judged as it is fetched). Bytes handed to a sink are not held by the
-// fetcher, so they do not count against max_in_flight; max_body caps them.
+// CRL judged as it is fetched). max_body caps the bytes; they count against
+// max_in_flight while the sink says it keeps what it is given.
 class BodySink {
  public:
   virtual ~BodySink() = default;
+  virtual bool holds() const = 0;  // the next bytes are kept in memory
   // A response starts (a redirect hop's or a retry's): drop what came before.
   virtual void restart() = 0;
   virtual void write(ByteView chunk) = 0;  // may throw: the transfer then fails

@@ -3,8 +3,11 @@
 #include <sys/mman.h>
 
 #include <algorithm>
+#include <condition_variable>
 #include <cstring>
+#include <mutex>
 #include <new>
+#include <thread>
 
 #include "pki/der.h"
 
@@ -27,7 +30,70 @@ struct CrlStream::Mapping {
   std::uint8_t* bytes() const { return static_cast<std::uint8_t*>(data); }
 };
 
+// One batch at a time: the whole-body SHA-256 and, up to the end of the
+// tbsCertList, the signature's digest, in the order the bytes arrived.
+class CrlStream::Hasher {
+ public:
+  Hasher(EVP_MD_CTX* sha, SignatureStream* signature, std::uint64_t tbs_end)
+      : sha_(sha), signature_(signature), tbs_end_(tbs_end), thread_([this] { Run(); }) {}
+  ~Hasher() {
+    {
+      std::lock_guard lock(mutex_);
+      stop_ = true;
+    }
+    changed_.notify_all();
+    thread_.join();
+  }
+  // Waits for the batch before to be hashed; `data` must stay unchanged
+  // until the next Submit or Wait returns.
+  void Submit(ByteView data, std::uint64_t at) {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [this] { return !busy_; });
+    data_ = data;
+    at_ = at;
+    busy_ = true;
+    changed_.notify_all();
+  }
+  void Wait() {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [this] { return !busy_; });
+  }
+
+ private:
+  void Run() {
+    std::unique_lock lock(mutex_);
+    while (true) {
+      changed_.wait(lock, [this] { return busy_ || stop_; });
+      if (stop_) return;
+      const ByteView data = data_;
+      const std::uint64_t at = at_;
+      lock.unlock();
+      EVP_DigestUpdate(sha_, data.data(), data.size());
+      if (signature_ != nullptr && at < tbs_end_) {
+        signature_->Update(
+            data.first(static_cast<std::size_t>(std::min(at + data.size(), tbs_end_) - at)));
+      }
+      lock.lock();
+      busy_ = false;
+      changed_.notify_all();
+    }
+  }
+
+  EVP_MD_CTX* sha_;
+  SignatureStream* signature_;
+  std::uint64_t tbs_end_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  ByteView data_;
+  std::uint64_t at_ = 0;
+  bool busy_ = false;
+  bool stop_ = false;
+  std::thread thread_;  // last: started once the rest is set up
+};
+
 namespace {
+
+constexpr std::size_t kBatch = 1 << 20;
 
 enum class Element { kNeedMore, kBad, kOk };
 
@@ -43,14 +109,19 @@ Element element(const Bytes& data, std::uint64_t pos, bool header_only, der::Hea
 
 }  // namespace
 
-CrlStream::CrlStream(EntryVisitor visitor, EVP_PKEY* key, std::uint64_t stream_above)
-    : visitor_(std::move(visitor)), key_(key), stream_above_(stream_above) {
+CrlStream::CrlStream(EntryVisitor visitor, EVP_PKEY* key, std::uint64_t stream_above,
+                     std::uint64_t max_bytes)
+    : visitor_(std::move(visitor)), key_(key), stream_above_(stream_above), max_bytes_(max_bytes) {
   Reset();
 }
 
 CrlStream::~CrlStream() = default;
 
 void CrlStream::Reset() {
+  hasher_.reset();
+  for (Bytes& batch : batches_) Bytes().swap(batch);
+  batch_ = 0;
+  batch_at_ = 0;
   sha_.reset(EVP_MD_CTX_new());
   if (!sha_ || EVP_DigestInit_ex(sha_.get(), EVP_sha256(), nullptr) != 1) throw std::bad_alloc();
   sha256_.clear();
@@ -69,12 +140,27 @@ void CrlStream::Reset() {
 
 void CrlStream::Feed(ByteView chunk) {
   if (chunk.empty()) return;
+  if (hasher_) {
+    total_ += chunk.size();
+    while (!chunk.empty()) {
+      Bytes& batch = batches_[batch_];
+      const std::size_t n = std::min(chunk.size(), kBatch - batch.size());
+      batch.insert(batch.end(), chunk.begin(), chunk.begin() + static_cast<std::ptrdiff_t>(n));
+      chunk = chunk.subspan(n);
+      if (batch.size() == kBatch) Flush();
+    }
+    return;
+  }
   EVP_DigestUpdate(sha_.get(), chunk.data(), chunk.size());
   const std::uint64_t at = total_;
   total_ += chunk.size();
   if (located_ && !whole_) {
     Consume(chunk, at);
     return;
+  }
+  const std::size_t needed = head_.size() + chunk.size();
+  if (needed > head_.capacity() && needed > kBatch && max_bytes_ >= needed) {
+    head_.reserve(static_cast<std::size_t>(max_bytes_));
   }
   head_.insert(head_.end(), chunk.begin(), chunk.end());
   if (!whole_) Locate();
@@ -160,12 +246,27 @@ void CrlStream::Locate() {
   head_.resize(static_cast<std::size_t>(gap_begin));
   head_.shrink_to_fit();
   Consume(rest, gap_begin);
+  for (Bytes& batch : batches_) batch.reserve(kBatch);
+  batch_at_ = total_;
+  hasher_ = std::make_unique<Hasher>(sha_.get(), signature_.get(), tbs_end_);
+}
+
+// Hands the current batch to the hasher and walks it here meanwhile.
+void CrlStream::Flush() {
+  Bytes& batch = batches_[batch_];
+  if (batch.empty()) return;
+  hasher_->Submit(batch, batch_at_);
+  Consume(batch, batch_at_);
+  batch_at_ += batch.size();
+  batch_ ^= 1;
+  // The other batch was hashed before this one was handed over.
+  batches_[batch_].clear();
 }
 
 // Bytes at offset `at` onwards, past the fields before the entries.
 void CrlStream::Consume(ByteView data, std::uint64_t at) {
   const std::uint64_t end = at + data.size();
-  if (signature_ && at < tbs_end_) {
+  if (signature_ && !hasher_ && at < tbs_end_) {
     signature_->Update(data.first(static_cast<std::size_t>(std::min(end, tbs_end_) - at)));
   }
   if (at < gap_end_) {
@@ -233,6 +334,11 @@ std::size_t CrlStream::Step(ByteView avail) {
 }
 
 void CrlStream::Finish() {
+  if (hasher_) {
+    Flush();
+    hasher_->Wait();
+    hasher_.reset();
+  }
   sha256_.resize(EVP_MAX_MD_SIZE);
   unsigned int n = 0;
   EVP_DigestFinal_ex(sha_.get(), sha256_.data(), &n);

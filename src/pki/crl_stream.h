@@ -34,8 +34,12 @@ class CrlStream {
   using EntryVisitor = std::function<void(const RevokedEntry&)>;
 
   // `key`: verify the signature with it as the tbsCertList passes (nullptr:
-  // no signature wanted); it must outlive the stream.
-  CrlStream(EntryVisitor visitor, EVP_PKEY* key, std::uint64_t stream_above);
+  // no signature wanted); it must outlive the stream. `max_bytes`: the most
+  // a body may hold (0: unknown); a body kept whole past 1 MiB reserves that
+  // much address space at once instead of growing by copies (pages take
+  // memory only as bytes arrive).
+  CrlStream(EntryVisitor visitor, EVP_PKEY* key, std::uint64_t stream_above,
+            std::uint64_t max_bytes = 0);
   ~CrlStream();
   CrlStream(const CrlStream&) = delete;
   CrlStream& operator=(const CrlStream&) = delete;
@@ -76,6 +80,7 @@ class CrlStream {
   EntryVisitor visitor_;
   EVP_PKEY* key_;
   std::uint64_t stream_above_;
+  std::uint64_t max_bytes_;
 
   ossl::EvpMdCtxPtr sha_;
   Bytes sha256_;
@@ -95,6 +100,15 @@ class CrlStream {
 
   struct Mapping;
   std::unique_ptr<Mapping> mapping_;  // the laid-out body when streamed
+
+  // Once streaming, both digests run on a second thread over 1 MiB batches
+  // while this one walks the entries of the same batch.
+  class Hasher;
+  void Flush();
+  std::unique_ptr<Hasher> hasher_;
+  Bytes batches_[2];
+  int batch_ = 0;
+  std::uint64_t batch_at_ = 0;  // offset of the current batch's first byte
 };
 
 }  // namespace preflight::pki

@@ -12,6 +12,9 @@
 #
 # Usage: tests/bench/run.sh [--sizes "10000 100000 1000000"] [--repeat N]
 #          [--big-entries N] [--big-crl FILE] [--no-big] [--no-concurrency]
+#          [--build-dir DIR]
+# --build-dir DIR: use the subca-preflight and bench_make_crl already built there
+# (optimised) instead of building Release into build-bench/.
 # --big-crl FILE: the 20M-entry CRL is generated there once (with
 # FILE.issuer.pem, FILE.root.pem) and reused by later runs.
 set -euo pipefail
@@ -24,6 +27,7 @@ concurrency=1
 big=1
 big_entries=20000000
 big_crl=
+build_dir=
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --sizes) sizes=$2; shift 2 ;;
@@ -31,21 +35,24 @@ while [[ $# -gt 0 ]]; do
     --big-entries) big_entries=$2; shift 2 ;;
     --big-crl) big_crl=$2; shift 2 ;;
     --no-big) big=0; shift ;;
+    --build-dir) build_dir=$2; shift 2 ;;
     --no-concurrency) concurrency=0; shift ;;
-    *) echo "usage: $0 [--sizes \"N ...\"] [--repeat N] [--big-entries N] [--big-crl FILE] [--no-big] [--no-concurrency]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--sizes \"N ...\"] [--repeat N] [--big-entries N] [--big-crl FILE] [--no-big] [--no-concurrency] [--build-dir DIR]" >&2; exit 2 ;;
   esac
 done
 
 ./tests/install-deps.sh
 
-build_dir=$source_dir/build-bench
-echo "building Release into $build_dir (log: $build_dir/bench-build.log)" >&2
-mkdir -p "$build_dir"
-if ! { cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=Release &&
-  cmake --build "$build_dir" --target subca-preflight bench_make_crl -j "$(nproc)"; } \
-  >"$build_dir/bench-build.log" 2>&1; then
-  tail -n 40 "$build_dir/bench-build.log" >&2
-  exit 1
+if [[ -z $build_dir ]]; then
+  build_dir=$source_dir/build-bench
+  echo "building Release into $build_dir (log: $build_dir/bench-build.log)" >&2
+  mkdir -p "$build_dir"
+  if ! { cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=Release &&
+    cmake --build "$build_dir" --target subca-preflight bench_make_crl -j "$(nproc)"; } \
+    >"$build_dir/bench-build.log" 2>&1; then
+    tail -n 40 "$build_dir/bench-build.log" >&2
+    exit 1
+  fi
 fi
 bin=$build_dir/src/subca-preflight
 make_crl=$build_dir/tests/bench/bench_make_crl

@@ -90,11 +90,11 @@ class CheckAgainstLab(unittest.TestCase):
             self.assertEqual(len({f for _, f in seen}), 1, key)
         files = {r["evidence"]["evidence_file"] for r in report["results"]
                  if "evidence_file" in r.get("evidence", {})}
-        self.assertEqual(files, bodies)
-        requests = {(profile_of(report, r), r.get("role"), r["url"], r["path"], r.get("method"),
-                     r.get("request"), r.get("serial"))
-                    for r in report["results"] if r["check"] == "http.status"}
-        self.assertLess(len(bodies), len(requests))
+        self.assertLessEqual(files, bodies)
+        # One http.status result per request asked; fewer files than that were written.
+        asked = [r["evidence"]["evidence_file"] for r in report["results"]
+                 if r["check"] == "http.status"]
+        self.assertLess(len(set(asked)), len(asked))
 
     def test_2025_incident_front_end_allowlist(self):
         lab = self.run_lab()  # the front end passes only root and legacy
