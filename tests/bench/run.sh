@@ -213,7 +213,7 @@ if [[ $big -eq 1 ]]; then
     "    connect_to: [\"crl.bench.test:80:127.0.0.1:$port\"]" >"$work/big-profile.yaml"
   url=http://crl.bench.test/big.crl
   read -r b1 _ <<<"$(measure bash -c "curl -s --connect-to crl.bench.test:80:127.0.0.1:$port $url | openssl dgst -sha256")"
-  read -r check_s check_kib <<<"$(measure "$bin" check "$work/big-profile.yaml" --policy "$work/big-policy.yaml" --format json)"
+  read -r check_s check_kib <<<"$(measure "$bin" check "$work/big-profile.yaml" --policy "$work/big-policy.yaml" --timeout 600s --format json)"
   expect_checks http.status crl.parse crl.signature crl.profile
   read -r insp_s insp_kib <<<"$(measure "$bin" inspect "$big_crl" --issuer "$work/big-ca.pem" --policy "$work/big-policy.yaml" --format json)"
   expect_checks crl.signature crl.profile crl.issuer
