@@ -388,8 +388,14 @@ void EvidenceWriter::write_text(const std::string& relative, std::string_view co
 
 std::unique_ptr<EvidenceWriter::BodyFile> EvidenceWriter::open_body() {
   UniqueFd fd(::openat(root_.get(), ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644));
-  if (!fd.valid()) fail("(a body being received)", errno);
-  return std::unique_ptr<BodyFile>(new BodyFile(std::move(fd)));
+  std::string name;
+  if (!fd.valid() && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
+    name = ".receiving-" + std::to_string(++receiving_);
+    fd = UniqueFd(::openat(root_.get(), name.c_str(),
+                           O_CREAT | O_EXCL | O_NOFOLLOW | O_WRONLY | O_CLOEXEC, 0644));
+  }
+  if (!fd.valid()) fail(name.empty() ? "(a body being received)" : name, errno);
+  return std::unique_ptr<BodyFile>(new BodyFile(std::move(fd), std::move(name)));
 }
 
 void EvidenceWriter::BodyFile::restart() {
@@ -433,10 +439,12 @@ std::string EvidenceWriter::add_observation(const std::string& given, const Obse
   std::vector<std::string> parts;
   const UniqueFd parent = claim(relative, &parts);
   const std::string proc = "/proc/self/fd/" + std::to_string(streamed->fd_.get());
-  if (::linkat(AT_FDCWD, proc.c_str(), parent.get(), parts.back().c_str(), AT_SYMLINK_FOLLOW) !=
-      0) {
-    fail(relative, errno);
-  }
+  const bool linked = streamed->name_.empty()
+                          ? ::linkat(AT_FDCWD, proc.c_str(), parent.get(), parts.back().c_str(),
+                                     AT_SYMLINK_FOLLOW) == 0
+                          : ::renameat(root_.get(), streamed->name_.c_str(), parent.get(),
+                                       parts.back().c_str()) == 0;
+  if (!linked) fail(relative, errno);
   manifest_.emplace_back(relative, hex_encode(obs.streamed->sha256));
   return relative;
 }

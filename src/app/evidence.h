@@ -52,7 +52,8 @@ class EvidenceWriter {
   std::string add_observation(const std::string& stem, const Observation& observation,
                               BodyFile* streamed = nullptr);
   // A body written to disk as it arrives, nameless until add_observation
-  // links it in (O_TMPFILE): a run that stops leaves no partial file.
+  // links it in (O_TMPFILE): a run that stops leaves no partial file. Where
+  // the file system has no O_TMPFILE it is ".receiving-N" in DIR until then.
   std::unique_ptr<BodyFile> open_body();
   void add_file(const std::string& name, const std::string& content);
   void write_manifest();
@@ -72,8 +73,9 @@ class EvidenceWriter {
 
    private:
     friend class EvidenceWriter;
-    explicit BodyFile(UniqueFd fd) : fd_(std::move(fd)) {}
+    BodyFile(UniqueFd fd, std::string name) : fd_(std::move(fd)), name_(std::move(name)) {}
     UniqueFd fd_;
+    std::string name_;  // "" for an O_TMPFILE
   };
 
  private:
@@ -86,6 +88,7 @@ class EvidenceWriter {
   std::string dir_;
   UniqueFd root_;
   std::set<std::string> written_;
+  int receiving_ = 0;
   std::vector<std::pair<std::string, std::string>> manifest_;  // relative path, sha256 hex
 };
 
