@@ -221,20 +221,30 @@ CheckResult check_signature(const pki::Crl& crl, const CrlExpectation& x, pki::C
       "sign CRLs with a key whose certificate asserts cRLSign in keyUsage (RFC 5280 §4.2.1.3), "
       "or reissue the issuer certificate with it";
   std::string detail;
+  // RFC 5280 §5.1.1.2: signatureAlgorithm MUST equal TBSCertList.signature.
+  // OpenSSL and BoringSSL refuse to verify a CRL whose two fields differ, so
+  // where they would verify differently the signature is not accepted, and
+  // a CRL judged as it arrived (hashed under the algorithm the tbsCertList
+  // names) is judged as one held whole.
+  pki::SignatureAlgorithm inner;
+  std::string inner_error;
+  if (known && pki::ParseSignatureAlgorithm(crl.tbs_signature_der, &inner, &inner_error) &&
+      !pki::VerifiesAlike(alg, inner)) {
+    ev.set("tbs_algorithm", inner.name);
+    return fail(checks::kCrlSignature,
+                "signatureAlgorithm " + alg.name + " differs from TBSCertList.signature " +
+                    inner.name + ": relying parties reject the CRL without verifying it",
+                "sign the CRL under one algorithm and put the same AlgorithmIdentifier in "
+                "TBSCertList.signature and signatureAlgorithm (RFC 5280 §5.1.1.2)",
+                std::move(ev));
+  }
   // RFC 5280 §5.1.1.3: the signature is over the DER tbsCertList, as received.
   pki::SignatureStatus status = pki::SignatureStatus::kInvalid;
   if (stream == nullptr || !stream->streamed()) {
     status = pki::CheckSignature(crl.signature_algorithm_der, crl.tbs_cert_list,
                                  crl.signature_value, key.get(), &detail);
-  } else if (const auto streamed =
-                 stream->Signature(crl.signature_algorithm_der, crl.signature_value, &detail)) {
-    status = *streamed;
   } else {
-    // The tbsCertList passed under the algorithm it names itself, and was
-    // not kept (docs/robustness.md).
-    detail =
-        "signatureAlgorithm verifies differently from TBSCertList.signature, under which "
-        "this CRL was verified as it arrived";
+    status = stream->Signature(crl.signature_algorithm_der, crl.signature_value, &detail);
   }
   if (status == pki::SignatureStatus::kValid) {
     const std::string verified =

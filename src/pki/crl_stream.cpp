@@ -360,14 +360,13 @@ ByteView CrlStream::body() const {
   return head_;
 }
 
-std::optional<SignatureStatus> CrlStream::Signature(ByteView algorithm_identifier_der,
-                                                    ByteView signature_bit_string,
-                                                    std::string* detail) {
-  // Without a key nothing is read beyond the algorithm.
-  if (key_ == nullptr) {
+SignatureStatus CrlStream::Signature(ByteView algorithm_identifier_der,
+                                     ByteView signature_bit_string, std::string* detail) {
+  // Without a key nothing is read beyond the algorithm; with one, Locate
+  // streams only once the signature stream has begun.
+  if (!signature_) {
     return CheckSignature(algorithm_identifier_der, {}, signature_bit_string, nullptr, detail);
   }
-  if (!signature_) return std::nullopt;
   return signature_->Finish(algorithm_identifier_der, signature_bit_string, detail);
 }
 

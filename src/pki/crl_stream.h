@@ -18,7 +18,6 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <optional>
 #include <string>
 
 #include "pki/crl.h"
@@ -62,12 +61,11 @@ class CrlStream {
   const std::string& entries_error() const { return entries_error_; }
   std::uint64_t entry_count() const { return entry_index_; }
 
-  // When streamed() with a key: CheckSignature's outcome for the
-  // AlgorithmIdentifier and BIT STRING found after the tbsCertList; nullopt
-  // when that algorithm verifies differently from the one the tbsCertList
-  // named (the bytes would be needed whole).
-  std::optional<SignatureStatus> Signature(ByteView algorithm_identifier_der,
-                                           ByteView signature_bit_string, std::string* detail);
+  // When streamed(): CheckSignature's outcome for the AlgorithmIdentifier
+  // and BIT STRING found after the tbsCertList, which was hashed under the
+  // algorithm it names itself (callers judge a mismatch of the two first).
+  SignatureStatus Signature(ByteView algorithm_identifier_der, ByteView signature_bit_string,
+                            std::string* detail);
 
  private:
   void Locate();

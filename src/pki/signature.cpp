@@ -303,6 +303,11 @@ SignatureStatus verified(int rc, const SignatureAlgorithm& alg, EVP_PKEY* key,
 
 }  // namespace
 
+bool VerifiesAlike(const SignatureAlgorithm& a, const SignatureAlgorithm& b) {
+  return a.scheme == b.scheme && a.digest == b.digest && a.mgf1_digest == b.mgf1_digest &&
+         a.salt_length == b.salt_length;
+}
+
 SignatureStatus CheckSignature(ByteView algorithm_identifier_der, ByteView signed_data,
                                ByteView signature_bit_string, EVP_PKEY* key, std::string* detail) {
   SignatureAlgorithm alg;
@@ -335,20 +340,16 @@ void SignatureStream::Update(ByteView data) {
   if (ctx_) EVP_DigestVerifyUpdate(ctx_.get(), data.data(), data.size());
 }
 
-std::optional<SignatureStatus> SignatureStream::Finish(ByteView algorithm_identifier_der,
-                                                       ByteView signature_bit_string,
-                                                       std::string* detail) {
-  if (!ctx_) return std::nullopt;
+SignatureStatus SignatureStream::Finish(ByteView algorithm_identifier_der,
+                                        ByteView signature_bit_string, std::string* detail) {
   SignatureAlgorithm alg;
   ByteView sig;
   const SignatureStatus prepared =
       prepare(algorithm_identifier_der, signature_bit_string, key_, &alg, &sig, detail);
   if (prepared != SignatureStatus::kValid) return prepared;
-  // The same verification as Begin's (NULL or absent RSA parameters differ
-  // only in bytes).
-  if (alg.scheme != alg_.scheme || alg.digest != alg_.digest ||
-      alg.mgf1_digest != alg_.mgf1_digest || alg.salt_length != alg_.salt_length) {
-    return std::nullopt;
+  if (!VerifiesAlike(alg, alg_)) {
+    *detail = alg.name + " differs from " + alg_.name + ", under which the data was hashed";
+    return SignatureStatus::kInvalid;
   }
   const int rc = EVP_DigestVerifyFinal(ctx_.get(), sig.data(), sig.size());
   return verified(rc, alg, key_, detail);

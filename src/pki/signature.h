@@ -5,7 +5,6 @@
 // BasicOCSPResponse signatureAlgorithm). Nothing is re-encoded: the bytes
 // that were signed are the bytes verified.
 
-#include <optional>
 #include <string>
 
 #include "pki/ossl.h"
@@ -37,6 +36,11 @@ struct SignatureAlgorithm {
   std::string name;
 };
 
+// Whether a signature verifies the same way under both: the same scheme,
+// digest and PSS parameters (NULL and absent RSA parameters differ only in
+// their bytes).
+bool VerifiesAlike(const SignatureAlgorithm& a, const SignatureAlgorithm& b);
+
 // Parses the whole AlgorithmIdentifier DER (tag and length included). False
 // with *error set for an unknown OID, malformed or unsupported parameters.
 bool ParseSignatureAlgorithm(ByteView algorithm_identifier_der, SignatureAlgorithm* out,
@@ -67,10 +71,9 @@ class SignatureStream {
   bool Begin(ByteView algorithm_identifier_der, EVP_PKEY* key);
   void Update(ByteView data);
   // What CheckSignature would give for `algorithm_identifier_der` and the
-  // data fed; nullopt when that algorithm verifies differently from Begin's
-  // (the caller then needs the data whole).
-  std::optional<SignatureStatus> Finish(ByteView algorithm_identifier_der,
-                                        ByteView signature_bit_string, std::string* detail);
+  // data fed; kInvalid when that algorithm verifies differently from Begin's.
+  SignatureStatus Finish(ByteView algorithm_identifier_der, ByteView signature_bit_string,
+                         std::string* detail);
 
  private:
   SignatureAlgorithm alg_;

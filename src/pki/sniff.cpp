@@ -338,7 +338,13 @@ Sniffed sniff(ByteView body) {
     return out;
   }
   const std::string_view text = as_chars(body);
-  if (sniff_pem(text, &out)) return out;
+  // A SEQUENCE with a long-form length is DER, whatever its contents hold:
+  // 0x81-0x84 cannot follow "0" in UTF-8 text, so PEM armour inside it (in
+  // a CRL entry, say) does not make it PEM; and a large CRL judged as it
+  // arrives, which no longer has its entries, is described alike.
+  const bool long_form_der =
+      body.size() >= 2 && body[0] == der::kSequence && body[1] >= 0x81 && body[1] <= 0x84;
+  if (!long_form_der && sniff_pem(text, &out)) return out;
 
   // One byte "0" (0x30) is more likely text than a DER header (a 1-byte
   // body cached by a CDN).

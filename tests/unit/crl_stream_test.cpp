@@ -201,5 +201,30 @@ TEST_CASE("hostile CRL bytes fail the stream as they fail the whole body") {
     const std::string expected = whole(mixed, rx, at);
     CHECK(expected.find("crl.signature 0") != std::string::npos);
     CHECK(streamed(mixed, rx, at, in_pieces) == expected);
+
+    // The tbsCertList names sha384WithRSAEncryption and the outer field the
+    // SHA-256 the bytes were signed with: relying parties refuse the CRL,
+    // held whole or not, although the outer algorithm verifies it.
+    const Bytes sha384{0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7,
+                       0x0d, 0x01, 0x01, 0x0c, 0x05, 0x00};
+    raw.signature_algorithm = testpki::der_tlv(0x30, sha384);
+    const Bytes relabelled = testpki::sign_raw_crl(raw, rsa.subca_key);
+    const std::string refused = whole(relabelled, rx, at);
+    CHECK(refused.find("crl.signature 1") != std::string::npos);
+    CHECK(refused.find("signatureAlgorithm sha256WithRSAEncryption differs from "
+                       "TBSCertList.signature sha384WithRSAEncryption") != std::string::npos);
+    CHECK(streamed(relabelled, rx, at, in_pieces) == refused);
+  }
+  SECTION("PEM armour inside the entries of a CRL that fails to parse") {
+    testpki::RawCrl raw = testpki::raw_crl_for(h.subca, h.subca_key);
+    const std::string pem = "-----BEGIN X509 CRL-----\nMAo=\n-----END X509 CRL-----\n";
+    raw.revoked = testpki::der_tlv(
+        0x30, testpki::der_tlv(0x30, testpki::der_tlv(0x04, Bytes(pem.begin(), pem.end()))));
+    Bytes body = testpki::sign_raw_crl(raw, h.subca_key);
+    body.push_back(0);  // data after the CertificateList: crl.parse fails
+    const std::string described = whole(body, x, at);
+    CHECK(described.find("crl.parse 1") != std::string::npos);
+    CHECK(described.find("PEM") == std::string::npos);
+    CHECK(streamed(body, x, at, in_pieces) == described);
   }
 }
