@@ -10,23 +10,6 @@ namespace preflight {
 
 namespace {
 
-bool is_leap(std::int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-int days_in_month(std::int64_t y, int m) {
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return m == 2 && is_leap(y) ? 29 : kDays[m - 1];
-}
-
-// Howard Hinnant's days_from_civil: proleptic Gregorian, no time zone, no libc.
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
 struct Civil {
   std::int64_t year;
   int month;
@@ -144,15 +127,6 @@ UnixTime add_duration(UnixTime t, const Duration& d) {
 UnixTime subtract_duration(UnixTime t, const Duration& d) {
   if (d.unlimited) return -kUnlimitedEdge;
   return add_months(t - d.seconds, -d.months);
-}
-
-std::optional<UnixTime> utc_time_from_fields(std::int64_t year, int month, int day, int hour,
-                                             int minute, int second) {
-  if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month) || hour < 0 ||
-      hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
-    return std::nullopt;
-  }
-  return time_from_civil(Civil{year, month, day, hour, minute, second});
 }
 
 std::optional<UnixTime> parse_rfc3339(std::string_view s) {

@@ -34,10 +34,47 @@ std::string format_duration(const Duration& d);
 UnixTime add_duration(UnixTime t, const Duration& d);
 UnixTime subtract_duration(UnixTime t, const Duration& d);
 
+constexpr bool is_leap_year(std::int64_t y) {
+  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+inline constexpr int kDaysInMonth[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+
+constexpr int days_in_month(std::int64_t y, int m) {
+  return m == 2 && is_leap_year(y) ? 29 : kDaysInMonth[m - 1];
+}
+
+inline constexpr int kDaysBeforeMonth[] = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
+
+// Howard Hinnant's days_from_civil: proleptic Gregorian, no time zone, no libc.
+constexpr std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
+  // 1901–2099, where every fourth year is a leap year (every UTCTime, and
+  // every CRL entry's revocationDate a decoder meets): no divisions.
+  if (y >= 1901 && y <= 2099) {
+    const std::int64_t leap_days = (y - 1969) >> 2;  // in [1970, y), negative before 1970
+    return (y - 1970) * 365 + leap_days + kDaysBeforeMonth[m - 1] + (m > 2 && (y & 3) == 0) +
+           d - 1;
+  }
+  y -= m <= 2;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
 // UTC calendar fields to Unix seconds; nullopt when a field is out of range
 // (month 1–12, day within that month, hour ≤ 23, minute ≤ 59, second ≤ 59).
-std::optional<UnixTime> utc_time_from_fields(std::int64_t year, int month, int day, int hour,
-                                             int minute, int second);
+// Inline: a CRL decoder calls it once per entry.
+inline std::optional<UnixTime> utc_time_from_fields(std::int64_t year, int month, int day,
+                                                    int hour, int minute, int second) {
+  if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month) || hour < 0 ||
+      hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
+    return std::nullopt;
+  }
+  return days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * 86400 +
+         hour * 3600 + minute * 60 + second;
+}
 
 // "2026-11-27T10:00:00Z". Accepts offsets (+02:00) and fractional seconds on
 // input; always prints UTC with "Z".

@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <ctime>
 
 #include "util/bytes.h"
 #include "util/json.h"
@@ -27,6 +28,28 @@ TEST_CASE("calendar months clamp to the end of the month") {
   CHECK(format_rfc3339(add_duration(feb29, Duration{12, 0})) == "2029-02-28T00:00:00Z");
   CHECK(format_rfc3339(subtract_duration(*parse_rfc3339("2027-03-31T00:00:00Z"), Duration{1, 0})) ==
         "2027-02-28T00:00:00Z");
+}
+
+TEST_CASE("calendar days agree with timegm, inside and outside the 1901-2099 shortcut") {
+  for (std::int64_t year : {1600, 1899, 1900, 1901, 1950, 1968, 1969, 1970, 1972, 2000, 2049,
+                            2050, 2099, 2100, 2400}) {
+    for (int month = 1; month <= 12; ++month) {
+      for (int day = 1; day <= days_in_month(year, month); ++day) {
+        std::tm tm{};
+        tm.tm_year = static_cast<int>(year - 1900);
+        tm.tm_mon = month - 1;
+        tm.tm_mday = day;
+        tm.tm_hour = 23;
+        tm.tm_min = 59;
+        tm.tm_sec = 58;
+        INFO(year << "-" << month << "-" << day);
+        REQUIRE(utc_time_from_fields(year, month, day, 23, 59, 58) == timegm(&tm));
+      }
+    }
+  }
+  CHECK_FALSE(utc_time_from_fields(2100, 2, 29, 0, 0, 0));
+  CHECK(utc_time_from_fields(2000, 2, 29, 0, 0, 0));
+  CHECK_FALSE(utc_time_from_fields(1900, 2, 29, 0, 0, 0));
 }
 
 TEST_CASE("RFC 3339 round trip and offsets") {
