@@ -219,10 +219,13 @@ CheckResult check_signature(const Analysis& a) {
                   std::move(ev));
     case pki::SignatureStatus::kUnsupportedAlgorithm:
     case pki::SignatureStatus::kKeyMismatch:
+      // An unsupported algorithm was never tried: its detail names it and why.
       return fail(checks::kOcspSignature,
-                  "unusable signature algorithm " +
-                      pki::DescribeAlgorithm(a.basic.signature_algorithm) + ": " +
-                      a.signature_detail,
+                  a.signature == pki::SignatureStatus::kUnsupportedAlgorithm
+                      ? "signature not verified: " + a.signature_detail
+                      : "unusable signature algorithm " +
+                            pki::DescribeAlgorithm(a.basic.signature_algorithm) + ": " +
+                            a.signature_detail,
                   "sign OCSP responses with an algorithm BR 7.1.3.2 allows, for the signer's key",
                   std::move(ev));
     case pki::SignatureStatus::kMalformedSignature:
@@ -529,11 +532,15 @@ CheckResult check_profile(const Analysis& a) {
   // CertID of RFC 5019 §2.1.1 is another matter and stays required.
   pki::SignatureAlgorithm alg;
   std::string alg_error;
-  if (pki::ParseSignatureAlgorithm(b.signature_algorithm, &alg, &alg_error) &&
-      alg.digest == pki::DigestAlgorithm::kSha1) {
+  const bool parsed = pki::ParseSignatureAlgorithm(b.signature_algorithm, &alg, &alg_error);
+  if (parsed && alg.digest == pki::DigestAlgorithm::kSha1) {
     faults.add(rules::kOcspProfileSha1, "signed with " + alg.name +
                                             " (BR 7.1.3.2: no SHA-1 signature on OCSP responses; "
                                             "the SHA-1 CertID stays required)");
+  }
+  if (const std::string fault = parsed ? pki::RfcEncodingFault(alg) : ""; !fault.empty()) {
+    faults.add(rules::kOcspProfileAlgorithmEncoding,
+               "signatureAlgorithm " + fault + "; BR 7.1.3.2 fixes the encoding");
   }
   Json ev = Json::object();
   ev.set("version", static_cast<long long>(b.version + 1));

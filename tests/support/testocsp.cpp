@@ -175,7 +175,8 @@ Bytes rewrite_tbs(ByteView tbs, const ResponseSpec& spec) {
 }
 
 // The BasicOCSPResponse with its tbsResponseData rewritten as the spec asks
-// (explicit version, ResponderID, CertID parameters, thisUpdate text) and signed again with SHA-256
+// (explicit version, ResponderID, CertID parameters, thisUpdate text), its
+// signatureAlgorithm replaced when asked, and signed again with SHA-256
 // under the signer's key (the algorithm OCSP_basic_sign used).
 Bytes rewritten(const OCSP_BASICRESP* basic, const ResponseSpec& spec) {
   unsigned char* raw = nullptr;
@@ -211,6 +212,7 @@ Bytes rewritten(const OCSP_BASICRESP* basic, const ResponseSpec& spec) {
     die("EVP_DigestSign");
   }
   signature.resize(sig_length + 1);
+  if (spec.signature_algorithm_der) algorithm = *spec.signature_algorithm_der;
   return tlv(0x30, concat({new_tbs, algorithm, tlv(0x03, signature),
                            has_certs ? certs.whole : ByteView{}}));
 }
@@ -253,7 +255,7 @@ Bytes make_response(const ResponseSpec& spec) {
   for (const auto* c : spec.extra_certs) OCSP_basic_add1_cert(basic.get(), c->x509.get());
   Bytes out;
   if (spec.version != 0 || spec.certid_hash_params || spec.this_update_text ||
-      spec.responder_id_der) {
+      spec.responder_id_der || spec.signature_algorithm_der) {
     out = wrap_basic(rewritten(basic.get(), spec));
   } else {
     ossl::OcspResponsePtr response(

@@ -59,6 +59,9 @@ struct ResponseSpec {
   // The ResponderID replaced by this whole TLV ([1] Name or [2] KeyHash),
   // e.g. one that names another key; the response is re-signed.
   std::optional<Bytes> responder_id_der;
+  // BasicOCSPResponse.signatureAlgorithm replaced by this whole TLV (e.g.
+  // ECDSA with NULL parameters); the response is re-signed with SHA-256.
+  std::optional<Bytes> signature_algorithm_der;
   const EVP_MD* digest = nullptr;  // signature hash; nullptr: SHA-256 (none for Ed25519)
 };
 
