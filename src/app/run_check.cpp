@@ -665,7 +665,10 @@ class CheckRun {
     const OcspQuestion& question = *table_.question_of(key);
     const Endpoint& endpoint = table_.endpoint_of(key);
     for (auto& r : results) {
-      if (!r.check().starts_with("ocsp.") && r.def != &checks::kHttpStatus) continue;
+      if (!r.check().starts_with("ocsp.") && !is_advisory(r.check()) &&
+          r.def != &checks::kHttpStatus) {
+        continue;
+      }
       r.evidence.set("request_base64", base64_encode(question.request_der));
       r.evidence.set("curl", curl_command(path_of(key), *row, question.request_der));
       if (profile_of(key).subca.subject_from_string() && endpoint.role == roles::kIssuedOcsp) {

@@ -4,6 +4,7 @@
 
 #include "checks/judgement.h"
 #include "model/registry.h"
+#include "net/url_syntax.h"
 #include "pki/crl.h"
 #include "pki/crl_stream.h"
 #include "pki/der.h"
@@ -47,6 +48,20 @@ struct EntryFinding {
   }
 };
 
+// Entries named by serial: how many, and the first few with their
+// revocationDate, so a message can name them after one walk.
+struct SerialFinding {
+  static constexpr std::size_t kNamed = 3;
+  std::uint64_t count = 0;
+  std::vector<std::string> first;  // "0a (revocationDate 2026-01-01T00:00:00Z)"
+  void add(ByteView serial, UnixTime revoked_at) {
+    if (count++ < kNamed) {
+      first.push_back(pki::serial_to_hex(serial) + " (revocationDate " +
+                      format_rfc3339(revoked_at) + ")");
+    }
+  }
+};
+
 // Everything check_crl needs from revokedCertificates, gathered in one walk.
 struct EntryScan {
   bool ok = true;
@@ -56,11 +71,14 @@ struct EntryScan {
   EntryFinding reason_unspecified, reason_hold, reason_critical, reason_not_in_br_table,
       reason_undefined, certificate_issuer, unknown_critical, other_extensions, duplicate_extension,
       time_encoding;
+  SerialFinding revoked_after_this_update;
 
-  void add(const pki::RevokedEntry& e, const std::vector<Bytes>& serials);
+  // `this_update`: the CRL's, for the entries revoked after it.
+  void add(const pki::RevokedEntry& e, const std::vector<Bytes>& serials, UnixTime this_update);
 };
 
-void EntryScan::add(const pki::RevokedEntry& e, const std::vector<Bytes>& serials) {
+void EntryScan::add(const pki::RevokedEntry& e, const std::vector<Bytes>& serials,
+                    UnixTime this_update) {
   for (std::size_t i = 0; i < serials.size(); ++i) {
     // BR 7.2.2: the entry's serial is byte-identical to the certificate's.
     if (!found[i] && std::ranges::equal(e.serial, serials[i])) {
@@ -80,6 +98,9 @@ void EntryScan::add(const pki::RevokedEntry& e, const std::vector<Bytes>& serial
   if (e.has_other_extensions) other_extensions.add(e.index);
   if (e.has_duplicate_extension) duplicate_extension.add(e.index);
   if (!pki::IsTimeEncodingCorrect(e.revocation_date)) time_encoding.add(e.index);
+  if (e.revocation_date.value > this_update) {
+    revoked_after_this_update.add(e.serial, e.revocation_date.value);
+  }
 }
 
 // The serials one walk answers: the judged ones, then the plain lookups.
@@ -96,7 +117,7 @@ EntryScan scan_entries(const pki::Crl& crl, const std::vector<Bytes>& serials) {
   if (!crl.revoked_certificates) return scan;
   pki::RevokedIterator it(*crl.revoked_certificates);
   pki::RevokedEntry e;
-  while (it.Next(&e)) scan.add(e, serials);
+  while (it.Next(&e)) scan.add(e, serials, crl.this_update.value);
   scan.ok = it.ok();
   scan.error = it.error();
   scan.count = it.count();
@@ -283,8 +304,11 @@ CheckResult check_signature(const pki::Crl& crl, const CrlExpectation& x, pki::C
       break;
   }
   if (!crl_sign.empty()) hint += "; " + crl_sign_hint;
-  return fail(checks::kCrlSignature,
-              "signature does not verify: " + detail + (crl_sign.empty() ? "" : "; " + crl_sign),
+  // An algorithm that cannot be used was never tried: not a verify failure.
+  const std::string what = status == pki::SignatureStatus::kUnsupportedAlgorithm
+                               ? "signature not verified: "
+                               : "signature does not verify: ";
+  return fail(checks::kCrlSignature, what + detail + (crl_sign.empty() ? "" : "; " + crl_sign),
               hint, std::move(ev));
 }
 
@@ -538,7 +562,30 @@ CrlScope crl_scope(const pki::CrlIssuingDistributionPoint& idp, const CrlExpecta
   return CrlScope::kFull;
 }
 
-CheckResult check_idp(const pki::Crl& crl, const CrlExpectation& x) {
+// Each IDP fullName URI must be one a certificate's CDP can carry: an
+// absolute URI with a host (RFC 5280 §5.2.5, §4.2.1.6 form) whose scheme the
+// policy allows (http: BR 7.2.2.1 repeats the CDP URI, BR 7.1.2.11.2).
+RuleFaults idp_uri_faults(const std::vector<std::string>& uris, const Policy& policy) {
+  RuleFaults out;
+  for (const std::string& uri : uris) {
+    if (const auto problem = absolute_url_problem(uri)) {
+      out.add(rules::kCrlIdpAbsoluteUri, "the IDP fullName URI \"" + uri +
+                                             "\" is not an absolute URI with a host: " + *problem +
+                                             " (RFC 5280 §5.2.5)");
+      continue;
+    }
+    const std::string scheme = url_scheme(uri);
+    if (std::ranges::find(policy.http_schemes, scheme) == policy.http_schemes.end()) {
+      out.add(rules::kCrlIdpHttpUri, "the IDP fullName URI \"" + uri + "\" uses scheme " + scheme +
+                                         "; policy " + policy.name + " allows " +
+                                         join(policy.http_schemes, ", ") +
+                                         " (BR 7.2.2.1, BR 7.1.2.11.2)");
+    }
+  }
+  return out;
+}
+
+CheckResult check_idp(const pki::Crl& crl, const CrlExpectation& x, const Policy& policy) {
   const pki::CrlIssuingDistributionPoint& idp = crl.idp;
   Json ev = Json::object();
   if (!idp.present) {
@@ -574,12 +621,18 @@ CheckResult check_idp(const pki::Crl& crl, const CrlExpectation& x) {
     faults.push_back("the IDP distributionPoint holds names other than URIs (BR 7.2.2.1)");
   }
   crl_scope(idp, x, &faults);
-  if (!faults.empty()) {
-    return fail(checks::kCrlIdp, join(faults, "; "),
-                "the CRL served at a URL must carry an IDP whose fullName holds that URL exactly "
-                "as certificates' CDP write it, with a scope covering those certificates for "
-                "every reason (BR 7.2.2.1, RFC 5280 §5.2.5)",
-                std::move(ev));
+  RuleFaults uri_faults = idp_uri_faults(uris, policy);
+  if (!faults.empty() || !uri_faults.empty()) {
+    const bool uris_only = faults.empty();
+    faults.insert(faults.end(), uri_faults.all.begin(), uri_faults.all.end());
+    CheckResult result =
+        fail(checks::kCrlIdp, join(faults, "; "),
+             "the CRL served at a URL must carry an IDP whose fullName holds that URL exactly "
+             "as certificates' CDP write it (an absolute http URL), with a scope covering those "
+             "certificates for every reason (BR 7.2.2.1, RFC 5280 §5.2.5)",
+             std::move(ev));
+    // The other faults are the check's as a whole; URI form ones name their rule.
+    return uris_only ? with_rules(std::move(result), std::move(uri_faults.broken)) : result;
   }
   return pass(checks::kCrlIdp,
               (wanted.empty() ? "issuingDistributionPoint names " + join(uris, ", ")
@@ -653,6 +706,13 @@ struct ProfileFindings {
   std::vector<std::string> advisories;  // NOT RECOMMENDED / unusual: warn
 
   void violation(const RuleDef& rule, std::string what) { violations.add(rule, std::move(what)); }
+  // One fault that breaks two sub-rules (an RFC MUST that BR 7.1.3.2 repeats).
+  void violation(const RuleDef& rule, const RuleDef& also, std::string what) {
+    violations.add(rule, std::move(what));
+    if (std::ranges::find(violations.broken, &also) == violations.broken.end()) {
+      violations.broken.push_back(&also);
+    }
+  }
   void entry(const EntryFinding& f, const std::string& what, const RuleDef& rule) {
     if (f.count != 0) violation(rule, what + " on " + f.where());
   }
@@ -662,9 +722,10 @@ struct ProfileFindings {
 };
 
 // BR 7.1.3.2 admits only fixed AlgorithmIdentifier encodings: RSA PKCS#1 v1.5
-// with NULL parameters, RSASSA-PSS with MGF1 over the same hash and a salt
-// of the hash length, ECDSA with the hash that matches the curve. Unusable
-// algorithms are crl.signature's to report.
+// with NULL parameters, ECDSA without parameters (pki::RfcEncodingFault, RFC
+// MUSTs too), RSASSA-PSS with MGF1 over the same hash and a salt of the hash
+// length, ECDSA with the hash that matches the curve. Unusable algorithms are
+// crl.signature's to report.
 std::string signature_algorithm_fault(const pki::SignatureAlgorithm& alg, EVP_PKEY* key) {
   if (alg.digest == pki::DigestAlgorithm::kSha1) {
     return alg.name + " (SHA-1 is banned on CRLs: MRSP 5.1.3, BR 7.1.3.2)";
@@ -674,9 +735,6 @@ std::string signature_algorithm_fault(const pki::SignatureAlgorithm& alg, EVP_PK
   };
   switch (alg.scheme) {
     case pki::SignatureScheme::kRsaPkcs1:
-      if (!alg.null_parameters) {
-        return alg.name + " without NULL parameters (BR 7.1.3.2 fixes the encoding)";
-      }
       break;
     case pki::SignatureScheme::kRsaPss:
       if (alg.mgf1_digest != alg.digest || alg.salt_length != hash_length(alg.digest)) {
@@ -702,6 +760,15 @@ std::string signature_algorithm_fault(const pki::SignatureAlgorithm& alg, EVP_PK
   return {};
 }
 
+// "ecdsa-with-SHA256", with the encoding fault if any, or why it does not parse.
+std::string algorithm_text(ByteView algorithm_identifier_der) {
+  pki::SignatureAlgorithm alg;
+  std::string error;
+  if (!pki::ParseSignatureAlgorithm(algorithm_identifier_der, &alg, &error)) return error;
+  const std::string fault = pki::RfcEncodingFault(alg);
+  return fault.empty() ? alg.name : fault.substr(0, fault.find(" ("));
+}
+
 CheckResult check_profile(const pki::Crl& crl, const EntryScan& scan, EVP_PKEY* key) {
   ProfileFindings f;
   const RuleDef& rfc = rules::kCrlProfileRfc;
@@ -710,18 +777,29 @@ CheckResult check_profile(const pki::Crl& crl, const EntryScan& scan, EVP_PKEY* 
     f.violation(rfc, crl.version ? "version value " + std::to_string(*crl.version) + ", not v2 (1)"
                                  : "v1 CRL (version absent; BR 7.2.1 requires v2)");
   }
-  // RFC 5280 §5.1.1.2: relying parties may reject a CRL whose two
-  // algorithm fields differ, so this violation hurts them.
-  const bool algorithm_mismatch =
-      !std::ranges::equal(crl.tbs_signature_der, crl.signature_algorithm_der);
-  if (algorithm_mismatch) {
-    f.violation(rfc, "TBSCertList.signature differs from signatureAlgorithm (RFC 5280 §5.1.1.2)");
+  // RFC 5280 §5.1.1.2: the two fields MUST be equal; OpenSSL, BoringSSL and
+  // webpki reject the CRL when they are not, so this sub-rule hurts relying parties.
+  if (!std::ranges::equal(crl.tbs_signature_der, crl.signature_algorithm_der)) {
+    std::string inner = algorithm_text(crl.tbs_signature_der);
+    std::string outer = algorithm_text(crl.signature_algorithm_der);
+    if (inner == outer) {
+      inner += ", DER " + hex_encode(crl.tbs_signature_der);
+      outer += ", DER " + hex_encode(crl.signature_algorithm_der);
+    }
+    f.violation(rules::kCrlProfileAlgorithmMatch,
+                "tbsCertList.signature (" + inner + ") differs from signatureAlgorithm (" + outer +
+                    ") (RFC 5280 §5.1.1.2: MUST be the same; OpenSSL, BoringSSL and webpki "
+                    "reject the CRL)");
   }
   pki::SignatureAlgorithm alg;
   std::string alg_error;
   if (pki::ParseSignatureAlgorithm(crl.signature_algorithm_der, &alg, &alg_error)) {
+    if (const std::string fault = pki::RfcEncodingFault(alg); !fault.empty()) {
+      f.violation(rules::kCrlProfileAlgorithmEncoding, rules::kCrlProfileBrAlgorithm,
+                  "signatureAlgorithm " + fault + "; BR 7.1.3.2 fixes the encoding");
+    }
     if (const std::string fault = signature_algorithm_fault(alg, key); !fault.empty()) {
-      f.violation(br, fault);
+      f.violation(rules::kCrlProfileBrAlgorithm, fault);
     }
   }
   if (!pki::IsTimeEncodingCorrect(crl.this_update)) {
@@ -790,7 +868,11 @@ CheckResult check_profile(const pki::Crl& crl, const EntryScan& scan, EVP_PKEY* 
   const auto& v = f.violations.all;
   ev.set("violations", string_array(v));
   ev.set("advisories", string_array(f.advisories));
+  ev.set("signature_algorithm", algorithm_text(crl.signature_algorithm_der));
   if (!v.empty()) {
+    const bool relying_party =
+        std::ranges::find(f.violations.broken, &rules::kCrlProfileAlgorithmMatch) !=
+        f.violations.broken.end();
     std::string message = std::to_string(v.size()) + " profile violation" +
                           (v.size() == 1 ? "" : "s") + ": " + join(v, "; ");
     if (!f.advisories.empty()) message += "; also: " + join(f.advisories, "; ");
@@ -801,7 +883,7 @@ CheckResult check_profile(const pki::Crl& crl, const EntryScan& scan, EVP_PKEY* 
                  "algorithm, AKI + cRLNumber + critical IDP only, reasonCode 1/3/4/5/9 "
                  "non-critical)",
                  std::move(ev)),
-            algorithm_mismatch ? Impact::kRelyingParty : Impact::kCompliance),
+            relying_party ? Impact::kRelyingParty : Impact::kCompliance),
         std::move(f.violations.broken));
   }
   if (!f.advisories.empty()) {
@@ -815,6 +897,34 @@ CheckResult check_profile(const pki::Crl& crl, const EntryScan& scan, EVP_PKEY* 
   return pass(checks::kCrlProfile,
               "v2 CRL with " + std::to_string(scan.count) +
                   " entries follows the BR 7.2 / RFC 5280 §5 profile",
+              std::move(ev));
+}
+
+// No normative rule (RFC 5280 §5.1.2.6 defines revocationDate as when the
+// revocation occurred, §5.1.2.4 thisUpdate as when the CRL was issued), so an
+// advisory: a CRL dating a revocation after its own issue shows a clock or
+// signing-pipeline fault worth a look, not a broken rule. Reported only when found.
+std::optional<CheckResult> check_revocation_after_this_update(const pki::Crl& crl,
+                                                              const EntryScan& scan) {
+  const SerialFinding& later = scan.revoked_after_this_update;
+  if (later.count == 0) return std::nullopt;
+  const std::string this_update = format_rfc3339(crl.this_update.value);
+  Json ev = Json::object();
+  ev.set("this_update", this_update);
+  ev.set("entries_read", scan.count);
+  ev.set("count", later.count);
+  ev.set("serials", string_array(later.first));
+  const std::uint64_t more = later.count - later.first.size();
+  const std::string entries =
+      later.count == 1 ? "1 entry has" : std::to_string(later.count) + " entries have";
+  return warn(checks::kAdvisoryRevocationAfterThisUpdate,
+              entries + " a revocationDate later than thisUpdate " + this_update + ": serial " +
+                  join(later.first, ", serial ") +
+                  (more == 0 ? "" : ", and " + std::to_string(more) + " more"),
+              "no rule forbids it, but revocationDate is when the revocation occurred (RFC 5280 "
+              "§5.1.2.6) and thisUpdate when this CRL was issued (§5.1.2.4): check the clocks of "
+              "the revocation and CRL signing systems, and that CRLs are not signed with a "
+              "thisUpdate older than their contents",
               std::move(ev));
 }
 
@@ -883,7 +993,7 @@ Results judge_crl(ByteView body, const Bytes& digest, const CrlExpectation& expe
   j.run(checks::kCrlAge, [&] { return check_age(crl, expectation, policy, at); });
   j.run(checks::kCrlValidity, [&] { return check_validity(crl, expectation, policy); });
   j.run(checks::kCrlNumber, [&] { return check_number(crl); });
-  j.run(checks::kCrlIdp, [&] { return check_idp(crl, expectation); });
+  j.run(checks::kCrlIdp, [&] { return check_idp(crl, expectation, policy); });
   for (std::size_t i = 0; i < expectation.serials.size(); ++i) {
     j.run(checks::kCrlEntries, [&] { return judge_entry(scan, expectation, scope, i); });
   }
@@ -896,6 +1006,8 @@ Results judge_crl(ByteView body, const Bytes& digest, const CrlExpectation& expe
     const ossl::EvpPkeyPtr key = pki::public_key_from_spki(expectation.issuer_spki_der);
     return check_profile(crl, scan, key.get());
   });
+  j.run_advisory(checks::kAdvisoryRevocationAfterThisUpdate,
+                 [&] { return check_revocation_after_this_update(crl, scan); });
   if (facts != nullptr && parsed) {
     facts->parsed = true;
     if (crl.crl_number) facts->crl_number = Bytes(crl.crl_number->begin(), crl.crl_number->end());
@@ -947,8 +1059,8 @@ CrlCheckStream::CrlCheckStream(CrlExpectation expectation, std::uint64_t max_bod
   s.serials = looked_up(s.expectation);
   s.key = pki::public_key_from_spki(s.expectation.issuer_spki_der);
   s.stream = std::make_unique<pki::CrlStream>(
-      [&s](const pki::RevokedEntry& e) { s.scan.add(e, s.serials); }, s.key.get(), stream_above,
-      max_body);
+      [&s](const pki::RevokedEntry& e) { s.scan.add(e, s.serials, s.stream->this_update()); },
+      s.key.get(), stream_above, max_body);
   reset();
 }
 

@@ -36,6 +36,15 @@ class Judgement {
     }
   }
 
+  // Runs `judge` (returning std::optional<CheckResult>) for an advisory.*
+  // check: a finding beyond the checks, reported only when found, so neither
+  // a pass nor a skip row; nothing when a need did not hold.
+  template <class Judge>
+  void run_advisory(const CheckDef& advisory, Judge&& judge) {
+    if (unmet_need(advisory)) return;
+    if (std::optional<CheckResult> finding = judge()) results_.push_back(std::move(*finding));
+  }
+
   // The reason `check` cannot be judged, or nullopt when every need held
   // (passed, or failed only as a warning by its nature) or does not apply
   // to this request (has no result: inspect of a file has no HTTP).

@@ -5,6 +5,7 @@
 
 #include "checks/judgement.h"
 #include "model/registry.h"
+#include "pki/crl.h"
 #include "pki/keys.h"
 #include "pki/name.h"
 #include "pki/ocsp_response.h"
@@ -25,6 +26,14 @@ constexpr std::array<std::string_view, 5> kKnownExtensions = {
     "1.3.6.1.5.5.7.48.1.7",  // service locator
     "1.3.6.1.5.5.7.48.1.9",  // extended revoke
 };
+constexpr std::string_view kOidCrlReferences = "1.3.6.1.5.5.7.48.1.3";   // RFC 6960 §4.4.2
+constexpr std::string_view kOidExtendedRevoke = "1.3.6.1.5.5.7.48.1.9";  // RFC 6960 §4.4.8
+// CRL entry extensions (RFC 5280 §5.3), which RFC 6960 §4.4.5 admits as
+// singleExtensions: reasonCode, holdInstructionCode, invalidityDate,
+// certificateIssuer.
+constexpr std::array<std::string_view, 4> kCrlEntryExtensions = {"2.5.29.21", "2.5.29.23",
+                                                                 "2.5.29.24", "2.5.29.29"};
+constexpr int kCertificateHold = 6;  // CRLReason (RFC 5280 §5.3.1)
 
 bool is_issued_role(const OcspExpectation& e) { return e.role.party == Party::kSubca; }
 
@@ -157,6 +166,28 @@ std::string who_really_signed(const Analysis& a) {
   return "";
 }
 
+// A byName responderID cannot tell apart two certificates with one name: a
+// re-keyed issuer certificate in certs names the issuer too. When the
+// issuer's key does not verify the signature, the certificate of that name
+// in certs whose key does is the signer, so that ocsp.signer can say what it
+// is rather than ocsp.signature reporting a bad signature.
+std::optional<Signer> same_name_signer(const Analysis& a) {
+  for (ByteView der : considered_certs(a.basic)) {
+    auto cert = pki::Certificate::parse_der(der);
+    if (!cert || !pki::names_match_rfc5280(cert->subject_der(), a.basic.responder_id) ||
+        pki::CheckOcspSignature(a.basic, cert->public_key()) != pki::SignatureStatus::kValid) {
+      continue;
+    }
+    Signer s;
+    s.kind = SignerKind::kDelegated;
+    s.subject = cert->subject_string();
+    s.responder = std::move(cert);
+    s.key = s.responder->public_key();
+    return s;
+  }
+  return std::nullopt;
+}
+
 Json base_evidence(const Analysis& a) {
   Json ev = Json::object();
   ev.set("responder_id", std::string(responder_id_form(a.basic)));
@@ -188,10 +219,13 @@ CheckResult check_signature(const Analysis& a) {
                   std::move(ev));
     case pki::SignatureStatus::kUnsupportedAlgorithm:
     case pki::SignatureStatus::kKeyMismatch:
+      // An unsupported algorithm was never tried: its detail names it and why.
       return fail(checks::kOcspSignature,
-                  "unusable signature algorithm " +
-                      pki::DescribeAlgorithm(a.basic.signature_algorithm) + ": " +
-                      a.signature_detail,
+                  a.signature == pki::SignatureStatus::kUnsupportedAlgorithm
+                      ? "signature not verified: " + a.signature_detail
+                      : "unusable signature algorithm " +
+                            pki::DescribeAlgorithm(a.basic.signature_algorithm) + ": " +
+                            a.signature_detail,
                   "sign OCSP responses with an algorithm BR 7.1.3.2 allows, for the signer's key",
                   std::move(ev));
     case pki::SignatureStatus::kMalformedSignature:
@@ -300,17 +334,65 @@ Json fault_list(const std::vector<std::string>& faults) {
   return list;
 }
 
+// RFC 6960 §4.2.2.2: the CA that is the responder is the one the CertID
+// names by issuerNameHash AND issuerKeyHash, and an authorised responder's
+// certificate is issued by that key. A certificate that carries the issuer's
+// name but neither holds that key nor verifies under it is neither; OpenSSL
+// (OCSP_basic_verify) and mozilla::pkix reject the answer. The usual cause
+// is a key rollover: the re-keyed CA certificate, issued by the CA's own
+// issuer under the same name, signs answers for certificates of the old key.
+CheckResult issuer_key_failure(const pki::Certificate& c, const Analysis& a,
+                               const OcspExpectation& e, Json ev) {
+  const Bytes signer_key_hash = key_hash_of(c.spki_der());
+  ev.set("signer_key_hash", hex_encode(signer_key_hash));
+  ev.set("issuer_key_hash", hex_encode(a.issuer_key_hash));
+  std::string message = "signed by " + c.subject_string() +
+                        ", which carries the issuer's name but not the key the CertID names "
+                        "(its key hash " +
+                        hex_encode(signer_key_hash) + ", issuerKeyHash " +
+                        hex_encode(a.issuer_key_hash) +
+                        ") and is not issued by that key: RFC 6960 §4.2.2.2 accepts only the "
+                        "issuer's key or a responder certificate it issued";
+  const auto& aki = c.authority_key_id();
+  const std::optional<Bytes> ski =
+      e.issuer_certificate != nullptr ? e.issuer_certificate->subject_key_id() : std::nullopt;
+  if (aki) ev.set("signer_authority_key_id", hex_encode_colon(*aki));
+  if (ski) ev.set("issuer_subject_key_id", hex_encode_colon(*ski));
+  const bool rollover = aki && ski && *aki != *ski;
+  if (rollover) {
+    message += "; its authorityKeyIdentifier " + hex_encode_colon(*aki) +
+               " is not the issuer's subjectKeyIdentifier " + hex_encode_colon(*ski) +
+               ": this looks like a key rollover, a re-keyed CA certificate with the same name "
+               "signing with the new key while the certificates asked about name the old one";
+  } else if (aki && ski) {
+    message +=
+        "; its authorityKeyIdentifier names the issuer's key, but its signature does not "
+        "verify under it";
+  }
+  return fail(checks::kOcspSigner, std::move(message),
+              rollover ? "relying parties (OpenSSL, mozilla::pkix) reject this answer: sign "
+                         "answers for certificates issued under the old key with the old key, or "
+                         "with a responder certificate issued by the old key; the new key answers "
+                         "only for certificates it issued, whose CertIDs name it"
+                       : "relying parties (OpenSSL, mozilla::pkix) reject this answer: sign with "
+                         "the key the CertID names (issuerKeyHash), or with a responder "
+                         "certificate issued by that key (RFC 6960 §4.2.2.2)",
+              std::move(ev));
+}
+
 // RFC 6960 §4.2.2.2 authorization: what a relying party accepts.
 CheckResult check_signer(Analysis& a, const OcspExpectation& e, UnixTime at) {
   Json ev = base_evidence(a);
   if (a.signer.kind == SignerKind::kNone) {
     a.signer_fault = "no signer found";
-    return fail(checks::kOcspSigner,
-                "no signer: responderID " + describe_responder_id(a.basic) +
-                    " names neither the issuer nor a certificate in certs",
-                "a delegated responder certificate MUST be included in certs (RFC 5019 §2.2.2); "
-                "otherwise sign with the issuer's key",
-                std::move(ev));
+    return with_rules(
+        fail(checks::kOcspSigner,
+             "no signer: responderID " + describe_responder_id(a.basic) +
+                 " names neither the issuer nor a certificate in certs",
+             "a delegated responder certificate MUST be included in certs (RFC 5019 §2.2.2); "
+             "otherwise sign with the issuer's key",
+             std::move(ev)),
+        {&rules::kOcspSignerAuthorized});
   }
   if (!a.signer.note.empty()) ev.set("note", a.signer.note);
   if (a.signer.kind == SignerKind::kIssuer) {
@@ -336,12 +418,18 @@ CheckResult check_signer(Analysis& a, const OcspExpectation& e, UnixTime at) {
   }
   ev.set("faults", fault_list(faults));
   a.signer_fault = join(faults);
-  return fail(checks::kOcspSigner,
-              "delegated responder " + c.subject_string() + " is not authorised: " + join(faults),
-              "relying parties reject this answer: sign with the issuer's key, or with a "
-              "responder certificate issued directly by the issuer with id-kp-OCSPSigning and "
-              "valid now (RFC 6960 §4.2.2.2)",
-              std::move(ev));
+  if (pki::names_match_rfc5280(c.subject_der(), e.issuer_subject_der) &&
+      !c.verify_signed_by(a.issuer_key.get())) {
+    return with_rules(issuer_key_failure(c, a, e, std::move(ev)), {&rules::kOcspSignerIssuerKey});
+  }
+  return with_rules(
+      fail(checks::kOcspSigner,
+           "delegated responder " + c.subject_string() + " is not authorised: " + join(faults),
+           "relying parties reject this answer: sign with the issuer's key, or with a "
+           "responder certificate issued directly by the issuer with id-kp-OCSPSigning and "
+           "valid now (RFC 6960 §4.2.2.2)",
+           std::move(ev)),
+      {&rules::kOcspSignerAuthorized});
 }
 
 // The BR profile of an authorised signer; relying parties accept it either
@@ -403,6 +491,9 @@ bool is_known_extension(std::string_view oid) {
 void extension_faults(const std::vector<pki::OcspExtension>& exts, std::string_view where,
                       RuleFaults* faults) {
   for (const auto& x : exts) {
+    // BR 7.3.2 forbids the reasonCode extension, not RevokedInfo's
+    // revocationReason: the certificateHold of the RFC 6960 §2.2 answer for
+    // a never-issued serial is no fault here.
     if (x.oid == pki::kOidReasonCode) {
       faults->add(rules::kOcspProfileReasonCode,
                   std::string(where) + " carry reasonCode (BR 7.3.2 forbids it)");
@@ -441,11 +532,15 @@ CheckResult check_profile(const Analysis& a) {
   // CertID of RFC 5019 §2.1.1 is another matter and stays required.
   pki::SignatureAlgorithm alg;
   std::string alg_error;
-  if (pki::ParseSignatureAlgorithm(b.signature_algorithm, &alg, &alg_error) &&
-      alg.digest == pki::DigestAlgorithm::kSha1) {
+  const bool parsed = pki::ParseSignatureAlgorithm(b.signature_algorithm, &alg, &alg_error);
+  if (parsed && alg.digest == pki::DigestAlgorithm::kSha1) {
     faults.add(rules::kOcspProfileSha1, "signed with " + alg.name +
                                             " (BR 7.1.3.2: no SHA-1 signature on OCSP responses; "
                                             "the SHA-1 CertID stays required)");
+  }
+  if (const std::string fault = parsed ? pki::RfcEncodingFault(alg) : ""; !fault.empty()) {
+    faults.add(rules::kOcspProfileAlgorithmEncoding,
+               "signatureAlgorithm " + fault + "; BR 7.1.3.2 fixes the encoding");
   }
   Json ev = Json::object();
   ev.set("version", static_cast<long long>(b.version + 1));
@@ -726,7 +821,51 @@ Json status_evidence(const pki::OcspSingleResponse& s) {
   return ev;
 }
 
-CheckResult check_unused_serial(const pki::OcspSingleResponse& s) {
+// RFC 6960 §2.2: what a `revoked` answer for a non-issued certificate
+// lacks of its form (empty: the full form). Its certificateHold in
+// RevokedInfo is no BR fault: BR 4.9.13 (no suspended entries) and BR 7.2.2
+// speak of certificates that exist, BR 4.9.9 forbids only `good` for an
+// unassigned serial, and BR 7.3.2 forbids the reasonCode singleExtension,
+// not revocationReason (ocsp.profile).
+std::vector<std::string> non_issued_form_gaps(const pki::BasicOcspResponse& b,
+                                              const pki::OcspSingleResponse& s) {
+  const auto is_extended_revoke = [](const pki::OcspExtension& x) {
+    return x.oid == kOidExtendedRevoke;
+  };
+  std::vector<std::string> gaps;
+  const auto marker = std::ranges::find_if(b.response_extensions, is_extended_revoke);
+  if (marker == b.response_extensions.end()) {
+    gaps.push_back(std::ranges::any_of(s.extensions, is_extended_revoke)
+                       ? "the extended revoked definition extension (id-pkix-ocsp-extended-revoke) "
+                         "is in singleExtensions, not in responseExtensions (RFC 6960 §4.4.8)"
+                       : "no extended revoked definition extension (id-pkix-ocsp-extended-revoke) "
+                         "in responseExtensions (RFC 6960 §4.4.8)");
+  } else if (marker->critical) {
+    gaps.push_back(
+        "the extended revoked definition extension is critical (RFC 6960 §4.4.8: MUST "
+        "NOT be)");
+  }
+  if (!s.revocation_reason) {
+    gaps.push_back("no revocationReason; certificateHold (6) is required");
+  } else if (*s.revocation_reason != kCertificateHold) {
+    gaps.push_back("revocationReason " + pki::CrlReasonName(*s.revocation_reason) + " (" +
+                   std::to_string(*s.revocation_reason) + "), not certificateHold (6)");
+  }
+  if (s.revocation_time != 0) {
+    gaps.push_back("revocationTime " + format_rfc3339(s.revocation_time) +
+                   ", not 1970-01-01T00:00:00Z");
+  }
+  for (const auto& x : s.extensions) {
+    if (x.oid == kOidCrlReferences) {
+      gaps.push_back("a CRL References extension (id-pkix-ocsp-crl) in singleExtensions");
+    } else if (std::ranges::find(kCrlEntryExtensions, x.oid) != kCrlEntryExtensions.end()) {
+      gaps.push_back("CRL entry extension " + x.oid + " in singleExtensions (RFC 6960 §4.4.5)");
+    }
+  }
+  return gaps;
+}
+
+CheckResult check_unused_serial(const pki::BasicOcspResponse& b, const pki::OcspSingleResponse& s) {
   const std::string status(pki::to_string(s.status));
   if (s.status == pki::OcspCertStatus::kGood) {
     return fail(checks::kOcspUnusedSerial, "a never-issued serial is answered `good`",
@@ -735,8 +874,37 @@ CheckResult check_unused_serial(const pki::OcspSingleResponse& s) {
                 "or revoked for serials the CA never issued",
                 status_evidence(s));
   }
-  return pass(checks::kOcspUnusedSerial, "a never-issued serial is answered " + quoted(status),
-              status_evidence(s));
+  std::string form;
+  if (s.status == pki::OcspCertStatus::kRevoked) {
+    form = non_issued_form_gaps(b, s).empty()
+               ? " in the RFC 6960 §2.2 form for non-issued certificates (extended revoked "
+                 "definition extension, certificateHold, revocationTime 1970-01-01T00:00:00Z)"
+               : ", not in the full RFC 6960 §2.2 form (see " +
+                     std::string(checks::kAdvisoryUnusedSerialRevokedForm.id) + ")";
+  }
+  return pass(checks::kOcspUnusedSerial,
+              "a never-issued serial is answered " + quoted(status) + form, status_evidence(s));
+}
+
+// advisory.unused-serial-revoked-form: reported only for a `revoked` answer
+// to the unused serial that lacks part of the RFC 6960 §2.2 form. Relying
+// parties treat the serial as revoked either way, so it is compliance.
+std::optional<CheckResult> check_non_issued_form(const pki::BasicOcspResponse& b,
+                                                 const pki::OcspSingleResponse& s) {
+  if (s.status != pki::OcspCertStatus::kRevoked) return std::nullopt;
+  const auto gaps = non_issued_form_gaps(b, s);
+  if (gaps.empty()) return std::nullopt;
+  Json ev = status_evidence(s);
+  ev.set("missing", fault_list(gaps));
+  return with_rules(
+      warn(checks::kAdvisoryUnusedSerialRevokedForm,
+           "`revoked` for a never-issued serial without the RFC 6960 §2.2 form: " + join(gaps),
+           "RFC 6960 §2.2: a `revoked` answer for a serial the CA never issued MUST carry the "
+           "extended revoked definition extension in responseExtensions, revocationReason "
+           "certificateHold and revocationTime 1970-01-01T00:00:00Z, and no CRL References or "
+           "CRL entry extensions; or answer `unknown` (BR 4.9.9 forbids only `good`)",
+           std::move(ev)),
+      {&rules::kAdvisoryUnusedSerialRevokedFormRfc});
 }
 
 CheckResult check_probe_status(const pki::OcspSingleResponse& s, const OcspExpectation& e) {
@@ -865,6 +1033,15 @@ void analyse(Analysis& a, const OcspExpectation& e) {
   if (a.signer.kind != SignerKind::kNone) {
     a.signature = pki::CheckOcspSignature(a.basic, a.signer.key, &a.signature_detail);
   }
+  if (a.signer.kind == SignerKind::kIssuer &&
+      a.basic.responder_id_kind == pki::ResponderIdKind::kByName &&
+      a.signature != pki::SignatureStatus::kValid) {
+    if (auto other = same_name_signer(a)) {
+      a.signer = std::move(*other);
+      a.signature = pki::SignatureStatus::kValid;
+      a.signature_detail.clear();
+    }
+  }
   for (const auto& s : a.basic.responses) {
     if (certid_matches(s.cert_id, e.cert_id)) {
       a.match = &s;
@@ -921,8 +1098,12 @@ Results judge(ByteView body, const OcspExpectation& e, const Policy& policy, Uni
       return skip(status_check(e),
                   "skipped: no SingleResponse for the requested CertID (see ocsp.certid)");
     }
-    return e.request == request_kind::kUnusedSerial ? check_unused_serial(*a.match)
+    return e.request == request_kind::kUnusedSerial ? check_unused_serial(a.basic, *a.match)
                                                     : check_probe_status(*a.match, e);
+  });
+  j.run_advisory(checks::kAdvisoryUnusedSerialRevokedForm, [&]() -> std::optional<CheckResult> {
+    if (e.request != request_kind::kUnusedSerial || a.match == nullptr) return std::nullopt;
+    return check_non_issued_form(a.basic, *a.match);
   });
   if (facts != nullptr && a.has_basic) {
     facts->signature_valid = a.signature == pki::SignatureStatus::kValid;
@@ -1007,7 +1188,9 @@ Results check_ocsp(ByteView body, const OcspExpectation& expectation, const Poli
   }
   if (expectation.issuer_subject_from_string) {
     for (auto& r : out) {
-      if (r.check().starts_with("ocsp.")) r.evidence.set("identity", "from-string");
+      if (r.check().starts_with("ocsp.") || is_advisory(r.check())) {
+        r.evidence.set("identity", "from-string");
+      }
     }
   }
   return out;

@@ -46,7 +46,8 @@ struct OcspExpectation {
 // empty for a file). For every request kind except sha256-certid:
 // ocsp.response-status, ocsp.signature, ocsp.profile, ocsp.signer,
 // ocsp.responder-profile, ocsp.certid, ocsp.current, ocsp.age,
-// ocsp.validity, and ocsp.unused-serial (request unused-serial) or
+// ocsp.validity, and ocsp.unused-serial (request unused-serial, with
+// advisory.unused-serial-revoked-form when it finds something) or
 // ocsp.probe-status (probe, subca-serial). For
 // sha256-certid: only ocsp.sha256-certid. Skips follow from the checks'
 // `needs`. Raw results, without role/url/path/method.

@@ -69,6 +69,7 @@ struct NamedUrls {
   std::string field;
   const std::vector<LocatedUrl>* urls;
   std::string carrier;  // certificate the URLs were read from ("" when typed)
+  bool cdp = false;     // CRL distribution point URLs (RFC 5280 §4.2.1.13)
 };
 
 // URLs read from each probe certificate, kept in `storage` (which must not
@@ -88,7 +89,7 @@ void add_probe_urls(const Profile& p, std::vector<std::vector<LocatedUrl>>& stor
     for (const auto& [what, urls] : lists) {
       auto& located = storage.emplace_back();
       for (const auto& url : *urls) located.push_back(LocatedUrl{url, probe.pos, true});
-      sets.push_back({prefix + what, &located, "probe certificate"});
+      sets.push_back({prefix + what, &located, "probe certificate", what == std::string("CDP")});
     }
   }
 }
@@ -98,8 +99,8 @@ void check_urls(const Profile& p, const Policy& policy, Results& out) {
   const bool subca_carried = p.subca.certificate || p.subca.tbs;
   std::vector<NamedUrls> sets;
   for (const Role& role : {roles::kSubcaCrl, roles::kSubcaOcsp, roles::kSubcaCaIssuers}) {
-    sets.push_back(
-        {std::string(profile_key(role)), &p.urls(role), subca_carried ? subca_carrier : ""});
+    sets.push_back({std::string(profile_key(role)), &p.urls(role),
+                    subca_carried ? subca_carrier : "", role == roles::kSubcaCrl});
   }
   for (const auto& [role, role_set] : p.role_urls) {
     if (role.party == Party::kIssuer && subca_carried) {
@@ -134,15 +135,28 @@ void check_urls(const Profile& p, const Policy& policy, Results& out) {
                                    " carries it: correct the certificate profile (a signed "
                                    "certificate cannot be changed; reissue it)"
                              : "correct it in the profile and in the certificate profile";
+      // Where a URL read from a certificate sits: " (CDP of the SubCA certificate)".
+      const std::string where = u.from_certificate ? " (" + std::string(set.cdp ? "CDP of" : "in") +
+                                                         " the " + set.carrier + ")"
+                                                   : "";
       if (auto problem = absolute_url_problem(u.url)) {
         ++failures;
         evidence.set("problem", *problem);
         // A URL that does not parse cannot be fetched by any relying party.
-        out.push_back(with_impact(
-            fail(checks::kProfileUrls,
-                 set.field + " URL \"" + u.url + "\" is not an absolute URL: " + *problem,
-                 fix_where, std::move(evidence)),
-            Impact::kRelyingParty));
+        CheckResult result = with_impact(
+            fail(
+                checks::kProfileUrls,
+                set.field + " URL \"" + u.url + "\"" + where +
+                    " is not an absolute URL: " + *problem +
+                    (set.cdp ? " (RFC 5280 §4.2.1.13: relying parties fetch the CRL from it)" : ""),
+                fix_where, std::move(evidence)),
+            Impact::kRelyingParty);
+        // A CDP URI the certificate carries breaks RFC 5280 and BR 7.1.2.11.2 alike.
+        if (set.cdp && u.from_certificate) {
+          result =
+              with_rules(std::move(result), {&rules::kProfileUrlsCdp, &rules::kProfileUrlsScheme});
+        }
+        out.push_back(std::move(result));
         continue;
       }
       // RFC 9110 §4.2.4: userinfo in an http(s) URI is deprecated; in a
@@ -170,7 +184,7 @@ void check_urls(const Profile& p, const Policy& policy, Results& out) {
         evidence.set("scheme", scheme);
         evidence.set("allowed_schemes", string_list(policy.http_schemes));
         out.push_back(fail(checks::kProfileUrls,
-                           set.field + " URL \"" + u.url + "\" uses scheme " + scheme +
+                           set.field + " URL \"" + u.url + "\"" + where + " uses scheme " + scheme +
                                "; policy " + policy.name + " allows " + allowed,
                            "use an " + allowed +
                                " URL: BR 7.1.2.11.2 requires the CDP scheme \"http\" and BR "

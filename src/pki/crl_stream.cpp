@@ -130,6 +130,7 @@ void CrlStream::Reset() {
   Bytes().swap(tail_);
   located_ = whole_ = false;
   tbs_begin_ = tbs_end_ = gap_begin_ = gap_end_ = 0;
+  this_update_ = 0;
   signature_.reset();
   Bytes().swap(carry_);
   entry_offset_ = entry_index_ = 0;
@@ -203,7 +204,9 @@ void CrlStream::Locate() {
   const std::uint64_t signature_at = pos;
   bool framed = e == Element::kOk && field(is(der::kSequence));
   const std::uint64_t signature_end = pos;
-  framed = framed && field(is(der::kSequence)) && field(is_time);
+  framed = framed && field(is(der::kSequence));
+  const std::uint64_t this_update_at = pos;
+  framed = framed && field(is_time);
   if (e == Element::kNeedMore) return;
   if (!framed) {
     whole_ = true;
@@ -235,6 +238,14 @@ void CrlStream::Locate() {
     }
     signature_->Update(ByteView(head_).subspan(static_cast<std::size_t>(tbs_begin),
                                                static_cast<std::size_t>(gap_begin - tbs_begin)));
+  }
+  // Malformed, it fails ParseCrl, and then no entry is judged against it.
+  der::Parser this_update(ByteView(head_).subspan(static_cast<std::size_t>(this_update_at)));
+  std::uint8_t time_tag = 0;
+  ByteView time;
+  if (this_update.PeekTag(&time_tag) && this_update.Read(time_tag, &time)) {
+    if (time_tag == der::kUtcTime) der::ParseUtcTime(time, &this_update_);
+    if (time_tag == der::kGeneralizedTime) der::ParseGeneralizedTime(time, &this_update_);
   }
   located_ = true;
   tbs_begin_ = tbs_begin;

@@ -60,6 +60,8 @@ class CrlStream {
   bool entries_ok() const { return entries_error_.empty(); }
   const std::string& entries_error() const { return entries_error_; }
   std::uint64_t entry_count() const { return entry_index_; }
+  // From the first entry on: the CRL's thisUpdate (RFC 5280 §5.1.2.4).
+  std::int64_t this_update() const { return this_update_; }
 
   // When streamed(): CheckSignature's outcome for the AlgorithmIdentifier
   // and BIT STRING found after the tbsCertList, which was hashed under the
@@ -88,6 +90,7 @@ class CrlStream {
   bool located_ = false;
   bool whole_ = false;
   std::uint64_t tbs_begin_ = 0, tbs_end_ = 0, gap_begin_ = 0, gap_end_ = 0;
+  std::int64_t this_update_ = 0;
   std::unique_ptr<SignatureStream> signature_;
 
   Bytes carry_;  // an entry cut by a chunk boundary

@@ -1,5 +1,6 @@
 #include "pki/signature.h"
 
+#include <openssl/objects.h>
 #include <openssl/rsa.h>
 
 #include <algorithm>
@@ -161,6 +162,16 @@ bool parse_pss_params(ByteView contents, SignatureAlgorithm* out, std::string* e
   return true;
 }
 
+// "md5WithRSAEncryption (1.2.840.113549.1.1.4)", or the dotted OID alone
+// when OpenSSL does not know it.
+std::string named_oid(ByteView oid) {
+  const std::string dotted = der::OidToString(oid);
+  if (dotted.empty()) return "(malformed OID)";
+  const int nid = OBJ_txt2nid(dotted.c_str());
+  const char* name = nid == NID_undef ? nullptr : OBJ_nid2ln(nid);
+  return name == nullptr ? dotted : std::string(name) + " (" + dotted + ")";
+}
+
 bool key_fits(SignatureScheme scheme, int key_id) {
   switch (scheme) {
     case SignatureScheme::kRsaPkcs1:
@@ -221,8 +232,9 @@ bool ParseSignatureAlgorithm(ByteView algorithm_identifier_der, SignatureAlgorit
   }
   const auto known = std::ranges::find_if(kKnown, [&](const Known& k) { return same(oid, k.oid); });
   if (known == kKnown.end()) {
-    const std::string dotted = der::OidToString(oid);
-    *error = "unsupported signature algorithm " + (dotted.empty() ? "(malformed OID)" : dotted);
+    // Every algorithm BR 7.1.3.2 allows is known above, so nothing else is.
+    *error = "signature algorithm " + named_oid(oid) +
+             " is not supported (BR 7.1.3.2 does not allow it)";
     return false;
   }
   alg.scheme = known->scheme;
@@ -238,12 +250,30 @@ bool ParseSignatureAlgorithm(ByteView algorithm_identifier_der, SignatureAlgorit
       alg.null_parameters = true;
     }
   } else if (p.HasMore()) {
-    // RFC 5758 §3.2 (ECDSA) and RFC 8410 §3 (Ed25519): parameters MUST be absent.
-    *error = alg.name + " with parameters (they must be absent)";
-    return false;
+    // RFC 5758 §3.2 (ECDSA) and RFC 8410 §3 (Ed25519): parameters MUST be
+    // absent. OpenSSL and BoringSSL still verify ECDSA with NULL parameters
+    // (RfcEncodingFault reports it); other parameters, and any on Ed25519,
+    // they refuse.
+    ByteView null;
+    if (alg.scheme != SignatureScheme::kEcdsa || !p.Read(der::kNull, &null) || !null.empty() ||
+        p.HasMore()) {
+      *error = alg.name + " with parameters (they must be absent)";
+      return false;
+    }
+    alg.null_parameters = true;
   }
   *out = std::move(alg);
   return true;
+}
+
+std::string RfcEncodingFault(const SignatureAlgorithm& alg) {
+  if (alg.scheme == SignatureScheme::kEcdsa && alg.null_parameters) {
+    return alg.name + " with NULL parameters (RFC 5758 §3.2: parameters MUST be absent)";
+  }
+  if (alg.scheme == SignatureScheme::kRsaPkcs1 && !alg.null_parameters) {
+    return alg.name + " without NULL parameters (RFC 4055 §5: parameters MUST be NULL)";
+  }
+  return {};
 }
 
 namespace {

@@ -29,7 +29,9 @@ struct SignatureAlgorithm {
   DigestAlgorithm digest = DigestAlgorithm::kNone;       // kNone for Ed25519 (PureEdDSA)
   DigestAlgorithm mgf1_digest = DigestAlgorithm::kNone;  // RSA-PSS only
   int salt_length = 0;                                   // RSA-PSS only
-  // RSA PKCS#1 v1.5: parameters were NULL (false: absent; RFC 4055 §5 wants NULL).
+  // Parameters were NULL (false: absent). RSA PKCS#1 v1.5 wants NULL (RFC 4055
+  // §5); ECDSA wants them absent (RFC 5758 §3.2), but OpenSSL and BoringSSL
+  // verify it with NULL too, so that is an encoding fault, not an unusable one.
   bool null_parameters = false;
   // "sha256WithRSAEncryption", "RSASSA-PSS(SHA-256, MGF1-SHA-256, salt 32)",
   // "ecdsa-with-SHA384", "Ed25519".
@@ -42,9 +44,16 @@ struct SignatureAlgorithm {
 bool VerifiesAlike(const SignatureAlgorithm& a, const SignatureAlgorithm& b);
 
 // Parses the whole AlgorithmIdentifier DER (tag and length included). False
-// with *error set for an unknown OID, malformed or unsupported parameters.
+// with *error set for an unknown OID, malformed or unsupported parameters;
+// an OID OpenSSL knows is named ("signature algorithm md5WithRSAEncryption
+// (1.2.840.113549.1.1.4) is not supported …").
 bool ParseSignatureAlgorithm(ByteView algorithm_identifier_der, SignatureAlgorithm* out,
                              std::string* error);
+
+// An encoding the RFC defining the algorithm forbids: ECDSA with parameters
+// (RFC 5758 §3.2), RSA PKCS#1 v1.5 without NULL (RFC 4055 §5). BR 7.1.3.2
+// fixes the same encodings byte for byte. Empty when there is none.
+std::string RfcEncodingFault(const SignatureAlgorithm& alg);
 
 enum class SignatureStatus {
   kValid,

@@ -26,7 +26,7 @@ bool Policy::judges(Source source) const {
 }
 
 bool Policy::judges(const CheckDef& check) const {
-  // advisory.* findings follow no normative rule, so no source leaves them out.
+  // A check without sub-rules (merge.*) follows no PKI source: every policy judges it.
   const auto rules = rules_of(check);
   return rules.empty() ||
          std::ranges::any_of(rules, [&](const RuleDef* r) { return judges(r->source); });

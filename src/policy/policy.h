@@ -45,8 +45,8 @@ struct Policy {
   // Severity of a check id after overrides (its declared default otherwise).
   Severity severity_of(std::string_view check) const;
   bool judges(Source source) const;
-  // Whether any sub-rule of the check is from an enabled source (advisory.*
-  // findings, which declare none, always are).
+  // Whether any sub-rule of the check is from an enabled source (a check that
+  // declares none always is).
   bool judges(const CheckDef& check) const;
 };
 

@@ -102,6 +102,16 @@ class InspectTest(unittest.TestCase):
             openssl("ocsp", "-index", "index.txt", "-CA", "ca.pem", "-rsigner", "ca.pem",
                     "-rkey", "ca.key", "-reqin", f"{leaf}.req", "-respout", f"{leaf}.ocsp",
                     "-ndays", "1", cwd=ca)
+        # The CA re-keyed: same name, new key, signing answers for certificates of the old
+        # key; by name (openssl's default) and by key hash.
+        openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                "-nodes", "-keyout", "rekeyed.key", "-out", "rekeyed.pem", "-days", "365",
+                "-subj", "/C=GB/O=Lab/CN=Lab Issuing CA", "-config", "ca.cnf",
+                "-extensions", "ca_ext", cwd=ca)
+        for name, extra in (("rekeyed-by-name", []), ("rekeyed-by-key", ["-resp_key_id"])):
+            openssl("ocsp", "-index", "index.txt", "-CA", "ca.pem", "-rsigner", "rekeyed.pem",
+                    "-rkey", "rekeyed.key", "-reqin", "valid.req", "-respout", f"{name}.ocsp",
+                    "-ndays", "1", *extra, cwd=ca)
         with open(os.path.join(d, "random.bin"), "wb") as f:
             f.write(os.urandom(700))
         # The same CA key and name in a certificate whose keyUsage lacks cRLSign.
@@ -263,6 +273,21 @@ class InspectTest(unittest.TestCase):
                                    self.path("ca.pem", self.other), expect_code=1)
         checks = self.results_by_check(report)
         self.assertEqual(checks["ocsp.certid"][0]["status"], "fail")
+
+    def test_ocsp_signed_by_the_rekeyed_issuer_fails_issuer_key(self):
+        for name in ("rekeyed-by-name", "rekeyed-by-key"):
+            with self.subTest(name):
+                report = self.inspect_json(self.path(f"{name}.ocsp"), "--issuer",
+                                           self.path("ca.pem"), "--cert", self.path("valid.pem"),
+                                           "--expect", "good", expect_code=1)
+                checks = self.results_by_check(report)
+                self.assertEqual(checks["ocsp.signature"][0]["status"], "pass")
+                signer = checks["ocsp.signer"][0]
+                self.assertEqual(signer["status"], "fail")
+                self.assertIn("carries the issuer's name but not the key the CertID names",
+                              signer["message"])
+                self.assertIn("this looks like a key rollover", signer["message"])
+                self.assertIn("with the old key", signer["hint"])
 
     def test_url_input_is_fetched_and_judged_as_served(self):
         handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=self.ca)

@@ -23,6 +23,18 @@ ossl::Asn1TimePtr generalized(UnixTime t) {
   return out;
 }
 
+ossl::X509ExtensionPtr make_extension(const std::string& oid_text, ByteView value_der,
+                                      bool critical) {
+  ossl::Asn1OctetStringPtr value(ASN1_OCTET_STRING_new());
+  ASN1_OCTET_STRING_set(value.get(), value_der.data(), static_cast<int>(value_der.size()));
+  std::unique_ptr<ASN1_OBJECT, ossl::Deleter<ASN1_OBJECT_free>> oid(
+      OBJ_txt2obj(oid_text.c_str(), 1));
+  ossl::X509ExtensionPtr ext(
+      X509_EXTENSION_create_by_OBJ(nullptr, oid.get(), critical ? 1 : 0, value.get()));
+  if (!ext) die("extension " + oid_text);
+  return ext;
+}
+
 ossl::OcspCertIdPtr cert_id(const SingleSpec& s) {
   ossl::BignumPtr bn;
   BIGNUM* raw = nullptr;
@@ -46,7 +58,7 @@ void add_single(OCSP_BASICRESP* basic, const SingleSpec& s) {
   int status = V_OCSP_CERTSTATUS_GOOD;
   if (s.status == CertStatus::kRevoked) {
     status = V_OCSP_CERTSTATUS_REVOKED;
-    revoked_time = generalized(s.revoked_at != 0 ? s.revoked_at : this_update - 86400);
+    revoked_time = generalized(s.revoked_at.value_or(this_update - 86400));
   } else if (s.status == CertStatus::kUnknown) {
     status = V_OCSP_CERTSTATUS_UNKNOWN;
   }
@@ -61,14 +73,12 @@ void add_single(OCSP_BASICRESP* basic, const SingleSpec& s) {
     OCSP_SINGLERESP_add1_ext_i2d(single, NID_crl_reason, reason.get(), 0, X509V3_ADD_DEFAULT);
   }
   if (s.critical_extension_oid) {
-    ossl::Asn1OctetStringPtr value(ASN1_OCTET_STRING_new());
-    const unsigned char null_der[] = {0x05, 0x00};
-    ASN1_OCTET_STRING_set(value.get(), null_der, sizeof null_der);
-    std::unique_ptr<ASN1_OBJECT, ossl::Deleter<ASN1_OBJECT_free>> oid(
-        OBJ_txt2obj(s.critical_extension_oid->c_str(), 1));
-    ossl::X509ExtensionPtr ext(X509_EXTENSION_create_by_OBJ(nullptr, oid.get(), 1, value.get()));
-    if (!ext) die("critical extension");
-    OCSP_SINGLERESP_add_ext(single, ext.get(), -1);
+    const Bytes null_der = {0x05, 0x00};
+    OCSP_SINGLERESP_add_ext(single, make_extension(*s.critical_extension_oid, null_der, true).get(),
+                            -1);
+  }
+  for (const auto& x : s.extensions) {
+    OCSP_SINGLERESP_add_ext(single, make_extension(x.oid, x.value, x.critical).get(), -1);
   }
 }
 
@@ -165,7 +175,8 @@ Bytes rewrite_tbs(ByteView tbs, const ResponseSpec& spec) {
 }
 
 // The BasicOCSPResponse with its tbsResponseData rewritten as the spec asks
-// (explicit version, ResponderID, CertID parameters, thisUpdate text) and signed again with SHA-256
+// (explicit version, ResponderID, CertID parameters, thisUpdate text), its
+// signatureAlgorithm replaced when asked, and signed again with SHA-256
 // under the signer's key (the algorithm OCSP_basic_sign used).
 Bytes rewritten(const OCSP_BASICRESP* basic, const ResponseSpec& spec) {
   unsigned char* raw = nullptr;
@@ -201,6 +212,7 @@ Bytes rewritten(const OCSP_BASICRESP* basic, const ResponseSpec& spec) {
     die("EVP_DigestSign");
   }
   signature.resize(sig_length + 1);
+  if (spec.signature_algorithm_der) algorithm = *spec.signature_algorithm_der;
   return tlv(0x30, concat({new_tbs, algorithm, tlv(0x03, signature),
                            has_certs ? certs.whole : ByteView{}}));
 }
@@ -226,6 +238,9 @@ Bytes encode(const OCSP_RESPONSE* response) {
 Bytes make_response(const ResponseSpec& spec) {
   ossl::OcspBasicRespPtr basic(OCSP_BASICRESP_new());
   for (const auto& s : spec.singles) add_single(basic.get(), s);
+  for (const auto& x : spec.response_extensions) {
+    OCSP_BASICRESP_add_ext(basic.get(), make_extension(x.oid, x.value, x.critical).get(), -1);
+  }
   unsigned long flags = spec.by_key ? OCSP_RESPID_KEY : 0;
   if (!spec.include_signer) flags |= OCSP_NOCERTS;
   // Ed25519 signs the message itself: no separate digest.
@@ -240,7 +255,7 @@ Bytes make_response(const ResponseSpec& spec) {
   for (const auto* c : spec.extra_certs) OCSP_basic_add1_cert(basic.get(), c->x509.get());
   Bytes out;
   if (spec.version != 0 || spec.certid_hash_params || spec.this_update_text ||
-      spec.responder_id_der) {
+      spec.responder_id_der || spec.signature_algorithm_der) {
     out = wrap_basic(rewritten(basic.get(), spec));
   } else {
     ossl::OcspResponsePtr response(

@@ -2,8 +2,10 @@
 
 #include <catch2/catch.hpp>
 
+#include "model/registry.h"
 #include "pki/keys.h"
 #include "pki/serial.h"
+#include "policy/loader.h"
 #include "support/crl_builder.h"
 #include "support/testpki.h"
 
@@ -648,16 +650,6 @@ TEST_CASE("crl.profile") {
     CHECK(contains(p.message, "v1 CRL"));
     CHECK(p.impact == Impact::kCompliance);
   }
-  SECTION("inner and outer signature algorithms differ") {
-    testpki::RawCrl raw = testpki::raw_crl_for(h.subca, h.subca_key);
-    raw.outer_signature_algorithm =
-        Bytes{0x30, 0x0a, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x03};
-    const CheckResult p = profile(testpki::sign_raw_crl(raw, h.subca_key));
-    CHECK(p.status == Status::kFail);
-    CHECK(contains(p.message, "RFC 5280 §5.1.1.2"));
-    // Relying parties may reject a CRL whose algorithm fields differ (RFC 5280 §5.1.1.2).
-    CHECK(p.impact == Impact::kRelyingParty);
-  }
   SECTION("ECDSA hash not paired with the curve (BR 7.1.3.2)") {
     CrlSpec sha384;
     sha384.digest = EVP_sha384();
@@ -970,4 +962,223 @@ TEST_CASE("crl.entries before the ceremony is an explicit skip with its reason")
   const CheckResult& unparsed = only(judge(html, ca), "crl.entries");
   CHECK(unparsed.status == Status::kSkip);
   CHECK(contains(unparsed.message, "crl.parse failed"));
+}
+
+namespace {
+
+// OBJECT IDENTIFIER contents of the signature algorithms the tests encode.
+const Bytes kEcdsaSha256 = {0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02};
+const Bytes kSha256WithRsa = {0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b};
+const Bytes kMd2WithRsa = {0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x02};
+const Bytes kMd5WithRsa = {0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x04};
+
+// AlgorithmIdentifier { oid, NULL when asked, else no parameters }.
+Bytes algorithm_identifier(const Bytes& oid, bool null_parameters) {
+  Bytes contents = testpki::der_tlv(0x06, oid);
+  if (null_parameters) testpki::der_append(contents, Bytes{0x05, 0x00});
+  return testpki::der_tlv(0x30, contents);
+}
+
+// A critical issuingDistributionPoint whose distributionPoint fullName holds
+// these URIs: SEQUENCE { [0] { [0] { [6] uri … } } }.
+Bytes idp_extension(const std::vector<std::string>& uris) {
+  Bytes names;
+  for (const auto& uri : uris)
+    testpki::der_append(names, testpki::der_tlv(0x86, Bytes(uri.begin(), uri.end())));
+  const std::uint8_t idp_oid[] = {0x55, 0x1d, 0x1c};
+  return testpki::der_extension(
+      idp_oid, true, testpki::der_tlv(0x30, testpki::der_tlv(0xa0, testpki::der_tlv(0xa0, names))));
+}
+
+}  // namespace
+
+TEST_CASE("crl.profile: ECDSA with NULL parameters is an encoding fault OpenSSL still verifies") {
+  const auto& h = hierarchy();
+  testpki::RawCrl raw = testpki::raw_crl_for(h.subca, h.subca_key);
+  CHECK(only(judge(testpki::sign_raw_crl(raw, h.subca_key), issued_expectation(h)), "crl.profile")
+            .status == Status::kPass);
+  raw.signature_algorithm = algorithm_identifier(kEcdsaSha256, true);
+  const Bytes der = testpki::sign_raw_crl(raw, h.subca_key);
+  // OpenSSL (as BoringSSL) accepts the NULL: relying parties get usable status.
+  const unsigned char* in = der.data();
+  ossl::X509CrlPtr crl(d2i_X509_CRL(nullptr, &in, static_cast<long>(der.size())));
+  REQUIRE(crl);
+  CHECK(X509_CRL_verify(crl.get(), h.subca_key.pkey.get()) == 1);
+  const Results r = judge(der, issued_expectation(h));
+  CHECK(only(r, "crl.signature").status == Status::kPass);
+  const CheckResult p = only(r, "crl.profile");
+  CHECK(p.status == Status::kFail);
+  CHECK(p.message ==
+        "1 profile violation: signatureAlgorithm ecdsa-with-SHA256 with NULL parameters (RFC 5758 "
+        "§3.2: parameters MUST be absent); BR 7.1.3.2 fixes the encoding");
+  CHECK(p.rules == std::vector<const RuleDef*>{&rules::kCrlProfileAlgorithmEncoding,
+                                               &rules::kCrlProfileBrAlgorithm});
+  CHECK(p.impact == Impact::kCompliance);
+  // An RFC MUST: the rfc5280 policy's sources judge it too.
+  Policy rfc;
+  rfc.sources = {Source::kRfc};
+  CHECK(apply_policy(p, rfc)->status == Status::kFail);
+}
+
+TEST_CASE("crl.profile: RSA PKCS#1 v1.5 without NULL parameters (RFC 4055 §5)") {
+  // One RSA key, self-signed: RSA key generation is the slow part.
+  const testpki::Key key = testpki::make_key(testpki::KeyType::kRsa2048);
+  testpki::CertSpec spec;
+  spec.subject = "C=GB,O=Example Ltd,CN=Example RSA CA";
+  spec.ca = true;
+  spec.key_usage = "critical,keyCertSign,cRLSign";
+  const testpki::Issued ca = testpki::make_cert(spec, key, nullptr, key);
+  CrlExpectation x;
+  x.role = roles::kIssuedCrl;
+  x.issuer_subject_der = ca.cert().subject_der();
+  x.issuer_spki_der = key.spki_der();
+  x.issuer_key_id = ca.cert().subject_key_id();
+  x.url = kUrl;
+  testpki::RawCrl raw = testpki::raw_crl_for(ca, key);
+  CHECK(only(judge(testpki::sign_raw_crl(raw, key), x), "crl.profile").status == Status::kPass);
+  raw.signature_algorithm = algorithm_identifier(kSha256WithRsa, false);
+  const Results r = judge(testpki::sign_raw_crl(raw, key), x);
+  CHECK(only(r, "crl.signature").status == Status::kPass);
+  const CheckResult p = only(r, "crl.profile");
+  CHECK(p.status == Status::kFail);
+  CHECK(contains(p.message,
+                 "signatureAlgorithm sha256WithRSAEncryption without NULL parameters (RFC 4055 §5: "
+                 "parameters MUST be NULL); BR 7.1.3.2 fixes the encoding"));
+  CHECK(p.rules == std::vector<const RuleDef*>{&rules::kCrlProfileAlgorithmEncoding,
+                                               &rules::kCrlProfileBrAlgorithm});
+}
+
+TEST_CASE("crl.signature names an algorithm it does not support instead of failing to verify") {
+  const auto& h = hierarchy();
+  const CrlExpectation x = issued_expectation(h);
+  testpki::RawCrl raw = testpki::raw_crl_for(h.subca, h.subca_key);
+  CHECK(only(judge(testpki::sign_raw_crl(raw, h.subca_key), x), "crl.signature").status ==
+        Status::kPass);
+  const std::pair<const Bytes*, std::string> cases[] = {
+      {&kMd2WithRsa, "md2WithRSAEncryption (1.2.840.113549.1.1.2)"},
+      {&kMd5WithRsa, "md5WithRSAEncryption (1.2.840.113549.1.1.4)"},
+  };
+  for (const auto& [oid, name] : cases) {
+    INFO(name);
+    raw.signature_algorithm = algorithm_identifier(*oid, true);
+    const CheckResult s = only(judge(testpki::sign_raw_crl(raw, h.subca_key), x), "crl.signature");
+    CHECK(s.status == Status::kFail);
+    CHECK(s.message == "signature not verified: signature algorithm " + name +
+                           " is not supported (BR 7.1.3.2 does not allow it)");
+    CHECK(s.impact == Impact::kRelyingParty);
+    CHECK(contains(s.hint, "BR 7.1.3.2 allows"));
+  }
+}
+
+TEST_CASE("crl.profile: inner and outer signature algorithms differ, its own relying-party rule") {
+  const auto& h = hierarchy();
+  const CrlExpectation x = issued_expectation(h);
+  testpki::RawCrl raw = testpki::raw_crl_for(h.subca, h.subca_key);
+  raw.version.reset();  // a compliance violation alongside
+  const CheckResult v1 = only(judge(testpki::sign_raw_crl(raw, h.subca_key), x), "crl.profile");
+  CHECK(v1.impact == Impact::kCompliance);
+  CHECK(v1.rules == std::vector<const RuleDef*>{&rules::kCrlProfileRfc});
+  SECTION("another algorithm") {
+    raw.outer_signature_algorithm =
+        Bytes{0x30, 0x0a, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x03};
+    const CheckResult p = only(judge(testpki::sign_raw_crl(raw, h.subca_key), x), "crl.profile");
+    CHECK(p.status == Status::kFail);
+    CHECK(contains(p.message,
+                   "tbsCertList.signature (ecdsa-with-SHA256) differs from signatureAlgorithm "
+                   "(ecdsa-with-SHA384) (RFC 5280 §5.1.1.2: MUST be the same; OpenSSL, BoringSSL "
+                   "and webpki reject the CRL)"));
+    // OpenSSL refuses it, whatever the signature.
+    const Bytes der = testpki::sign_raw_crl(raw, h.subca_key);
+    const unsigned char* in = der.data();
+    ossl::X509CrlPtr crl(d2i_X509_CRL(nullptr, &in, static_cast<long>(der.size())));
+    REQUIRE(crl);
+    CHECK(X509_CRL_verify(crl.get(), h.subca_key.pkey.get()) != 1);
+    // SHA-384 under a P-256 key breaks BR 7.1.3.2's pairing as well.
+    CHECK(p.rules == std::vector<const RuleDef*>{&rules::kCrlProfileRfc,
+                                                 &rules::kCrlProfileAlgorithmMatch,
+                                                 &rules::kCrlProfileBrAlgorithm});
+    CHECK(p.impact == Impact::kRelyingParty);
+  }
+  SECTION("the same algorithm, encoded differently") {
+    raw.outer_signature_algorithm = algorithm_identifier(kEcdsaSha256, true);
+    const CheckResult p = only(judge(testpki::sign_raw_crl(raw, h.subca_key), x), "crl.profile");
+    CHECK(contains(p.message,
+                   "tbsCertList.signature (ecdsa-with-SHA256) differs from signatureAlgorithm "
+                   "(ecdsa-with-SHA256 with NULL parameters)"));
+    CHECK(p.impact == Impact::kRelyingParty);
+  }
+}
+
+TEST_CASE("crl.idp: every fullName URI is an absolute URL with a host and an allowed scheme") {
+  const auto& h = hierarchy();
+  const CrlExpectation x = issued_expectation(h);
+  auto idp = [&](const std::vector<std::string>& uris, const Policy& policy = Policy{}) {
+    testpki::RawCrl raw = testpki::raw_crl_for(h.subca, h.subca_key);
+    raw.extensions.push_back(idp_extension(uris));
+    return only(check_crl(testpki::sign_raw_crl(raw, h.subca_key), x, policy, now_utc()),
+                "crl.idp");
+  };
+  CHECK(idp({kUrl}).status == Status::kPass);
+  SECTION("ldap and https beside the URL: the scheme the policy does not allow") {
+    const CheckResult ldap = idp({kUrl, "ldap://ldap.example.com/cn=Sub"});
+    CHECK(ldap.status == Status::kFail);
+    CHECK(ldap.message ==
+          "the IDP fullName URI \"ldap://ldap.example.com/cn=Sub\" uses scheme ldap; policy "
+          "cabf-tls-br allows http (BR 7.2.2.1, BR 7.1.2.11.2)");
+    CHECK(ldap.rules == std::vector<const RuleDef*>{&rules::kCrlIdpHttpUri});
+    CHECK(ldap.impact == Impact::kRelyingParty);
+    const CheckResult https = idp({kUrl, "https://crl.example.com/sub.crl"});
+    CHECK(https.status == Status::kFail);
+    CHECK(contains(https.message, "uses scheme https"));
+    Policy both;
+    both.http_schemes = {"http", "https"};
+    CHECK(idp({kUrl, "https://crl.example.com/sub.crl"}, both).status == Status::kPass);
+  }
+  SECTION("relative or without a host") {
+    const CheckResult relative = idp({kUrl, "sub.crl"});
+    CHECK(relative.message ==
+          "the IDP fullName URI \"sub.crl\" is not an absolute URI with a host: no scheme (an "
+          "absolute URL starts like \"http://\") (RFC 5280 §5.2.5)");
+    CHECK(relative.rules == std::vector<const RuleDef*>{&rules::kCrlIdpAbsoluteUri});
+    CHECK(contains(idp({kUrl, "http:///sub.crl"}).message,
+                   "\"http:///sub.crl\" is not an absolute URI with a host: no valid host name"));
+  }
+  SECTION("only a relative URI: the URL is not named either, a fault of the check as a whole") {
+    const CheckResult only_relative = idp({"/sub.crl"});
+    CHECK(contains(only_relative.message, "the IDP names /sub.crl, not " + std::string(kUrl)));
+    CHECK(contains(only_relative.message, "\"/sub.crl\" is not an absolute URI with a host"));
+    CHECK(only_relative.rules.empty());
+  }
+}
+
+TEST_CASE("advisory.revocation-after-thisupdate names the entries dated after thisUpdate") {
+  const auto& h = hierarchy();
+  const UnixTime now = now_utc();
+  CrlSpec spec;
+  spec.this_update = now - 3600;
+  // revocationDate equal to thisUpdate is not later.
+  spec.entries = {entry("0a", 1, now - 7200), entry("0b", 1, now - 3600)};
+  // An advisory is reported only when found: no pass row.
+  for (const auto& r : judge(subca_crl(spec), issued_expectation(h))) {
+    CHECK(r.check() != "advisory.revocation-after-thisupdate");
+  }
+  spec.entries = {entry("0a", 1, now - 7200), entry("0b", 1, now - 1800), entry("0c", 1, now - 60),
+                  entry("0d", 4, now), entry("0e", 5, now + 60)};
+  const CheckResult later =
+      only(judge(subca_crl(spec), issued_expectation(h)), "advisory.revocation-after-thisupdate");
+  CHECK(later.status == Status::kWarn);
+  CHECK(later.message == "4 entries have a revocationDate later than thisUpdate " +
+                             format_rfc3339(now - 3600) + ": serial 0b (revocationDate " +
+                             format_rfc3339(now - 1800) + "), serial 0c (revocationDate " +
+                             format_rfc3339(now - 60) + "), serial 0d (revocationDate " +
+                             format_rfc3339(now) + "), and 1 more");
+  CHECK(later.impact == Impact::kCompliance);
+  CHECK(contains(later.hint, "no rule forbids it"));
+  // No normative rule: a warning under every policy, never escalated.
+  for (const char* name : {"cabf-tls-br", "strict", "rfc5280"}) {
+    INFO(name);
+    const auto judged = apply_policy(later, load_policy(name));
+    REQUIRE(judged.has_value());
+    CHECK(judged->status == Status::kWarn);
+  }
 }

@@ -256,11 +256,19 @@ TEST_CASE("signature algorithms: names, parameters, key fit") {
   CHECK(pki::CheckSignature(unknown, crl.tbs_cert_list, crl.signature_value,
                             pss.subca.cert().public_key(),
                             &detail) == pki::SignatureStatus::kUnsupportedAlgorithm);
-  CHECK(detail == "unsupported signature algorithm 1.2.3.4");
-  // ECDSA with (forbidden) NULL parameters.
+  CHECK(detail == "signature algorithm 1.2.3.4 is not supported (BR 7.1.3.2 does not allow it)");
+  // ECDSA with (forbidden) NULL parameters parses, as OpenSSL verifies it,
+  // and is reported as an encoding fault; any other parameters do not.
   const Bytes ecdsa_null = {0x30, 0x0c, 0x06, 0x08, 0x2a, 0x86, 0x48,
                             0xce, 0x3d, 0x04, 0x03, 0x02, 0x05, 0x00};
-  CHECK_FALSE(pki::ParseSignatureAlgorithm(ecdsa_null, &alg, &error));
+  REQUIRE(pki::ParseSignatureAlgorithm(ecdsa_null, &alg, &error));
+  CHECK(alg.null_parameters);
+  CHECK(pki::RfcEncodingFault(alg) ==
+        "ecdsa-with-SHA256 with NULL parameters (RFC 5758 §3.2: parameters MUST be absent)");
+  const Bytes ecdsa_int = {0x30, 0x0d, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce,
+                           0x3d, 0x04, 0x03, 0x02, 0x02, 0x01, 0x00};
+  CHECK_FALSE(pki::ParseSignatureAlgorithm(ecdsa_int, &alg, &error));
+  CHECK(error == "ecdsa-with-SHA256 with parameters (they must be absent)");
   // RSA-PSS parameters against an EC key.
   CHECK(pki::CheckSignature(crl.signature_algorithm_der, crl.tbs_cert_list, crl.signature_value,
                             hierarchy().subca.cert().public_key(),

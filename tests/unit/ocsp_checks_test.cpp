@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "model/registry.h"
 #include "pki/ocsp_response.h"
 #include "pki/serial.h"
 #include "support/testocsp.h"
@@ -1002,4 +1003,286 @@ TEST_CASE("subject typed as a string: encoding-only differences are warnings tha
   CHECK(status_of(strict, "ocsp.signer") == Status::kPass);
   CHECK(status_of(strict, "ocsp.responder-profile") == Status::kFail);
   CHECK(contains(find(strict, "ocsp.responder-profile").message, "not byte-identical"));
+}
+
+namespace {
+
+// The SubCA's subject in testpki's DER-order notation.
+const std::string kSubcaSubject = "C=GB,O=Example Ltd,CN=Example Asia DV CA R1";
+
+// The SubCA re-keyed: a CA certificate with the SubCA's name and a new key,
+// issued by the root (so its authorityKeyIdentifier is the root's key).
+struct Rekeyed {
+  testpki::Key key = testpki::make_key();
+  testpki::Issued cert;
+  explicit Rekeyed(const Fixture& f) {
+    testpki::CertSpec spec;
+    spec.subject = kSubcaSubject;
+    spec.ca = true;
+    spec.key_usage = "critical,digitalSignature,keyCertSign,cRLSign";
+    cert = testpki::make_cert(spec, key, &f.h.root, f.h.root_key);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("ocsp.signer issuer-key: the issuer's name on another key is a key rollover") {
+  Fixture f;
+  const Rekeyed rekeyed(f);
+  REQUIRE(rekeyed.cert.cert().subject_der() == f.sub.subject_der());
+  auto spec = f.issuer_signed({f.single()});
+  spec.signer = &rekeyed.cert;
+  spec.signer_key = &rekeyed.key;
+  // byKey names the new key; byName names the issuer, whose key does not
+  // verify: either way the re-keyed certificate in certs is the signer.
+  for (const bool by_key : {true, false}) {
+    INFO((by_key ? "byKey" : "byName"));
+    spec.by_key = by_key;
+    OcspFacts facts;
+    const Results results = judge(testocsp::make_response(spec), f.expect(), &facts);
+    const CheckResult signer = find(results, "ocsp.signer");
+    INFO(signer.message);
+    CHECK(signer.status == Status::kFail);
+    CHECK(signer.impact == Impact::kRelyingParty);
+    CHECK(signer.rules == std::vector<const RuleDef*>{&rules::kOcspSignerIssuerKey});
+    CHECK_THAT(signer.message,
+               Catch::StartsWith("signed by " + f.sub.subject_string() +
+                                 ", which carries the issuer's name but not the key the CertID "
+                                 "names (its key hash "));
+    CHECK(contains(signer.message,
+                   "this looks like a key rollover, a re-keyed CA certificate "
+                   "with the same name signing with the new key while the "
+                   "certificates asked about name the old one"));
+    CHECK(contains(signer.message, "its authorityKeyIdentifier " +
+                                       hex_encode_colon(*f.h.root.cert().subject_key_id()) +
+                                       " is not the issuer's subjectKeyIdentifier " +
+                                       hex_encode_colon(*f.sub.subject_key_id())));
+    CHECK(contains(signer.hint,
+                   "sign answers for certificates issued under the old key with "
+                   "the old key, or with a responder certificate issued by the old "
+                   "key"));
+    CHECK(evidence(signer, "issuer_key_hash") == hex_encode(f.expect().cert_id.issuer_key_hash));
+    CHECK(evidence(signer, "signer_key_hash") != evidence(signer, "issuer_key_hash"));
+    // The signature itself verifies under the key of the certificate that made it.
+    CHECK(status_of(results, "ocsp.signature") == Status::kPass);
+    CHECK(status_of(results, "ocsp.responder-profile") == Status::kSkip);
+    CHECK_FALSE(facts.signer_authorized);
+    CHECK(describe_ocsp_answer(facts) == "a `good` from an unauthorised signer");
+  }
+}
+
+TEST_CASE(
+    "differential: openssl ocsp rejects the re-keyed issuer, accepts the same name issued "
+    "by the issuer's key") {
+  Fixture f;
+  const Rekeyed rekeyed(f);
+  const testpki::Issued same_name = f.issue_responder(testocsp::responder_spec(kSubcaSubject));
+  auto by_rekeyed = f.issuer_signed({f.single()});
+  by_rekeyed.signer = &rekeyed.cert;
+  by_rekeyed.signer_key = &rekeyed.key;
+  auto by_rekeyed_name = by_rekeyed;
+  by_rekeyed_name.by_key = false;
+  auto by_same_name = f.delegated({f.single()});
+  by_same_name.signer = &same_name;
+  for (const auto& [spec, accepted] :
+       {std::pair{by_rekeyed, false}, std::pair{by_rekeyed_name, false},
+        std::pair{by_same_name, true}}) {
+    const Bytes body = testocsp::make_response(spec);
+    const OpensslVerdict oracle = openssl_judge(f, body);
+    INFO(oracle.output);
+    CHECK(oracle.verified == accepted);
+    CHECK((status_of(judge(body, f.expect()), "ocsp.signer") == Status::kPass) == accepted);
+  }
+}
+
+TEST_CASE("ocsp.signer issuer-key: the issuer's name under the issuer's key is authorised") {
+  Fixture f;
+  // A responder certificate that carries the issuer's name too, but is issued
+  // by the issuer's key: RFC 6960 §4.2.2.2 authorises it.
+  const testpki::Issued same_name = f.issue_responder(testocsp::responder_spec(kSubcaSubject));
+  for (const bool by_key : {true, false}) {
+    INFO((by_key ? "byKey" : "byName"));
+    auto spec = f.delegated({f.single()});
+    spec.signer = &same_name;
+    spec.by_key = by_key;
+    const Results results = judge(testocsp::make_response(spec), f.expect());
+    const CheckResult signer = find(results, "ocsp.signer");
+    INFO(signer.message);
+    CHECK(signer.status == Status::kPass);
+    CHECK(evidence(signer, "signer") == "delegated");
+    CHECK(status_of(results, "ocsp.signature") == Status::kPass);
+  }
+}
+
+TEST_CASE("ocsp.signer issuer-key: an AKI naming the issuer's key is no rollover") {
+  Fixture f;
+  // Another CA certificate with the SubCA's name and its subjectKeyIdentifier,
+  // but another key: what it issues names the SubCA's key and does not verify.
+  testpki::CertSpec twin_spec;
+  twin_spec.subject = kSubcaSubject;
+  twin_spec.ca = true;
+  twin_spec.key_usage = "critical,keyCertSign,cRLSign";
+  twin_spec.subject_key_id = false;
+  twin_spec.extra_extensions = {
+      {"subjectKeyIdentifier", hex_encode_colon(*f.sub.subject_key_id())}};
+  const testpki::Key twin_key = testpki::make_key();
+  const testpki::Issued twin = testpki::make_cert(twin_spec, twin_key, &f.h.root, f.h.root_key);
+  const testpki::Issued forged =
+      testpki::make_cert(testocsp::responder_spec(kSubcaSubject), f.responder_key, &twin, twin_key);
+  REQUIRE(forged.cert().authority_key_id() == f.sub.subject_key_id());
+  auto spec = f.delegated({f.single()});
+  spec.signer = &forged;
+  const CheckResult signer = find(judge(testocsp::make_response(spec), f.expect()), "ocsp.signer");
+  INFO(signer.message);
+  CHECK(signer.status == Status::kFail);
+  CHECK(signer.rules == std::vector<const RuleDef*>{&rules::kOcspSignerIssuerKey});
+  CHECK(contains(signer.message,
+                 "; its authorityKeyIdentifier names the issuer's key, but its "
+                 "signature does not verify under it"));
+  CHECK_FALSE(contains(signer.message, "rollover"));
+  CHECK(contains(signer.hint, "sign with the key the CertID names (issuerKeyHash)"));
+}
+
+namespace {
+
+constexpr std::string_view kExtendedRevoke = "1.3.6.1.5.5.7.48.1.9";
+constexpr std::string_view kCrlReferences = "1.3.6.1.5.5.7.48.1.3";
+
+// RFC 6960 §2.2: `revoked` for a non-issued certificate, certificateHold,
+// revocationTime 1970-01-01T00:00:00Z, extended-revoke in responseExtensions.
+testocsp::ResponseSpec non_issued_form(const Fixture& f) {
+  auto s = f.single(CertStatus::kRevoked);
+  s.reason = 6;
+  s.revoked_at = 0;
+  auto spec = f.delegated({s});
+  spec.response_extensions = {{std::string(kExtendedRevoke)}};
+  return spec;
+}
+
+bool has_result(const Results& results, std::string_view check) {
+  return std::ranges::any_of(results, [&](const CheckResult& r) { return r.check() == check; });
+}
+
+}  // namespace
+
+TEST_CASE("unused serial: revoked in the RFC 6960 §2.2 form passes every check, strict too") {
+  Fixture f;
+  const auto e = f.expect(request_kind::kUnusedSerial, ExpectedCertStatus::kNotGood);
+  const Bytes body = testocsp::make_response(non_issued_form(f));
+  const Results results = judge(body, e);
+  require_all_pass(results);
+  CHECK_FALSE(has_result(results, "advisory.unused-serial-revoked-form"));
+  const CheckResult unused = find(results, "ocsp.unused-serial");
+  CHECK(unused.message ==
+        "a never-issued serial is answered `revoked` in the RFC 6960 §2.2 form for non-issued "
+        "certificates (extended revoked definition extension, certificateHold, revocationTime "
+        "1970-01-01T00:00:00Z)");
+  CHECK(evidence(unused, "revocation_time") == "1970-01-01T00:00:00Z");
+  // certificateHold in revocationReason is not the reasonCode extension BR 7.3.2
+  // forbids, and BR 4.9.13 speaks of certificates that exist: no policy fails it.
+  Policy strict;
+  strict.escalate_warnings = true;
+  strict.ocsp_require_post = true;
+  require_all_pass(apply_policy(results, strict));
+}
+
+TEST_CASE("unused serial: a revoked answer missing parts of the §2.2 form is an advisory") {
+  Fixture f;
+  const auto e = f.expect(request_kind::kUnusedSerial, ExpectedCertStatus::kNotGood);
+  auto advisory_of = [&](const testocsp::ResponseSpec& spec) {
+    const Results results = judge(testocsp::make_response(spec), e);
+    // Revoked is not good: the BR rule holds whatever the form.
+    const CheckResult unused = find(results, "ocsp.unused-serial");
+    CHECK(unused.status == Status::kPass);
+    CHECK(unused.message ==
+          "a never-issued serial is answered `revoked`, not in the full RFC 6960 §2.2 form (see "
+          "advisory.unused-serial-revoked-form)");
+    return find(results, "advisory.unused-serial-revoked-form");
+  };
+  SECTION("everything missing, and CRL References present") {
+    auto s = f.single(CertStatus::kRevoked);
+    s.reason = 1;
+    s.revoked_at = kNow - 86400;
+    s.extensions = {{std::string(kCrlReferences), {0x30, 0x00}}};
+    const CheckResult r = advisory_of(f.delegated({s}));
+    INFO(r.message);
+    CHECK(r.status == Status::kWarn);
+    CHECK(r.impact == Impact::kCompliance);
+    CHECK(r.rules == std::vector<const RuleDef*>{&rules::kAdvisoryUnusedSerialRevokedFormRfc});
+    CHECK(r.message ==
+          "`revoked` for a never-issued serial without the RFC 6960 §2.2 form: no extended "
+          "revoked definition extension (id-pkix-ocsp-extended-revoke) in responseExtensions "
+          "(RFC 6960 §4.4.8); revocationReason keyCompromise (1), not certificateHold (6); "
+          "revocationTime " +
+              format_rfc3339(kNow - 86400) +
+              ", not 1970-01-01T00:00:00Z; a CRL References extension (id-pkix-ocsp-crl) in "
+              "singleExtensions");
+    CHECK(r.evidence.find("missing")->as_array()->size() == 4);
+    CHECK(contains(r.hint, "or answer `unknown` (BR 4.9.9 forbids only `good`)"));
+    // advisory.*: a warning under strict too.
+    Policy strict;
+    strict.escalate_warnings = true;
+    CHECK(apply_policy(r, strict)->status == Status::kWarn);
+  }
+  SECTION("each part alone") {
+    auto spec = non_issued_form(f);
+    spec.response_extensions.clear();
+    CHECK(advisory_of(spec).message ==
+          "`revoked` for a never-issued serial without the RFC 6960 §2.2 form: no extended "
+          "revoked definition extension (id-pkix-ocsp-extended-revoke) in responseExtensions "
+          "(RFC 6960 §4.4.8)");
+    spec.singles[0].extensions = {{std::string(kExtendedRevoke)}};
+    CHECK(contains(advisory_of(spec).message,
+                   "is in singleExtensions, not in responseExtensions (RFC 6960 §4.4.8)"));
+    spec = non_issued_form(f);
+    spec.response_extensions[0].critical = true;
+    CHECK(contains(advisory_of(spec).message, "extension is critical"));
+    spec = non_issued_form(f);
+    spec.singles[0].reason = -1;
+    CHECK(contains(advisory_of(spec).message,
+                   "form: no revocationReason; certificateHold (6) is required"));
+    spec = non_issued_form(f);
+    spec.singles[0].revoked_at = 1;
+    CHECK(contains(advisory_of(spec).message,
+                   "form: revocationTime 1970-01-01T00:00:01Z, not 1970-01-01T00:00:00Z"));
+    spec = non_issued_form(f);
+    spec.singles[0].extensions = {
+        {"2.5.29.24",
+         {0x18, 0x0f, '2', '0', '2', '6', '0', '1', '0', '1', '0', '0', '0', '0', '0', '0', 'Z'}}};
+    CHECK(contains(advisory_of(spec).message,
+                   "form: CRL entry extension 2.5.29.24 in singleExtensions (RFC 6960 §4.4.5)"));
+  }
+}
+
+TEST_CASE("advisory.unused-serial-revoked-form is reported only when it finds something") {
+  Fixture f;
+  const auto unused = f.expect(request_kind::kUnusedSerial, ExpectedCertStatus::kNotGood);
+  const auto partial = f.delegated({f.single(CertStatus::kRevoked)});
+  // Not revoked, or not the unused serial: no row at all.
+  const Results unknown =
+      judge(testocsp::make_response(f.delegated({f.single(CertStatus::kUnknown)})), unused);
+  CHECK_FALSE(has_result(unknown, "advisory.unused-serial-revoked-form"));
+  const Results probe = judge(testocsp::make_response(partial),
+                              f.expect(request_kind::kProbe, ExpectedCertStatus::kRevoked));
+  CHECK_FALSE(has_result(probe, "advisory.unused-serial-revoked-form"));
+  // Its need failed (`good`) or was skipped (another serial): no skip row either.
+  const Results good =
+      judge(testocsp::make_response(f.delegated({f.single(CertStatus::kGood)})), unused);
+  CHECK(status_of(good, "ocsp.unused-serial") == Status::kFail);
+  CHECK_FALSE(has_result(good, "advisory.unused-serial-revoked-form"));
+  auto other = f.single(CertStatus::kRevoked);
+  other.serial_hex = "0badc0ffee";
+  const Results elsewhere = judge(testocsp::make_response(f.delegated({other})), unused);
+  CHECK(status_of(elsewhere, "ocsp.unused-serial") == Status::kSkip);
+  CHECK_FALSE(has_result(elsewhere, "advisory.unused-serial-revoked-form"));
+  // An accepted `unauthorized` carries no SingleResponse to read.
+  auto proven = unused;
+  proven.responder_proven = true;
+  const Results unauthorized = judge(testocsp::make_error_response(6), proven);
+  CHECK(status_of(unauthorized, "ocsp.unused-serial") == Status::kPass);
+  CHECK_FALSE(has_result(unauthorized, "advisory.unused-serial-revoked-form"));
+  // The SHA-256 question about the unused serial reports only its summary.
+  const Results sha256 = judge(testocsp::make_response(partial),
+                               f.expect(request_kind::kSha256CertId, ExpectedCertStatus::kNotGood));
+  CHECK_FALSE(has_result(sha256, "advisory.unused-serial-revoked-form"));
 }

@@ -173,13 +173,46 @@ TEST_CASE("profile.urls fails a malformed or ldap URL read from the SubCA certif
   const auto fails = of(w.run(), "profile.urls");
   REQUIRE(fails.size() == 2);
   CHECK(fails[0].status == Status::kFail);
-  CHECK_THAT(fails[0].message, Catch::Contains("is not an absolute URL"));
+  CHECK(fails[0].message ==
+        "subca.crl_distribution_points URL \"crl.example.com/root-r46.crl\" (CDP of the SubCA "
+        "certificate) is not an absolute URL: no scheme (an absolute URL starts like \"http://\") "
+        "(RFC 5280 §4.2.1.13: relying parties fetch the CRL from it)");
+  CHECK(fails[0].rules ==
+        std::vector<const RuleDef*>{&rules::kProfileUrlsCdp, &rules::kProfileUrlsScheme});
   CHECK(evidence_string(fails[0], "source") == "certificate");
   CHECK_THAT(fails[0].hint, Catch::Contains("reissue"));
-  CHECK_THAT(fails[1].message, Catch::Contains("uses scheme ldap"));
+  CHECK_THAT(fails[1].message,
+             Catch::Contains("\"ldap://ldap.example.com/cn=Root\" (CDP of the SubCA certificate) "
+                             "uses scheme ldap; policy cabf-tls-br allows http"));
   // No relying party can fetch an unparsable URL; a disallowed scheme is the profile's finding.
   CHECK(fails[0].impact == Impact::kRelyingParty);
   CHECK(fails[1].impact == Impact::kCompliance);
+}
+
+TEST_CASE("profile.urls fails an https or host-less CDP URL read from the SubCA tbs") {
+  World w;
+  testpki::CertSpec spec = subca_spec("critical,keyCertSign,cRLSign");
+  spec.crl_urls = {"https://crl.example.com/root-r46.crl", "http:///root-r46.crl"};
+  pki::Certificate tbs = testpki::make_cert(spec, w.h.subca_key, &w.h.root, w.h.root_key).cert();
+  w.p.role_urls[roles::kSubcaCrl].urls = from_cert(tbs.crl_urls());
+  w.p.subca.certificate.reset();
+  w.p.subca.source = IdentitySource::kTbs;
+  w.p.subca.tbs = std::move(tbs);
+  const auto fails = of(w.run(), "profile.urls");
+  REQUIRE(fails.size() == 2);
+  CHECK(fails[0].message ==
+        "subca.crl_distribution_points URL \"https://crl.example.com/root-r46.crl\" (CDP of the "
+        "SubCA tbs) uses scheme https; policy cabf-tls-br allows http");
+  CHECK(fails[1].message ==
+        "subca.crl_distribution_points URL \"http:///root-r46.crl\" (CDP of the SubCA tbs) is not "
+        "an absolute URL: no valid host name (RFC 5280 §4.2.1.13: relying parties fetch the CRL "
+        "from it)");
+  CHECK(fails[1].impact == Impact::kRelyingParty);
+  // The same URLs with a host and http pass.
+  spec.crl_urls = {"http://crl.example.com/root-r46.crl"};
+  w.p.role_urls[roles::kSubcaCrl].urls =
+      from_cert(testpki::make_cert(spec, w.h.subca_key, &w.h.root, w.h.root_key).cert().crl_urls());
+  only(w.run(), "profile.urls", Status::kPass);
 }
 
 TEST_CASE("profile.urls warns on userinfo typed in the profile, fails it in a certificate") {

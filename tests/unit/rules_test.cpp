@@ -324,3 +324,49 @@ TEST_CASE("ocsp.validity: nextUpdate after the signer certificate's notAfter fai
   CHECK(late.impact == Impact::kCompliance);
   CHECK(validity(kNow + 2 * kDay).status == Status::kPass);
 }
+
+namespace {
+
+// The SubCA's answer about kSerial with its signatureAlgorithm replaced.
+Results ocsp_with_algorithm(const Bytes& signature_algorithm) {
+  testocsp::ResponseSpec spec;
+  spec.singles = {single()};
+  spec.signer = &hierarchy().subca;
+  spec.signer_key = &hierarchy().subca_key;
+  spec.signature_algorithm_der = signature_algorithm;
+  return check_ocsp(testocsp::make_response(spec), ocsp_expectation(), Policy{}, kNow);
+}
+
+}  // namespace
+
+TEST_CASE("ocsp.profile: ECDSA with NULL parameters is an encoding fault, and still verifies") {
+  CHECK(
+      find(check_ocsp(ocsp_response(single()), ocsp_expectation(), Policy{}, kNow), "ocsp.profile")
+          ->status == Status::kPass);
+  // ecdsa-with-SHA256 with NULL parameters, re-signed with SHA-256.
+  const Results null = ocsp_with_algorithm(
+      {0x30, 0x0c, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02, 0x05, 0x00});
+  CHECK(find(null, "ocsp.signature")->status == Status::kPass);
+  const CheckResult* p = find(null, "ocsp.profile");
+  CHECK(p->status == Status::kFail);
+  CHECK(p->message ==
+        "signatureAlgorithm ecdsa-with-SHA256 with NULL parameters (RFC 5758 §3.2: parameters "
+        "MUST be absent); BR 7.1.3.2 fixes the encoding");
+  CHECK(p->rules == std::vector<const RuleDef*>{&rules::kOcspProfileAlgorithmEncoding});
+  CHECK(p->impact == Impact::kCompliance);
+}
+
+TEST_CASE("ocsp.signature names an algorithm it does not support instead of failing to verify") {
+  CHECK(find(check_ocsp(ocsp_response(single()), ocsp_expectation(), Policy{}, kNow),
+             "ocsp.signature")
+            ->status == Status::kPass);
+  // md5WithRSAEncryption with NULL parameters.
+  const Results md5 = ocsp_with_algorithm(
+      {0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x04, 0x05, 0x00});
+  const CheckResult* s = find(md5, "ocsp.signature");
+  CHECK(s->status == Status::kFail);
+  CHECK(s->message ==
+        "signature not verified: signature algorithm md5WithRSAEncryption "
+        "(1.2.840.113549.1.1.4) is not supported (BR 7.1.3.2 does not allow it)");
+  CHECK(s->impact == Impact::kRelyingParty);
+}
