@@ -139,7 +139,10 @@ class RevokedIterator {
  public:
   explicit RevokedIterator(ByteView revoked_contents) : data_(revoked_contents) {}
   // The rest of a list whose first `first_index` entries were read already.
-  RevokedIterator(ByteView rest, std::uint64_t first_index) : data_(rest), index_(first_index) {}
+  // `usual_shortcut` false: every entry through the general decoder (tests
+  // compare the two).
+  RevokedIterator(ByteView rest, std::uint64_t first_index, bool usual_shortcut = true)
+      : data_(rest), index_(first_index), usual_shortcut_(usual_shortcut) {}
 
   bool Next(RevokedEntry* out);
   bool ok() const { return error_.empty(); }
@@ -148,9 +151,11 @@ class RevokedIterator {
 
  private:
   bool Fail(std::string what);
+  bool NextUsual(RevokedEntry* out);
 
   ByteView data_;
   std::uint64_t index_ = 0;
+  bool usual_shortcut_ = true;
   std::string error_;
 };
 

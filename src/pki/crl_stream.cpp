@@ -30,15 +30,16 @@ struct CrlStream::Mapping {
   std::uint8_t* bytes() const { return static_cast<std::uint8_t*>(data); }
 };
 
-// One batch at a time: the whole-body SHA-256 and, up to the end of the
-// tbsCertList, the signature's digest, in the order the bytes arrived.
+// One digest of the body, fed one batch at a time on a thread of its own,
+// in the order the bytes arrived.
 class CrlStream::Hasher {
  public:
-  Hasher(EVP_MD_CTX* sha, SignatureStream* signature, std::uint64_t tbs_end)
-      : sha_(sha), signature_(signature), tbs_end_(tbs_end), thread_([this] { Run(); }) {}
+  using Update = std::function<void(ByteView data, std::uint64_t at)>;
+  explicit Hasher(Update update) : update_(std::move(update)), thread_([this] { Run(); }) {}
   ~Hasher() {
     {
-      std::lock_guard lock(mutex_);
+      std::unique_lock lock(mutex_);
+      changed_.wait(lock, [this] { return !busy_; });  // the last batch is hashed
       stop_ = true;
     }
     changed_.notify_all();
@@ -54,10 +55,6 @@ class CrlStream::Hasher {
     busy_ = true;
     changed_.notify_all();
   }
-  void Wait() {
-    std::unique_lock lock(mutex_);
-    changed_.wait(lock, [this] { return !busy_; });
-  }
 
  private:
   void Run() {
@@ -68,20 +65,14 @@ class CrlStream::Hasher {
       const ByteView data = data_;
       const std::uint64_t at = at_;
       lock.unlock();
-      EVP_DigestUpdate(sha_, data.data(), data.size());
-      if (signature_ != nullptr && at < tbs_end_) {
-        signature_->Update(
-            data.first(static_cast<std::size_t>(std::min(at + data.size(), tbs_end_) - at)));
-      }
+      update_(data, at);
       lock.lock();
       busy_ = false;
       changed_.notify_all();
     }
   }
 
-  EVP_MD_CTX* sha_;
-  SignatureStream* signature_;
-  std::uint64_t tbs_end_;
+  Update update_;
   std::mutex mutex_;
   std::condition_variable changed_;
   ByteView data_;
@@ -118,7 +109,7 @@ CrlStream::CrlStream(EntryVisitor visitor, EVP_PKEY* key, std::uint64_t stream_a
 CrlStream::~CrlStream() = default;
 
 void CrlStream::Reset() {
-  hasher_.reset();
+  hashers_.clear();
   for (Bytes& batch : batches_) Bytes().swap(batch);
   batch_ = 0;
   batch_at_ = 0;
@@ -141,7 +132,7 @@ void CrlStream::Reset() {
 
 void CrlStream::Feed(ByteView chunk) {
   if (chunk.empty()) return;
-  if (hasher_) {
+  if (!hashers_.empty()) {
     total_ += chunk.size();
     while (!chunk.empty()) {
       Bytes& batch = batches_[batch_];
@@ -259,14 +250,26 @@ void CrlStream::Locate() {
   Consume(rest, gap_begin);
   for (Bytes& batch : batches_) batch.reserve(kBatch);
   batch_at_ = total_;
-  hasher_ = std::make_unique<Hasher>(sha_.get(), signature_.get(), tbs_end_);
+  // The two digests on threads of their own, the entries walked on this one.
+  hashers_.push_back(std::make_unique<Hasher>([sha = sha_.get()](ByteView data, std::uint64_t) {
+    EVP_DigestUpdate(sha, data.data(), data.size());
+  }));
+  if (signature_) {
+    hashers_.push_back(std::make_unique<Hasher>(
+        [signature = signature_.get(), tbs_end = tbs_end_](ByteView data, std::uint64_t at) {
+          if (at < tbs_end) {
+            signature->Update(
+                data.first(static_cast<std::size_t>(std::min(at + data.size(), tbs_end) - at)));
+          }
+        }));
+  }
 }
 
 // Hands the current batch to the hasher and walks it here meanwhile.
 void CrlStream::Flush() {
   Bytes& batch = batches_[batch_];
   if (batch.empty()) return;
-  hasher_->Submit(batch, batch_at_);
+  for (const auto& hasher : hashers_) hasher->Submit(batch, batch_at_);
   Consume(batch, batch_at_);
   batch_at_ += batch.size();
   batch_ ^= 1;
@@ -277,7 +280,7 @@ void CrlStream::Flush() {
 // Bytes at offset `at` onwards, past the fields before the entries.
 void CrlStream::Consume(ByteView data, std::uint64_t at) {
   const std::uint64_t end = at + data.size();
-  if (signature_ && !hasher_ && at < tbs_end_) {
+  if (signature_ && hashers_.empty() && at < tbs_end_) {
     signature_->Update(data.first(static_cast<std::size_t>(std::min(end, tbs_end_) - at)));
   }
   if (at < gap_end_) {
@@ -345,10 +348,9 @@ std::size_t CrlStream::Step(ByteView avail) {
 }
 
 void CrlStream::Finish() {
-  if (hasher_) {
+  if (!hashers_.empty()) {
     Flush();
-    hasher_->Wait();
-    hasher_.reset();
+    hashers_.clear();  // each waits for its last batch
   }
   sha256_.resize(EVP_MAX_MD_SIZE);
   unsigned int n = 0;

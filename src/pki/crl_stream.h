@@ -19,6 +19,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "pki/crl.h"
 #include "pki/ossl.h"
@@ -102,11 +103,12 @@ class CrlStream {
   struct Mapping;
   std::unique_ptr<Mapping> mapping_;  // the laid-out body when streamed
 
-  // Once streaming, both digests run on a second thread over 1 MiB batches
-  // while this one walks the entries of the same batch.
+  // Once streaming, the two digests (the whole body's SHA-256 and the
+  // tbsCertList's for the signature) run on a thread each over 1 MiB
+  // batches while this one walks the entries of the same batch.
   class Hasher;
   void Flush();
-  std::unique_ptr<Hasher> hasher_;
+  std::vector<std::unique_ptr<Hasher>> hashers_;
   Bytes batches_[2];
   int batch_ = 0;
   std::uint64_t batch_at_ = 0;  // offset of the current batch's first byte

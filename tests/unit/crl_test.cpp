@@ -228,6 +228,71 @@ TEST_CASE("RevokedIterator reports the index of a malformed entry and stops") {
   CHECK_FALSE(it.Next(&e));
 }
 
+namespace {
+
+// Everything the iterator says about a list, entry by entry.
+std::string walked(ByteView list, bool usual_shortcut) {
+  pki::RevokedIterator it(list, 0, usual_shortcut);
+  pki::RevokedEntry e;
+  std::string out;
+  while (it.Next(&e)) {
+    out += std::to_string(e.index) + " " + hex_encode(e.serial) + " " +
+           std::to_string(e.revocation_date.value) + (e.revocation_date.generalized ? "G" : "U") +
+           " " + (e.reason ? std::to_string(*e.reason) : "-") + " " +
+           std::to_string(e.reason_critical) + std::to_string(e.has_certificate_issuer) +
+           std::to_string(e.has_unknown_critical) + std::to_string(e.has_other_extensions) +
+           std::to_string(e.has_duplicate_extension) + "\n";
+  }
+  return out + "ok " + std::to_string(it.ok()) + " " + it.error() + " count " +
+         std::to_string(it.count());
+}
+
+}  // namespace
+
+TEST_CASE("the usual-entry shortcut decides every entry as the general decoder does") {
+  const Bytes when = testpki::der_utc_time(*parse_rfc3339("2026-02-28T23:59:59Z"));
+  const std::uint8_t reason_oid[] = {0x55, 0x1d, 0x15};
+  std::vector<Bytes> entries;
+  for (const Bytes& serial : {Bytes{0x01}, Bytes{0x00, 0x80}, Bytes{0x00, 0x01}, Bytes{0xff, 0x80},
+                              Bytes(20, 0x7f), Bytes{}}) {
+    entries.push_back(testpki::der_crl_entry(serial, when));
+    for (int reason : {0, 1, 6, 7, 10, 0x7f}) {
+      entries.push_back(testpki::der_crl_entry(serial, when, {testpki::der_reason_code(reason)}));
+    }
+  }
+  const Bytes usual = testpki::der_crl_entry(Bytes{0x42}, when, {testpki::der_reason_code(4)});
+  entries.push_back(testpki::der_crl_entry(
+      Bytes{0x42}, when, {testpki::der_extension(reason_oid, true, Bytes{0x0a, 0x01, 0x01})}));
+  entries.push_back(testpki::der_crl_entry(
+      Bytes{0x42}, when, {testpki::der_reason_code(1), testpki::der_reason_code(2)}));
+  entries.push_back(testpki::der_crl_entry(Bytes{0x42},
+                                           testpki::der_tlv(0x17, as_bytes("260230000000Z")),
+                                           {testpki::der_reason_code(1)}));
+  entries.push_back(
+      testpki::der_crl_entry(Bytes{0x42}, testpki::der_tlv(0x18, as_bytes("20260228235959Z")), {}));
+  // Every single-byte change of the usual entry, followed by a usual one.
+  for (std::size_t at = 0; at < usual.size(); ++at) {
+    for (int value : {0x00, 0x01, 0x0a, 0x0c, 0x0d, 0x17, 0x30, 0x7f, 0x80, 0x81, 0xff}) {
+      Bytes changed = usual;
+      changed[at] = static_cast<std::uint8_t>(value);
+      entries.push_back(changed);
+    }
+  }
+  std::size_t decoded = 0;
+  for (const Bytes& entry : entries) {
+    Bytes list = entry;
+    testpki::der_append(list, usual);
+    const std::string general = walked(list, false);
+    INFO(hex_encode(entry) << "\n" << general);
+    REQUIRE(walked(list, true) == general);
+    pki::RevokedEntry e;
+    decoded += pki::RevokedIterator(entry).Next(&e);
+  }
+  CHECK(decoded > 40);
+  CHECK(walked(usual, true) == "0 42 " + std::to_string(*parse_rfc3339("2026-02-28T23:59:59Z")) +
+                                   "U 4 00000\nok 1  count 1");
+}
+
 TEST_CASE("time encodings follow RFC 5280 §5.1.2.4") {
   const UnixTime y2049 = *parse_rfc3339("2049-12-31T23:59:59Z");
   const UnixTime y2050 = *parse_rfc3339("2050-01-01T00:00:00Z");
