@@ -8,7 +8,7 @@ runs side by side against the same servers at the same `--at`; so is each
 hostile reply at a CRL URL that ends at once (tests/harness/hostile_cases.py,
 its policy extending either); each artifact that `inspect` judges
 (tests/harness/inspect_artifacts.py) is judged under both, when made and two
-hours before its nextUpdate. The results are paired
+hours before its nextUpdate, and so is each CRL of tests/regressions/crl. The results are paired
 by their key and, for a pair whose status differs, every sub-rule either
 result names (`rules`, checked against `checks --format json`) must be of a
 family other than rfc. A result only the default run has must be of a check
@@ -254,6 +254,15 @@ class Rfc5280Sweep(unittest.TestCase):
                     default, rfc = run_both(argv, argv + ["--policy", RFC])
                     self.assertTrue(default["results"], f"{where}: nothing judged")
                     changed[where] = self.compare(where, default, rfc)
+        # The CRLs kept as fuzz regressions, judged against the artifacts' CA.
+        regressions = os.path.join(SOURCE, "tests", "regressions", "crl")
+        for der in sorted(os.listdir(regressions)):
+            with self.subTest(regression=der):
+                argv = [BINARY, "inspect", os.path.join(regressions, der), "--issuer",
+                        os.path.join(d, "ca", "ca.pem"), "--format", "json", "--at", rfc3339(made)]
+                default, rfc = run_both(argv, argv + ["--policy", RFC])
+                self.assertTrue(default["results"], f"{der}: nothing judged")
+                changed[der] = self.compare(der, default, rfc)
         self.assertEqual(changed["crl (made)"], {})
         # Two hours before nextUpdate only the CCADB margin fails.
         self.assertEqual(set(changed["crl (near nextUpdate)"].values()), {("fail", "pass")})
