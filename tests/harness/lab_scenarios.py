@@ -48,6 +48,9 @@ class Scenario:
     # Which of the lab's profiles are checked (indexes into NEW_SUBCAS); all by default.
     profiles: tuple[int, ...] | None = None
     check_args: tuple[str, ...] = ()
+    # The SubCAs whose endpoints this shape changes (indexes into NEW_SUBCAS; None:
+    # all): the others are served as in "healthy".
+    changes: tuple[int, ...] | None = None
 
     def edge(self, lab: PreflightLab) -> tuple[list[str], str, list[str] | None]:
         extra = self.front_extra(lab) if callable(self.front_extra) else self.front_extra
@@ -82,31 +85,35 @@ SCENARIOS = {s.name: s for s in (
              allow=tuple(ALLOWLIST_BEFORE)),
     Scenario("redirect-to-https", "the front end redirects subca1's CRL to https",
              front_extra="    location = /subca1.crl { return 301 "
-                         "https://crl.examplepki.net/subca1.crl; }"),
+                         "https://crl.examplepki.net/subca1.crl; }", changes=(0,)),
     Scenario("html-soft-200", "the front end answers subca2's CRL URL with an HTML page and 200",
              front_extra='    location = /subca2.crl { default_type text/html; '
-                         'return 200 "<html><title>Access denied</title></html>"; }'),
+                         'return 200 "<html><title>Access denied</title></html>"; }',
+             changes=(1,)),
     Scenario("slow-and-refused-paths", "subca3 through a path that never answers in time and "
              "one that refuses connections", profile_extra=_slow_and_dead_paths, profiles=(2,),
-             check_args=("--timeout", "3s")),
+             check_args=("--timeout", "3s"), changes=(2,)),
     Scenario("stale-crl-at-front-end", "the front end serves an older CRL of subca1 with two "
              "hours left; the origin a newer one",
              front_extra=lambda lab: f"    location = /subca1.crl {{ root {_stale_dir(lab)}; }}",
-             prepare=_publish_stale_crl),
+             prepare=_publish_stale_crl, changes=(0,)),
     Scenario("crl-never-published", "subca3's CRL is missing at the origin",
-             prepare=_unpublish_subca3_crl, profiles=(2,)),
+             prepare=_unpublish_subca3_crl, profiles=(2,), changes=(2,)),
     Scenario("proxy-filters-a-host", "the forward proxy refuses subca2's responder host",
-             proxy_filter=(r"^ocsp-subca2\.",)),
+             proxy_filter=(r"^ocsp-subca2\.",), changes=(1,)),
 )}
 
 
-def scenario_profiles(lab: PreflightLab, scenario: Scenario) -> tuple[list[str], list[str]]:
-    """The profile files to check in this scenario, and the extra `check` options."""
+def scenario_profiles(lab: PreflightLab, scenario: Scenario,
+                      changed_only: bool = False) -> tuple[list[str], list[str]]:
+    """The profile files to check in this scenario (with changed_only, only those of
+    the SubCAs it changes), and the extra `check` options."""
     extra = scenario.profile_extra(lab) if scenario.profile_extra else None
     files = lab.write_profiles(extra)
-    if scenario.profiles is not None:
-        files = [files[i] for i in scenario.profiles]
-    return files, list(scenario.check_args)
+    chosen = range(len(files)) if scenario.profiles is None else scenario.profiles
+    if changed_only and scenario.changes is not None:
+        chosen = [i for i in chosen if i in scenario.changes]
+    return [files[i] for i in chosen], list(scenario.check_args)
 
 
 def start_lab(scenario: Scenario) -> PreflightLab:
@@ -148,14 +155,15 @@ class SharedLab:
         self.lab.__exit__(exc_type, exc, tb)
 
     @contextlib.contextmanager
-    def scenario(self, scenario: Scenario):
+    def scenario(self, scenario: Scenario, changed_only: bool = False):
+        """Runs the lab in that shape: yields scenario_profiles()."""
         lab = self.lab
         if scenario.prepare:
             scenario.prepare(lab)
         lab.restart_edge(*scenario.edge(lab))
         before = list(lab.servers.servers)
         try:
-            yield scenario_profiles(lab, scenario)
+            yield scenario_profiles(lab, scenario, changed_only)
         finally:
             for server in [s for s in lab.servers.servers if s not in before]:
                 lab.servers.stop_server(server)
