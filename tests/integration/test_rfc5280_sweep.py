@@ -124,7 +124,7 @@ class Rfc5280Sweep(unittest.TestCase):
               file=sys.stderr)
 
     def has_rfc_rule(self, check):
-        # A check without sub-rules (advisory.*, merge.*) holds under every policy's sources.
+        # A check without sub-rules (merge.*) holds under every policy's sources.
         rules = self.sources.get(check, {})
         return not rules or "rfc" in rules.values()
 
