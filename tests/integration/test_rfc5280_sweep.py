@@ -45,15 +45,6 @@ DEFAULT = "cabf-tls-br"
 RFC = "rfc5280"
 FINDINGS = ("fail", "warn")
 NOT_JUDGED = "holds for the policy's sources; not judged: "
-# Status changes the code makes today without naming the sub-rule behind them:
-# (check, default status, rfc5280 status) → why. crl.consistent fails an older
-# copy "no longer current" by crl.min_remaining, the CCADB Policy §6.2 margin
-# (4 h in cabf-tls-br, 0 in rfc5280), and names no sub-rule for it, so a copy
-# with 2 h left fails under cabf-tls-br and is a warning under rfc5280. Each
-# entry must still happen: remove it once the check names its rule.
-UNNAMED_CHANGES = {
-    ("crl.consistent", "fail", "warn"): "escalated by crl.min_remaining (CCADB Policy §6.2)",
-}
 
 
 def rfc3339(t):
@@ -99,7 +90,6 @@ class Tally:
         self.changed = collections.Counter()  # (check, default status, rfc status)
         self.left_out = collections.Counter()  # check
         self.kept_findings = 0  # rfc-sourced failures and warnings found under both
-        self.unnamed = collections.Counter()  # UNNAMED_CHANGES seen
 
     def line(self):
         changes = ", ".join(f"{n} {c} {d}→{r}" for (c, d, r), n in sorted(self.changed.items()))
@@ -169,9 +159,6 @@ class Rfc5280Sweep(unittest.TestCase):
             change = (check, dr["status"], rr["status"])
             changed[key] = change[1:]
             self.tally.changed[change] += 1
-            if change in UNNAMED_CHANGES and not dr.get("rules") and not rr.get("rules"):
-                self.tally.unnamed[change] += 1
-                continue
             self.assert_change_is_not_rfc(where, key, dr, rr)
         self.tally.fixtures += 1
         return changed
@@ -213,8 +200,6 @@ class Rfc5280Sweep(unittest.TestCase):
                  if k.startswith("crl.current |")}
         self.assertTrue(stale and set(stale.values()) == {("fail", "pass")}, stale)
         self.assertEqual(per_scenario["healthy"], {})
-        self.assertEqual(set(self.tally.unnamed), set(UNNAMED_CHANGES),
-                         "an UNNAMED_CHANGES entry no longer happens: remove it")
 
     def test_every_quick_hostile_reply(self):
         d = tempfile.mkdtemp(prefix="rfc5280-sweep-")
