@@ -84,7 +84,8 @@ class PreflightLab:
 
     def __init__(self, run_dir: str | None = None, allow: list[str] | None = None,
                  front_extra: str = "", proxy_filter: list[str] | None = None,
-                 keep: bool = False, regional_allow: list[str] | None = None):
+                 keep: bool = False, regional_allow: list[str] | None = None,
+                 ocsp_reuse: bool = False):
         self.run_dir = os.path.abspath(run_dir or tempfile.mkdtemp(prefix="preflight-lab-"))
         os.makedirs(self.run_dir, exist_ok=True)
         self.pki = os.path.join(self.run_dir, "pki")
@@ -94,6 +95,9 @@ class PreflightLab:
         # allowlist (docs/vantage.md); None: not started.
         self.regional_allow = regional_allow
         self.regional = None
+        # The responders answer a repeated request with the answer they gave it
+        # (servers.py ocsp --reuse): many runs against one lab, less openssl.
+        self.ocsp_reuse = ocsp_reuse
         self.front_extra = front_extra
         self.proxy_filter = proxy_filter
         self.keep = keep
@@ -146,10 +150,11 @@ class PreflightLab:
                 signer, key = os.path.join(d, "cert.pem"), os.path.join(d, "key.pem")
             front = self.servers.ocsp_front(index=os.path.join(d, "index.txt"),
                                             ca=os.path.join(d, "cert.pem"), rsigner=signer, rkey=key,
-                                            ndays=30 if ca == "root" else 1)
+                                            ndays=30 if ca == "root" else 1,
+                                            reuse=self.ocsp_reuse)
             upstreams.append(f"    ocsp-{ca}.{DOMAIN} 127.0.0.1:{front.port};")
-        canned = self.servers.hostile("fixed", status=200, body=UNAUTHORIZED,
-                                      header=["Content-Type: application/ocsp-response"])
+        self.canned = self.servers.hostile("fixed", status=200, body=UNAUTHORIZED,
+                                           header=["Content-Type: application/ocsp-response"])
         self.origin = self.servers.nginx(
             root=os.path.join(self.pki, "publish"),
             http_extra="map $host $ocsp_upstream {\n    default \"\";\n" + "\n".join(upstreams) + "\n  }",
@@ -163,14 +168,30 @@ class PreflightLab:
     }
     location @ocsp { proxy_pass http://$ocsp_upstream; }
 """ % os.path.join(self.pki, "publish"))
+        self.start_edge()
+
+    def start_edge(self) -> None:
+        """The front end(s) and the forward proxy, as allow, regional_allow,
+        front_extra and proxy_filter say."""
         self.write_allowlist(self.allow)
-        self.front = self.start_front(self.allowlist_file, canned.port)
+        self.front = self.start_front(self.allowlist_file, self.canned.port)
         if self.regional_allow is not None:
             regional_file = os.path.join(self.run_dir, "regional-allowlist.map")
             self.write_allowlist(self.regional_allow, regional_file)
-            self.regional = self.start_front(regional_file, canned.port)
+            self.regional = self.start_front(regional_file, self.canned.port)
         self.proxy = self.servers.tinyproxy(filter_hosts=self.proxy_filter,
                                             upstream=f"127.0.0.1:{self.front.port}")
+
+    def restart_edge(self, allow: list[str], front_extra: str = "",
+                     proxy_filter: list[str] | None = None) -> None:
+        """Another front end and proxy configuration in front of the same PKI,
+        origin and responders (profiles must be written again: ports change)."""
+        for server in (self.proxy, self.regional, self.front):
+            if server is not None:
+                self.servers.stop_server(server)
+        self.regional = None
+        self.allow, self.front_extra, self.proxy_filter = list(allow), front_extra, proxy_filter
+        self.start_edge()
 
     def start_front(self, allowlist_file: str, canned_port: int):
         return self.servers.nginx(

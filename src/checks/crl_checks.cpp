@@ -1138,13 +1138,15 @@ CheckResult check_crl_against_reference(const CrlFacts& ours, const CrlFacts& re
                                ", thisUpdate " + format_rfc3339(reference.this_update);
   if (order == 0 && ours.sha256 != reference.sha256 && ours.crl_number && reference.crl_number) {
     // RFC 5280 §5.2.3 / BR 7.2.2: one number, one CRL.
-    return fail(checks::kCrlConsistent,
-                "same cRLNumber " + crl_number_text(ours.crl_number) + " as path " +
-                    reference_path + " but a different CRL (" + ours_text + " vs " + ref_text + ")",
-                "two different CRLs carry one cRLNumber (RFC 5280 §5.2.3 requires a strictly "
-                "increasing sequence): check which CRL path " +
-                    reference_path + " serves and that the CA did not reuse a number",
-                std::move(ev));
+    return with_rules(
+        fail(checks::kCrlConsistent,
+             "same cRLNumber " + crl_number_text(ours.crl_number) + " as path " + reference_path +
+                 " but a different CRL (" + ours_text + " vs " + ref_text + ")",
+             "two different CRLs carry one cRLNumber (RFC 5280 §5.2.3 requires a strictly "
+             "increasing sequence): check which CRL path " +
+                 reference_path + " serves and that the CA did not reuse a number",
+             std::move(ev)),
+        {&rules::kCrlConsistentNumber});
   }
   if (order >= 0) {
     return pass(checks::kCrlConsistent,
@@ -1160,11 +1162,15 @@ CheckResult check_crl_against_reference(const CrlFacts& ours, const CrlFacts& re
       reference_path + " serves (" + ref_text + ")";
   const bool current =
       ours.next_update && *ours.next_update >= add_duration(at, policy.crl_min_remaining);
+  // An older copy is a warning while it is still current; crl.min_remaining
+  // (CCADB Policy §6.2's margin) decides when it no longer is.
   if (!current) {
-    return fail(checks::kCrlConsistent, message + ", and this copy is no longer current", hint,
-                std::move(ev));
+    return with_rules(fail(checks::kCrlConsistent, message + ", and this copy is no longer current",
+                           hint, std::move(ev)),
+                      {&rules::kCrlConsistentNumber, &rules::kCrlConsistentCcadb});
   }
-  return warn(checks::kCrlConsistent, message, hint, std::move(ev));
+  return with_rules(warn(checks::kCrlConsistent, message, hint, std::move(ev)),
+                    {&rules::kCrlConsistentNumber});
 }
 
 CheckResult check_full_crls_identical(const std::string& url, const CrlFacts& ours,
@@ -1207,10 +1213,12 @@ CheckResult check_full_crls_identical(const std::string& url, const CrlFacts& ou
   ev.set("identical", string_array(same));
   ev.set("different", string_array(differing));
   if (!differing.empty()) {
-    return fail(checks::kCrlConsistent, "serves a different CRL than " + join(differing, "; "),
-                "CCADB 6.2: all Full CRL URLs must reference an identical CRL; publish the same "
-                "file at every URL (and purge front end caches)",
-                std::move(ev));
+    return with_rules(
+        fail(checks::kCrlConsistent, "serves a different CRL than " + join(differing, "; "),
+             "CCADB 6.2: all Full CRL URLs must reference an identical CRL; publish the same "
+             "file at every URL (and purge front end caches)",
+             std::move(ev)),
+        {&rules::kCrlConsistentCcadb});
   }
   return pass(checks::kCrlConsistent, "serves the same CRL as " + join(same, ", ") + " (CCADB 6.2)",
               std::move(ev));

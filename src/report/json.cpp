@@ -24,9 +24,9 @@ Json summary_json(const Results& results) {
   return summary;
 }
 
-// docs/cli.md: check, key (check runs), status, severity, impact, citations, where (only the parts
-// that are set; inspect results carry no url or path), serial, profile (several profiles), message,
-// hint, evidence.
+// docs/cli.md: check, key (check runs), status, severity, impact, citations, rules (when named),
+// where (only the parts that are set; inspect results carry no url or path), serial, profile
+// (several profiles), message, hint, evidence.
 Json result_json(const Report& report, const CheckResult& r) {
   Json j = Json::object();
   const auto set_if = [&j](std::string_view key, const std::string& value) {
@@ -42,6 +42,13 @@ Json result_json(const Report& report, const CheckResult& r) {
     if (!citation.empty()) citations.push(std::string(citation));
   }
   j.set("citations", std::move(citations));
+  // The sub-rules a finding names (docs/cli.md): what a failure breaks, or
+  // what a policy's sources left unjudged on a pass.
+  if (!r.rules.empty()) {
+    Json rules = Json::array();
+    for (const RuleDef* rule : r.rules) rules.push(std::string(rule->id));
+    j.set("rules", std::move(rules));
+  }
   set_if("role", r.role);
   if (!report.is_inspect) {
     set_if("url", r.url);

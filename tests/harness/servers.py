@@ -21,7 +21,7 @@ SIGTERM; children die with it):
     python3 servers.py tinyproxy [--filter HOST ...] [--default-deny] [--upstream 127.0.0.1:PORT]
                                  [--basic-auth USER:PASSWORD]
     python3 servers.py nginx --conf-file LOCATIONS.conf [--http-conf-file HTTP.conf] [--root DIR]
-    python3 servers.py ocsp --index I --ca CA --rsigner R --rkey K [--rother O] [--ndays N]
+    python3 servers.py ocsp --index I --ca CA --rsigner R --rkey K [--rother O] [--ndays N] [--reuse]
 """
 
 from __future__ import annotations
@@ -135,6 +135,7 @@ class Lab:
         # PREFLIGHT_KEEP_LAB=1 keeps configs and logs for a look after the run.
         self.keep = keep or os.environ.get("PREFLIGHT_KEEP_LAB") == "1"
         self.servers: list[Server] = []
+        self._started = 0
         atexit.register(self.stop)
 
     def __enter__(self) -> "Lab":
@@ -156,8 +157,16 @@ class Lab:
         if not self.keep and os.path.isdir(self.run_dir):
             shutil.rmtree(self.run_dir, ignore_errors=True)
 
+    def stop_server(self, server: Server) -> None:
+        """Stops one server of this lab now (by PID) and forgets it."""
+        server.stop()
+        self.servers.remove(server)
+
     def _dir(self, name: str) -> str:
-        path = os.path.join(self.run_dir, f"{name}-{len(self.servers)}")
+        # Numbered by servers ever started: a server started after stop_server
+        # gets a folder of its own, not the stopped one's configs and caches.
+        self._started += 1
+        path = os.path.join(self.run_dir, f"{name}-{self._started - 1}")
         os.makedirs(path, exist_ok=True)
         return path
 
@@ -262,11 +271,15 @@ http {{
         return self._python("hostile", args)
 
     def ocsp_front(self, index: str, ca: str, rsigner: str, rkey: str, rother: str | None = None,
-                   ndays: int = 1) -> Server:
-        """HTTP OCSP responder on 127.0.0.1 running `openssl ocsp` once per request."""
+                   ndays: int = 1, reuse: bool = False) -> Server:
+        """HTTP OCSP responder on 127.0.0.1 running `openssl ocsp` once per request; with
+        reuse, once per distinct request (later ones get the same answer, as from a
+        responder that serves pre-produced answers, RFC 5019 §1)."""
         args = ["--index", index, "--ca", ca, "--rsigner", rsigner, "--rkey", rkey, "--ndays", str(ndays)]
         if rother:
             args += ["--rother", rother]
+        if reuse:
+            args.append("--reuse")
         return self._python("ocsp", args)
 
 
@@ -298,6 +311,8 @@ def decode_get_path(path: str) -> bytes | None:
 
 
 def make_ocsp_handler(opts, log: RequestLog):
+    answered: dict[bytes, bytes] = {}  # --reuse: request DER → answer
+
     class Handler(http.server.BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
@@ -306,7 +321,9 @@ def make_ocsp_handler(opts, log: RequestLog):
 
         def _answer(self, der_request: bytes | None) -> None:
             body = OCSP_MALFORMED
-            if der_request is not None:
+            if der_request is not None and der_request in answered:
+                body = answered[der_request]
+            elif der_request is not None:
                 with tempfile.TemporaryDirectory() as tmp:
                     req, resp = os.path.join(tmp, "req.der"), os.path.join(tmp, "resp.der")
                     with open(req, "wb") as f:
@@ -320,6 +337,8 @@ def make_ocsp_handler(opts, log: RequestLog):
                     if done.returncode == 0 and os.path.exists(resp):
                         with open(resp, "rb") as f:
                             body = f.read()
+                        if opts.reuse:
+                            answered[der_request] = body
             log.write({"method": self.command, "path": self.path, "bytes": len(body)})
             self.send_response(200)
             self.send_header("Content-Type", "application/ocsp-response")
@@ -555,6 +574,8 @@ def add_ocsp_args(p: argparse.ArgumentParser) -> None:
         p.add_argument("--" + name, required=True)
     p.add_argument("--rother")
     p.add_argument("--ndays", type=int, default=1)
+    p.add_argument("--reuse", action="store_true",
+                   help="run openssl once per distinct request, answer repeats with its answer")
 
 
 def main(argv: list[str]) -> int:
@@ -597,7 +618,8 @@ def main(argv: list[str]) -> int:
             params = {k: v for k, v in vars(opts).items() if k not in ("command", "mode")}
             server = lab.hostile(opts.mode, **params)
         elif opts.command == "ocsp":
-            server = lab.ocsp_front(opts.index, opts.ca, opts.rsigner, opts.rkey, opts.rother, opts.ndays)
+            server = lab.ocsp_front(opts.index, opts.ca, opts.rsigner, opts.rkey, opts.rother, opts.ndays,
+                                    opts.reuse)
         elif opts.command == "tinyproxy":
             server = lab.tinyproxy(opts.filter, opts.default_deny, upstream=opts.upstream,
                                    basic_auth=opts.basic_auth)

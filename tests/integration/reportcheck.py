@@ -34,7 +34,8 @@ MERGE_TOP_KEYS = ("tool", "version", "profile", "policy", "at", "inputs", "verdi
 INSPECT_TOP_KEYS = ("tool", "version", "at", "artifact", "cert_status", "verdict", "summary",
                     "results")
 # The report's order of a result's keys; the optional ones appear only when set.
-RESULT_KEYS = ("check", "key", "status", "severity", "impact", "citations", "role", "url", "path",
+RESULT_KEYS = ("check", "key", "status", "severity", "impact", "citations", "rules", "role", "url",
+               "path",
                "connected_to", "proxy", "method", "request", "serial", "vantage", "profile",
                "message", "hint", "evidence")
 # Present on every HTTP result of a check report; null when not connected / direct.
@@ -96,7 +97,7 @@ def _check_result(result, index, profiles, inspect):
     for key in RESULT_REQUIRED:
         assert key in result, f"{where}: missing {key}"
     for key in keys:
-        if key == "citations" or (key in NULLABLE_KEYS and result[key] is None):
+        if key in ("citations", "rules") or (key in NULLABLE_KEYS and result[key] is None):
             continue
         if key != "evidence":
             assert isinstance(result[key], str), f"{where}.{key} is not a string"
@@ -111,6 +112,14 @@ def _check_result(result, index, profiles, inspect):
     if check in registry():
         assert result["citations"] == registry()[check]["citations"], \
             f"{where}: citations differ from the registry"
+    if "rules" in result:
+        # The sub-rules a finding names, by id, each once, all of its own check.
+        rules = result["rules"]
+        assert isinstance(rules, list) and rules, f"{where}: rules is not a non-empty list"
+        assert len(set(rules)) == len(rules), f"{where}: rules repeat"
+        known = {rule["id"] for rule in registry().get(check, {}).get("rules", [])}
+        assert set(rules) <= known, f"{where}: rules {rules} not sub-rules of {check}"
+        assert status != "skip", f"{where}: a skip names rules"
     assert status in STATUSES, f"{where}: bad status {status!r}"
     assert severity in SEVERITIES, f"{where}: bad severity {severity!r}"
     # Results are final: a failure at severity warning is reported as warn.

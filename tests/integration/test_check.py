@@ -13,16 +13,15 @@ SOURCE = os.environ.get("PREFLIGHT_SOURCE_DIR", os.path.join(os.path.dirname(__f
 sys.path.insert(0, os.path.join(SOURCE, "examples", "lab"))
 sys.path.insert(0, os.path.join(SOURCE, "tests", "harness"))
 
-from lab import ALLOWLIST_BEFORE, NEW_SUBCAS, NAMES, PreflightLab, crl_url  # noqa: E402
-from servers import free_port  # noqa: E402
+from lab import NEW_SUBCAS, NAMES, crl_url  # noqa: E402
+from lab_scenarios import SCENARIOS, scenario_profiles, start_lab  # noqa: E402
 
 import reportcheck  # noqa: E402
 
 BINARY = os.environ["PREFLIGHT_BIN"]
-ALL = ALLOWLIST_BEFORE + NEW_SUBCAS
 
 
-def check(profiles, *extra, timeout=120):
+def check(profiles, extra=(), timeout=120):
     done = subprocess.run([BINARY, "check", *profiles, "--format", "json", *extra],
                           capture_output=True, text=True, timeout=timeout)
     try:
@@ -46,11 +45,13 @@ def failing(report, status="fail"):
 
 
 class CheckAgainstLab(unittest.TestCase):
-    def run_lab(self, **lab_args):
-        lab = PreflightLab(**lab_args)
-        lab.__enter__()
-        self.addCleanup(lab.__exit__, None, None, None)
-        return lab
+    def run_scenario(self, name):
+        """Starts the lab in that shape (tests/harness/lab_scenarios.py): the
+        profiles to check and the options to check them with."""
+        scenario = SCENARIOS[name]
+        lab = start_lab(scenario)
+        self.addCleanup(lab.stop)
+        return scenario_profiles(lab, scenario)
 
     def assert_only_failures(self, report, expected):
         got = failing(report)
@@ -58,8 +59,7 @@ class CheckAgainstLab(unittest.TestCase):
             [r for r in report["results"] if r["status"] == "fail"], indent=1)[:6000])
 
     def test_healthy_lab_is_ready(self):
-        lab = self.run_lab(allow=ALL)
-        code, report = check(lab.write_profiles())
+        code, report = check(*self.run_scenario("healthy"))
         self.assert_only_failures(report, set())
         self.assertEqual(code, 0)
         self.assertEqual(report["verdict"], "ready")
@@ -97,8 +97,7 @@ class CheckAgainstLab(unittest.TestCase):
         self.assertLess(len(set(asked)), len(asked))
 
     def test_2025_incident_front_end_allowlist(self):
-        lab = self.run_lab()  # the front end passes only root and legacy
-        code, report = check(lab.write_profiles())
+        code, report = check(*self.run_scenario("allowlist-incident"))
         self.assertEqual(code, 1)
         self.assertEqual(report["verdict"], "not-ready")
         expected = set()
@@ -130,19 +129,14 @@ class CheckAgainstLab(unittest.TestCase):
                             for r in not_found), not_found)
 
     def test_redirect_to_https_fails(self):
-        lab = self.run_lab(allow=ALL, front_extra=(
-            "    location = /subca1.crl { return 301 https://crl.examplepki.net/subca1.crl; }"))
-        code, report = check(lab.write_profiles())
+        code, report = check(*self.run_scenario("redirect-to-https"))
         self.assertEqual(code, 1)
         for path in ("relying-party", "corp-proxy"):
             self.assertIn(("http.redirect", NAMES["subca1"], "issued.crl", path), failing(report))
         self.assertNotIn(("http.redirect", NAMES["subca1"], "issued.crl", "origin"), failing(report))
 
     def test_html_soft_200_fails_crl_parse(self):
-        lab = self.run_lab(allow=ALL, front_extra=(
-            '    location = /subca2.crl { default_type text/html; '
-            'return 200 "<html><title>Access denied</title></html>"; }'))
-        code, report = check(lab.write_profiles())
+        code, report = check(*self.run_scenario("html-soft-200"))
         self.assertEqual(code, 1)
 
         def results(check_id):
@@ -156,14 +150,10 @@ class CheckAgainstLab(unittest.TestCase):
         self.assertEqual([r["status"] for r in results("crl.signature")], ["skip"])
 
     def test_slow_and_refused_paths_name_the_stage(self):
-        lab = self.run_lab(allow=ALL)
-        slow = lab.servers.hostile("delay", ms=8000)
-        dead_port = free_port()
-        extra = (f'  - name: slow\n    connect_to: ["::127.0.0.1:{slow.port}"]\n'
-                 f'  - name: dead\n    connect_to: ["::127.0.0.1:{dead_port}"]\n')
-        profiles = lab.write_profiles({"subca3": extra})
+        profiles, args = self.run_scenario("slow-and-refused-paths")
+        self.assertEqual(args, ["--timeout", "3s"])
         started = time.monotonic()
-        code, report = check([profiles[2]], "--timeout", "3s")
+        code, report = check(profiles, args)
         elapsed = time.monotonic() - started
         self.assertEqual(code, 1)
         self.assertLess(elapsed, 20, "requests must run concurrently and stop at the timeout")
@@ -177,16 +167,7 @@ class CheckAgainstLab(unittest.TestCase):
         self.assertTrue(skipped and all(r["status"] == "skip" for r in skipped))
 
     def test_stale_crl_at_the_front_end(self):
-        lab = PreflightLab(allow=ALL)
-        self.addCleanup(lab.stop)
-        lab.make_pki()
-        stale_dir = os.path.join(lab.run_dir, "stale")
-        # The front end keeps an older, short-lived CRL; the origin publishes a newer one.
-        lab.publish_crl("subca1", os.path.join(stale_dir, "subca1.crl"), hours=2)
-        lab.publish_crl("subca1", os.path.join(lab.pki, "publish", "crl", "subca1.crl"))
-        lab.front_extra = f"    location = /subca1.crl {{ root {stale_dir}; }}"
-        lab.start_servers()
-        code, report = check(lab.write_profiles())
+        code, report = check(*self.run_scenario("stale-crl-at-front-end"))
         self.assertEqual(code, 1)
         got = failing(report)
         for path in ("relying-party", "corp-proxy"):
@@ -195,12 +176,7 @@ class CheckAgainstLab(unittest.TestCase):
         self.assertNotIn(("crl.consistent", NAMES["subca1"], "issued.crl", "origin"), got)
 
     def test_crl_never_published_points_at_the_origin(self):
-        lab = PreflightLab(allow=ALL)
-        self.addCleanup(lab.stop)
-        lab.make_pki()
-        os.remove(os.path.join(lab.pki, "publish", "crl", "subca3.crl"))
-        lab.start_servers()
-        code, report = check([lab.write_profiles()[2]])
+        code, report = check(*self.run_scenario("crl-never-published"))
         self.assertEqual(code, 1)
         self.assert_only_failures(report, {("http.status", NAMES["subca3"], "issued.crl", p)
                                            for p in ("relying-party", "corp-proxy", "origin")})
@@ -211,8 +187,7 @@ class CheckAgainstLab(unittest.TestCase):
                 self.assertNotIn("allowlist", r["hint"].split(".")[0])
 
     def test_forward_proxy_filtering_a_host(self):
-        lab = self.run_lab(allow=ALL, proxy_filter=[r"^ocsp-subca2\."])
-        code, report = check(lab.write_profiles())
+        code, report = check(*self.run_scenario("proxy-filters-a-host"))
         self.assertEqual(code, 1)
         self.assert_only_failures(report, {("http.status", NAMES["subca2"], "issued.ocsp", "corp-proxy")})
         msgs = {r["message"] for r in report["results"] if r["status"] == "fail"}

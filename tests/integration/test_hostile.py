@@ -3,9 +3,8 @@ hostile reply ends in exit 1 with the exact failing check and a message
 naming what went wrong, within --timeout + 2 s, in bounded memory.
 
 One profile per case pins the SubCA's CRL URL to a hostile server of
-tests/harness/servers.py (connect_to); the identity is a subject and a key,
-so that URL is the only one fetched. The PKI comes from
-profiles/make-example-pki.sh."""
+tests/harness/servers.py (tests/harness/hostile_cases.py has the profile,
+the policy and the cases that end at once)."""
 
 import json
 import os
@@ -21,37 +20,14 @@ import unittest
 SOURCE = os.environ.get("PREFLIGHT_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
 sys.path.insert(0, os.path.join(SOURCE, "tests", "harness"))
 
+import hostile_cases  # noqa: E402
+from hostile_cases import HOST, PROFILE  # noqa: E402
 from servers import Lab  # noqa: E402
 
 BINARY = os.environ["PREFLIGHT_BIN"]
 TIMEOUT_S = 2
 SLACK_S = 2
 MAX_BODY = 8 << 20
-HOST = "crl.hostile.test"
-
-PROFILE = """version: 1
-name: Hostile {case}
-policy: {policy}
-issuer:
-  certificate: {pki}/root.pem
-subca:
-  subject: "CN=Example Asia DV CA R1,O=Example Ltd,C=GB"
-  public_key: {pki}/subca.pub.pem
-issued:
-  crl_distribution_points: ["{url}"]
-paths:
-  - name: {path_name}
-{path_body}
-"""
-
-# The endless body needs a small cap; the proxy case needs https allowed.
-POLICY = """extends: cabf-tls-br
-name: hostile-lab
-http:
-  schemes: [http, https]
-max_body: 8MiB
-max_in_flight: 16MiB
-"""
 
 
 def run_measured(argv, limit_s, env=None):
@@ -81,7 +57,7 @@ class HostileServers(unittest.TestCase):
                        check=True, capture_output=True, timeout=120)
         cls.policy = os.path.join(cls.dir, "hostile-policy.yaml")
         with open(cls.policy, "w", encoding="utf-8") as f:
-            f.write(POLICY)
+            f.write(hostile_cases.policy())
         cls.lab = Lab()
 
     @classmethod
@@ -90,14 +66,11 @@ class HostileServers(unittest.TestCase):
         shutil.rmtree(cls.dir, ignore_errors=True)
 
     def write_profile(self, case, url, path_body, path_name="pinned"):
-        path = os.path.join(self.dir, f"{case}.yaml")
-        with open(path, "w", encoding="utf-8") as f:
-            f.write(PROFILE.format(case=case, policy=self.policy, pki=self.pki, url=url,
-                                   path_name=path_name, path_body=path_body))
-        return path
+        return hostile_cases.write_profile(self.dir, case, self.policy, self.pki, url, path_body,
+                                           path_name)
 
     def pinned(self, case, server, url=f"http://{HOST}/sub.crl"):
-        return self.write_profile(case, url, f'    connect_to: ["{HOST}:80:127.0.0.1:{server.port}"]')
+        return self.write_profile(case, url, hostile_cases.pinned_body(server))
 
     def check(self, profile):
         """Runs check; returns (report, wall seconds, peak RSS bytes) after the common
@@ -135,7 +108,7 @@ class HostileServers(unittest.TestCase):
         return result
 
     def test_endless_body_trips_the_cap_in_bounded_memory(self):
-        baseline = self.lab.hostile("fixed", body="not a crl")
+        baseline = hostile_cases.start(self.lab, "baseline")
         _, _, baseline_rss = self.check(self.pinned("baseline", baseline))
         endless = self.lab.hostile("endless")
         report, _, rss = self.check(self.pinned("endless", endless))
@@ -157,7 +130,7 @@ class HostileServers(unittest.TestCase):
         self.assert_reachable_fails(report, f"timed out after {TIMEOUT_S} s", "received 0 bytes")
 
     def test_redirect_loop_is_cut(self):
-        loop = self.lab.hostile("redirect", location=f"http://{HOST}/sub.crl")
+        loop = hostile_cases.start(self.lab, "redirect-loop")
         report, _, _ = self.check(self.pinned("redirect-loop", loop))
         # The last reply is a 302: http.status fails too and points at http.redirect.
         failed = self.failures(report, "http.redirect", "http.status")
@@ -166,30 +139,30 @@ class HostileServers(unittest.TestCase):
         self.assertIn("http.redirect", failed["http.status"]["hint"])
 
     def test_megabytes_of_headers_are_refused(self):
-        huge = self.lab.hostile("huge-headers", bytes=4 << 20)
+        huge = hostile_cases.start(self.lab, "huge-headers")
         report, _, _ = self.check(self.pinned("huge-headers", huge))
         self.assert_reachable_fails(report, "headers too large")
 
     def test_unrequested_gzip_body_is_not_inflated(self):
         # Nothing asks for an encoding, so the body is judged as the bytes sent.
-        packed = self.lab.hostile("gzip", body="x" * 100000)
+        packed = hostile_cases.start(self.lab, "gzip")
         report, _, _ = self.check(self.pinned("gzip", packed))
         result = self.failure(report, "crl.parse")
         self.assertIn("gzip-compressed data", result["message"])
         self.assertLess(result["evidence"].get("bytes", 0), 100000)
 
     def test_connection_reset_mid_body(self):
-        reset = self.lab.hostile("reset", bytes=200000)
+        reset = hostile_cases.start(self.lab, "reset")
         report, _, _ = self.check(self.pinned("reset", reset))
         self.assert_reachable_fails(report, "reset mid-body", "of 200000 bytes")
 
     def test_content_length_that_lies(self):
-        lying = self.lab.hostile("lying-length", bytes=200000)
+        lying = hostile_cases.start(self.lab, "lying-length")
         report, _, _ = self.check(self.pinned("lying-length", lying))
         self.assert_reachable_fails(report, "Content-Length says 200000", "closed after 100000")
 
     def test_http09_reply(self):
-        old = self.lab.hostile("http09", body="this is no HTTP response\n")
+        old = hostile_cases.start(self.lab, "http09")
         report, _, _ = self.check(self.pinned("http09", old))
         self.assert_reachable_fails(report, "not an HTTP response")
 
@@ -203,13 +176,13 @@ class HostileServers(unittest.TestCase):
     # Issue 17 ------------------------------------------------------------------
 
     def test_spoofed_status_line_in_headers_is_not_the_status(self):
-        spoofed = self.lab.hostile("spoofed-status", status=404, body="not a crl")
+        spoofed = hostile_cases.start(self.lab, "spoofed-status")
         report, _, _ = self.check(self.pinned("spoofed-status", spoofed))
         result = self.failure(report, "http.status")
         self.assertIn("HTTP 404", result["message"])
 
     def test_ten_megabyte_header_line_is_a_header_size_failure(self):
-        long_line = self.lab.hostile("long-header-line", bytes=10_000_000)
+        long_line = hostile_cases.start(self.lab, "long-header-line")
         report, _, _ = self.check(self.pinned("long-header-line", long_line))
         result = self.assert_reachable_fails(report, "a header line too long (over 100 KiB)")
         self.assertNotIn("memory", result["message"].lower())
@@ -242,9 +215,9 @@ class HostileServers(unittest.TestCase):
         overhead = 16 << 20
         policy = os.path.join(self.dir, "in-flight-policy.yaml")
         with open(policy, "w", encoding="utf-8") as f:
-            f.write(POLICY.replace("max_body: 8MiB", "max_body: 32MiB")
-                    .replace("max_in_flight: 16MiB", "max_in_flight: 64MiB")
-                    .replace("name: hostile-lab", "name: hostile-in-flight"))
+            f.write(hostile_cases.policy(name="hostile-in-flight")
+                    .replace("max_body: 8MiB", "max_body: 32MiB")
+                    .replace("max_in_flight: 16MiB", "max_in_flight: 64MiB"))
 
         def profile(case, server):
             urls = ", ".join(f'"http://crl{i}.hostile.test/sub.crl"' for i in range(4))
@@ -267,7 +240,7 @@ class HostileServers(unittest.TestCase):
             self.assertEqual(code, 1, out + err)
             return json.loads(out), rss
 
-        _, baseline_rss = run("in-flight-baseline", self.lab.hostile("fixed", body="not a crl"))
+        _, baseline_rss = run("in-flight-baseline", hostile_cases.start(self.lab, "baseline"))
         report, rss = run("in-flight-endless", self.lab.hostile("endless"))
         reachable = [r for r in report["results"] if r["check"] == "http.reachable"]
         self.assertEqual(len(reachable), 4)

@@ -7,122 +7,27 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
-import textwrap
 import threading
 import unittest
 
+SOURCE = os.environ.get("PREFLIGHT_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
+sys.path.insert(0, os.path.join(SOURCE, "tests", "harness"))
+
+import inspect_artifacts  # noqa: E402
+from inspect_artifacts import judged  # noqa: E402
+
 BIN = os.environ.get("PREFLIGHT_BIN", "subca-preflight")
-
-CA_CONF = textwrap.dedent("""\
-    [ca]
-    default_ca = lab
-    [lab]
-    dir = {dir}
-    database = $dir/index.txt
-    serial = $dir/serial
-    crlnumber = $dir/crlnumber
-    new_certs_dir = $dir/newcerts
-    certificate = $dir/ca.pem
-    private_key = $dir/ca.key
-    default_md = sha256
-    default_days = 30
-    default_crl_days = 7
-    policy = anything
-    unique_subject = no
-    copy_extensions = none
-    crl_extensions = crl_ext
-    [anything]
-    commonName = supplied
-    [crl_ext]
-    authorityKeyIdentifier = keyid:always
-    [ca_ext]
-    basicConstraints = critical,CA:TRUE
-    keyUsage = critical,digitalSignature,keyCertSign,cRLSign
-    subjectKeyIdentifier = hash
-    authorityKeyIdentifier = keyid:always
-    [leaf_ext]
-    basicConstraints = critical,CA:FALSE
-    keyUsage = critical,digitalSignature
-    subjectKeyIdentifier = hash
-    authorityKeyIdentifier = keyid:always
-    crlDistributionPoints = URI:http://crl.lab.test/lab.crl
-    authorityInfoAccess = OCSP;URI:http://ocsp.lab.test
-    """)
-
-
-def openssl(*args, cwd):
-    subprocess.run(["openssl", *args], cwd=cwd, check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-
-
-def make_ca(d, name):
-    """A self-signed CA with EC P-256 key under d/ (ca.key, ca.pem, ca.der)."""
-    openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
-            "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "365",
-            "-subj", f"/C=GB/O=Lab/CN={name}", "-config", "ca.cnf", "-extensions", "ca_ext",
-            cwd=d)
 
 
 class InspectTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.dir = tempfile.mkdtemp(prefix="inspect-test-")
-        d = cls.dir
-        cls.ca = os.path.join(d, "ca")
-        cls.other = os.path.join(d, "other")
-        for ca_dir, name in ((cls.ca, "Lab Issuing CA"), (cls.other, "Other CA")):
-            os.makedirs(os.path.join(ca_dir, "newcerts"))
-            with open(os.path.join(ca_dir, "ca.cnf"), "w") as f:
-                f.write(CA_CONF.format(dir=ca_dir))
-            open(os.path.join(ca_dir, "index.txt"), "w").close()
-            with open(os.path.join(ca_dir, "serial"), "w") as f:
-                f.write("1000\n")
-            with open(os.path.join(ca_dir, "crlnumber"), "w") as f:
-                f.write("01\n")
-            make_ca(ca_dir, name)
-        ca = cls.ca
-        for leaf in ("valid", "revoked"):
-            openssl("req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
-                    "-nodes", "-keyout", f"{leaf}.key", "-out", f"{leaf}.csr",
-                    "-subj", f"/CN={leaf}.lab.test", cwd=ca)
-            openssl("ca", "-batch", "-config", "ca.cnf", "-extensions", "leaf_ext",
-                    "-in", f"{leaf}.csr", "-out", f"{leaf}.pem", cwd=ca)
-        openssl("ca", "-config", "ca.cnf", "-revoke", "revoked.pem",
-                "-crl_reason", "keyCompromise", cwd=ca)
-        openssl("ca", "-config", "ca.cnf", "-gencrl", "-out", "crl.pem", cwd=ca)
-        openssl("crl", "-in", "crl.pem", "-outform", "DER", "-out", "crl.der", cwd=ca)
-        openssl("x509", "-in", "valid.pem", "-outform", "DER", "-out", "valid.der", cwd=ca)
-        openssl("crl2pkcs7", "-nocrl", "-certfile", "valid.pem", "-certfile", "ca.pem",
-                "-outform", "DER", "-out", "chain.p7b", cwd=ca)
-        # OCSP responses from the index, signed by the CA itself, no nonce (RFC 5019 §2.1).
-        for leaf in ("valid", "revoked"):
-            openssl("ocsp", "-issuer", "ca.pem", "-cert", f"{leaf}.pem", "-no_nonce",
-                    "-reqout", f"{leaf}.req", cwd=ca)
-            openssl("ocsp", "-index", "index.txt", "-CA", "ca.pem", "-rsigner", "ca.pem",
-                    "-rkey", "ca.key", "-reqin", f"{leaf}.req", "-respout", f"{leaf}.ocsp",
-                    "-ndays", "1", cwd=ca)
-        # The CA re-keyed: same name, new key, signing answers for certificates of the old
-        # key; by name (openssl's default) and by key hash.
-        openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
-                "-nodes", "-keyout", "rekeyed.key", "-out", "rekeyed.pem", "-days", "365",
-                "-subj", "/C=GB/O=Lab/CN=Lab Issuing CA", "-config", "ca.cnf",
-                "-extensions", "ca_ext", cwd=ca)
-        for name, extra in (("rekeyed-by-name", []), ("rekeyed-by-key", ["-resp_key_id"])):
-            openssl("ocsp", "-index", "index.txt", "-CA", "ca.pem", "-rsigner", "rekeyed.pem",
-                    "-rkey", "rekeyed.key", "-reqin", "valid.req", "-respout", f"{name}.ocsp",
-                    "-ndays", "1", *extra, cwd=ca)
-        with open(os.path.join(d, "random.bin"), "wb") as f:
-            f.write(os.urandom(700))
-        # The same CA key and name in a certificate whose keyUsage lacks cRLSign.
-        openssl("req", "-x509", "-key", "ca.key", "-out", "ca-no-crlsign.pem", "-days", "365",
-                "-subj", "/C=GB/O=Lab/CN=Lab Issuing CA", "-addext",
-                "keyUsage=critical,keyCertSign", "-addext", "basicConstraints=critical,CA:TRUE",
-                cwd=ca)
-        with open(os.path.join(ca, "crl.der"), "rb") as f:
-            crl = f.read()
-        with open(os.path.join(d, "truncated.crl"), "wb") as f:
-            f.write(crl[: len(crl) // 2])
+        inspect_artifacts.make(cls.dir)
+        cls.ca = os.path.join(cls.dir, "ca")
+        cls.other = os.path.join(cls.dir, "other")
 
     @classmethod
     def tearDownClass(cls):
@@ -203,8 +108,7 @@ class InspectTest(unittest.TestCase):
         self.assertTrue(report["artifact"]["signature_valid"])
 
     def test_good_crl_with_issuer_passes(self):
-        report = self.inspect_json(self.path("crl.der"), "--issuer", self.path("ca.pem"),
-                                   expect_code=0)
+        report = self.inspect_json(*judged(self.dir, "crl"), expect_code=0)
         checks = self.results_by_check(report)
         self.assertEqual(checks["crl.signature"][0]["status"], "pass")
         self.assertEqual(checks["crl.issuer"][0]["status"], "pass")
@@ -216,16 +120,16 @@ class InspectTest(unittest.TestCase):
         self.assertEqual(len(report["artifact"]["sha256"]), 64)
 
     def test_crl_with_wrong_issuer_fails_signature(self):
-        report = self.inspect_json(self.path("crl.der"), "--issuer",
-                                   self.path("ca.pem", self.other), expect_code=1)
+        report = self.inspect_json(*judged(self.dir, "crl-of-another-issuer"),
+                                   expect_code=1)
         checks = self.results_by_check(report)
         self.assertEqual(checks["crl.signature"][0]["status"], "fail")
         self.assertEqual(report["verdict"], "not-ready")
 
     def test_crl_of_an_issuer_without_crlsign_fails_signature(self):
         # RFC 5280 §6.3.3(f): relying parties reject the CRL, however well it verifies.
-        report = self.inspect_json(self.path("crl.der"), "--issuer",
-                                   self.path("ca-no-crlsign.pem"), expect_code=1)
+        report = self.inspect_json(*judged(self.dir, "crl-issuer-without-crlsign"),
+                                   expect_code=1)
         signature = self.results_by_check(report)["crl.signature"][0]
         self.assertEqual(signature["status"], "fail")
         self.assertEqual(signature["impact"], "relying-party")
@@ -244,14 +148,12 @@ class InspectTest(unittest.TestCase):
                 self.assertEqual(report["verdict"], "not-ready")
 
     def test_crl_reports_the_named_certificates_status(self):
-        report = self.inspect_json(self.path("crl.der"), "--issuer", self.path("ca.pem"),
-                                   "--cert", self.path("revoked.pem"), "--expect", "revoked",
+        report = self.inspect_json(*judged(self.dir, "crl-revoked-as-expected"),
                                    expect_code=0)
         self.assertEqual(report["cert_status"], "revoked")
         checks = self.results_by_check(report)
         self.assertEqual(checks["crl.entries"][0]["status"], "pass")
-        report = self.inspect_json(self.path("crl.der"), "--issuer", self.path("ca.pem"),
-                                   "--cert", self.path("valid.pem"), "--expect", "revoked",
+        report = self.inspect_json(*judged(self.dir, "crl-valid-expected-revoked"),
                                    expect_code=1)
         self.assertEqual(report["cert_status"], "good")
         # Without --expect the status is looked up in the same walk, not judged.
@@ -262,24 +164,20 @@ class InspectTest(unittest.TestCase):
             self.assertNotIn("crl.entries", self.results_by_check(report))
 
     def test_ocsp_with_issuer_and_cert(self):
-        report = self.inspect_json(self.path("valid.ocsp"), "--issuer", self.path("ca.pem"),
-                                   "--cert", self.path("valid.pem"), "--expect", "good",
-                                   expect_code=0)
+        report = self.inspect_json(*judged(self.dir, "ocsp-good"), expect_code=0)
         self.assertEqual(report["cert_status"], "good")
         checks = self.results_by_check(report)
         self.assertEqual(checks["ocsp.signature"][0]["status"], "pass")
         self.assertEqual(checks["ocsp.certid"][0]["status"], "pass")
-        report = self.inspect_json(self.path("valid.ocsp"), "--issuer",
-                                   self.path("ca.pem", self.other), expect_code=1)
+        report = self.inspect_json(*judged(self.dir, "ocsp-of-another-issuer"),
+                                   expect_code=1)
         checks = self.results_by_check(report)
         self.assertEqual(checks["ocsp.certid"][0]["status"], "fail")
 
     def test_ocsp_signed_by_the_rekeyed_issuer_fails_issuer_key(self):
         for name in ("rekeyed-by-name", "rekeyed-by-key"):
             with self.subTest(name):
-                report = self.inspect_json(self.path(f"{name}.ocsp"), "--issuer",
-                                           self.path("ca.pem"), "--cert", self.path("valid.pem"),
-                                           "--expect", "good", expect_code=1)
+                report = self.inspect_json(*judged(self.dir, f"ocsp-{name}"), expect_code=1)
                 checks = self.results_by_check(report)
                 self.assertEqual(checks["ocsp.signature"][0]["status"], "pass")
                 signer = checks["ocsp.signer"][0]

@@ -10,6 +10,7 @@
 
 #include "cli/output.h"
 #include "model/registry.h"
+#include "policy/policy.h"
 #include "report/renderers.h"
 #include "util/input_error.h"
 #include "util/run_error.h"
@@ -452,6 +453,29 @@ TEST_CASE("JSON with several profiles lists them and names each result's profile
     ++count;
   }
   CHECK(count == report.results.size());
+}
+
+TEST_CASE("JSON names the sub-rules a finding breaks, and those a policy left unjudged") {
+  Report report = sample_report();
+  CheckResult issuer = make("crl.issuer", Status::kFail, "issued.crl", kIssuedCrl, "relying-party",
+                            "issuer differs in string type");
+  issuer = with_rules(issuer, {&rules::kCrlIssuerByteIdentical});
+  report.results = {issuer};
+  const std::string citations =
+      "\"citations\": [\n        \"BR 7.2\",\n        \"RFC 5280 §7.1\"\n"
+      "      ],\n";
+  position(render(report, Format::kJson),
+           citations + "      \"rules\": [\n        \"byte-identical\"\n      ],\n      \"role\"");
+  Policy rfc;
+  rfc.sources = {Source::kRfc};
+  report.results = apply_policy(report.results, rfc);
+  REQUIRE(report.results.front().status == Status::kPass);
+  position(render(report, Format::kJson), "\"rules\": [\n        \"byte-identical\"\n      ]");
+  // A finding that is its check's as a whole, and a pass, name none.
+  report.results = {make("crl.issuer", Status::kFail, "issued.crl", kIssuedCrl, "relying-party",
+                         "another CA's name"),
+                    make("crl.parse", Status::kPass, "issued.crl", kIssuedCrl, "origin", "DER")};
+  CHECK(render(report, Format::kJson).find("\"rules\"") == std::string::npos);
 }
 
 TEST_CASE("JSON escapes hostile strings and stays valid UTF-8 without raw controls") {

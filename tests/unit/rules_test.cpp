@@ -201,6 +201,35 @@ TEST_CASE("the policy leaves a check of other sources out, and passes a failure 
   }
 }
 
+TEST_CASE("crl.consistent names its sub-rules: CCADB's identical Full CRLs, RFC 5280's order") {
+  const Policy rfc = load_policy("rfc5280");
+  const Policy tls = load_policy("cabf-tls-br");
+  const UnixTime at = now_utc();
+  CrlFacts ours;
+  ours.parsed = true;
+  ours.crl_number = Bytes{0x05};
+  ours.this_update = at - 3600;
+  ours.next_update = at + 2 * 3600;  // inside cabf-tls-br's 4 h crl.min_remaining
+  ours.sha256 = Bytes(32, 0x01);
+  CrlFacts other = ours;
+  other.crl_number = Bytes{0x06};
+  other.sha256 = Bytes(32, 0x02);
+
+  const CheckResult differing = check_full_crls_identical("http://a.example/1.crl", ours,
+                                                          {{"http://b.example/1.crl", other}});
+  CHECK(apply_policy(differing, tls)->status == Status::kFail);
+  CHECK(apply_policy(differing, rfc)->status == Status::kPass);
+
+  // An older copy than the reference path's: RFC 5280 §5.2.3 under both;
+  // "no longer current" only by CCADB's margin.
+  const CheckResult older = check_crl_against_reference(ours, other, "origin", tls, at);
+  CHECK(older.status == Status::kFail);
+  CHECK(apply_policy(older, tls)->status == Status::kFail);
+  const CheckResult older_rfc = check_crl_against_reference(ours, other, "origin", rfc, at);
+  CHECK(older_rfc.status == Status::kWarn);
+  CHECK(apply_policy(older_rfc, rfc)->status == Status::kWarn);
+}
+
 TEST_CASE("crl.issuer under rfc5280: an RFC 5280 §7.1 match passes, another name fails") {
   const Policy rfc = load_policy("rfc5280");
   const Policy tls = load_policy("cabf-tls-br");
