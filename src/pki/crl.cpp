@@ -1,6 +1,7 @@
 #include "pki/crl.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "pki/der.h"
 
@@ -440,7 +441,7 @@ bool RevokedIterator::NextUsual(RevokedEntry* out) {
         0x30, 0x0c, 0x30, 0x0a, 0x06, 0x03, 0x55, 0x1d, kReasonCode, 0x04, 0x03, 0x0a, 0x01};
     constexpr std::size_t n = sizeof kReasonExtensions;
     if (extensions_at + n + 1 != end ||
-        !std::equal(kReasonExtensions, kReasonExtensions + n, d.begin() + extensions_at) ||
+        std::memcmp(kReasonExtensions, d.data() + extensions_at, n) != 0 ||
         d[extensions_at + n] >= 0x80) {
       return false;
     }

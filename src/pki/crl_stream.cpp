@@ -132,6 +132,13 @@ void CrlStream::Reset() {
 
 void CrlStream::Feed(ByteView chunk) {
   if (chunk.empty()) return;
+  // Until the entries are found, a large chunk is taken a piece at a time,
+  // so that what follows them is hashed on the digest threads.
+  constexpr std::size_t kLocateStep = 64 << 10;
+  while (hashers_.empty() && !whole_ && chunk.size() > kLocateStep) {
+    Feed(chunk.first(kLocateStep));
+    chunk = chunk.subspan(kLocateStep);
+  }
   if (!hashers_.empty()) {
     total_ += chunk.size();
     while (!chunk.empty()) {

@@ -25,13 +25,15 @@ bool digits(ByteView c, std::size_t pos, std::size_t count, int* out) {
   return true;
 }
 
+// MMDDHHMMSS from `pos`: all ten digits checked at once, then read in pairs.
 bool to_time(int year, ByteView c, std::size_t pos, std::int64_t* out) {
-  int month, day, hour, minute, second;
-  if (!digits(c, pos, 2, &month) || !digits(c, pos + 2, 2, &day) || !digits(c, pos + 4, 2, &hour) ||
-      !digits(c, pos + 6, 2, &minute) || !digits(c, pos + 8, 2, &second)) {
-    return false;
-  }
-  const auto t = utc_time_from_fields(year, month, day, hour, minute, second);
+  unsigned not_digit = 0;
+  for (std::size_t i = pos; i < pos + 10; ++i) not_digit |= static_cast<unsigned>(c[i] - '0') > 9;
+  if (not_digit) return false;
+  const auto pair = [&](std::size_t at) {
+    return (c[pos + at] - '0') * 10 + (c[pos + at + 1] - '0');
+  };
+  const auto t = utc_time_from_fields(year, pair(0), pair(2), pair(4), pair(6), pair(8));
   if (!t) return false;
   *out = *t;
   return true;

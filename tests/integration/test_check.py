@@ -71,9 +71,12 @@ class CheckAgainstLab(unittest.TestCase):
             self.assertIn(expected, checks)
 
     def test_shared_requests_are_sent_once_and_judged_per_profile(self):
-        lab = self.run_lab(allow=ALL)
+        scenario = SCENARIOS["healthy"]
+        lab = start_lab(scenario)
+        self.addCleanup(lab.stop)
+        profiles, args = scenario_profiles(lab, scenario)
         evidence = os.path.join(lab.run_dir, "evidence-shared")
-        code, report = check(lab.write_profiles(), "--evidence", evidence)
+        code, report = check(profiles, [*args, "--evidence", evidence])
         self.assertEqual(code, 0)
         with open(os.path.join(evidence, "MANIFEST.sha256"), encoding="utf-8") as f:
             bodies = {line.split("  ", 1)[1].strip() for line in f if ".body" in line}
