@@ -1,5 +1,6 @@
 #include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -127,11 +128,11 @@ std::optional<Bytes> fetch_url(const std::string& url, const Policy& policy) {
   return std::move(seen->body);
 }
 
-// A DER CRL file larger than kStreamCrlAbove, read in blocks into `stream`
-// and judged as it passes: memory does not grow with the file (a mapped
-// file's pages would count, so it is read, one block at a time). False for
-// any other file, which is then read whole as before.
-bool read_crl_in_blocks(const std::string& path, std::uint64_t max_bytes, CrlCheckStream& stream) {
+// A DER CRL file larger than kStreamCrlAbove, fed to `stream` a mapped
+// window at a time and judged as it passes: memory does not grow with the
+// file (a window's pages count in RSS while it is mapped). False for any
+// other file, which is then read whole as before.
+bool read_crl_in_windows(const std::string& path, std::uint64_t max_bytes, CrlCheckStream& stream) {
   std::error_code ec;
   const auto size = std::filesystem::file_size(path, ec);
   if (ec || size <= kStreamCrlAbove || size > max_bytes ||
@@ -140,21 +141,29 @@ bool read_crl_in_blocks(const std::string& path, std::uint64_t max_bytes, CrlChe
   }
   const UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd.valid()) return false;
-  // Mapped a window at a time, its pages filled in one go: no copy into a
-  // buffer, and at most one window's pages count in RSS.
+  // The size of what was opened, not of what the path names now.
+  struct stat opened {};
+  if (::fstat(fd.get(), &opened) != 0 || static_cast<std::uint64_t>(opened.st_size) != size) {
+    throw InputError(SourcePos{path}, "the file changed while it was read");
+  }
+  // Its pages filled in one go: no copy through a buffer.
+  struct Window {
+    void* data;
+    std::size_t length;
+    ~Window() {
+      if (data != MAP_FAILED) ::munmap(data, length);
+    }
+  };
   constexpr std::uint64_t kWindow = 4 << 20;
   for (std::uint64_t at = 0; at < size; at += kWindow) {
     const auto length = static_cast<std::size_t>(std::min(kWindow, size - at));
-    void* window = ::mmap(nullptr, length, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd.get(),
-                          static_cast<off_t>(at));
-    if (window == MAP_FAILED) throw InputError(SourcePos{path}, "cannot read file");
-    const ByteView bytes(static_cast<const std::uint8_t*>(window), length);
-    if (at == 0 && bytes[0] != 0x30) {  // not DER: read whole as before
-      ::munmap(window, length);
-      return false;
-    }
+    const Window window{::mmap(nullptr, length, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd.get(),
+                               static_cast<off_t>(at)),
+                        length};
+    if (window.data == MAP_FAILED) throw InputError(SourcePos{path}, "cannot read file");
+    const ByteView bytes(static_cast<const std::uint8_t*>(window.data), length);
+    if (at == 0 && bytes[0] != 0x30) return false;  // not DER: read whole as before
     stream.feed(bytes);
-    ::munmap(window, length);
   }
   stream.end();
   return true;
@@ -213,7 +222,7 @@ CrlExpectation inspect_crl_expectation(const Context& c, const InspectOptions& o
 
 // With --issuer, check_crl walks the entries once for everything: the
 // checks, the --serial lookup and the summary's count (*facts). `stream`:
-// the CRL as read in blocks, judged as it passed.
+// the CRL as read in windows, judged as it passed.
 Judgement judge_crl(ByteView body, const Context& c, const InspectOptions& o, CrlFacts* facts,
                     CrlCheckStream* stream) {
   Judgement j;
@@ -422,7 +431,7 @@ int run_inspect(const InspectOptions& o) {
     if (c.url.empty()) c.url = o.input;  // crl.idp: the URL it was fetched from
   } else {
     stream = std::make_unique<CrlCheckStream>(inspect_crl_expectation(c, o), c.policy.max_body);
-    if (read_crl_in_blocks(o.input, c.policy.max_body, *stream)) {
+    if (read_crl_in_windows(o.input, c.policy.max_body, *stream)) {
       body = stream->body();
     } else {
       stream.reset();
