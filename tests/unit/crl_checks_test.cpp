@@ -7,6 +7,7 @@
 #include "pki/serial.h"
 #include "policy/loader.h"
 #include "support/crl_builder.h"
+#include "support/crl_expectation.h"
 #include "support/testpki.h"
 
 using namespace preflight;
@@ -18,27 +19,13 @@ constexpr const char* kUrl = "http://crl.example.com/sub.crl";
 
 // The SubCA's own CRL (role issued.crl), judged against the SubCA.
 CrlExpectation issued_expectation(const testpki::Hierarchy& h) {
-  const pki::Certificate sub = h.subca.cert();
-  CrlExpectation x;
-  x.role = roles::kIssuedCrl;
-  x.issuer_subject_der = sub.subject_der();
-  x.issuer_spki_der = sub.spki_der();
-  x.issuer_key_id = sub.subject_key_id();
-  x.url = kUrl;
-  return x;
+  return testpki::crl_expectation_for(h.subca.cert(), roles::kIssuedCrl, kUrl);
 }
 
 // The root's CRL (role subca.crl), judged against the root.
 CrlExpectation ca_expectation(const testpki::Hierarchy& h) {
-  const pki::Certificate root = h.root.cert();
-  CrlExpectation x;
-  x.role = roles::kSubcaCrl;
-  x.ca_crl = true;
-  x.issuer_subject_der = root.subject_der();
-  x.issuer_spki_der = root.spki_der();
-  x.issuer_key_id = root.subject_key_id();
-  x.url = "http://crl.example.com/root-r46.crl";
-  return x;
+  return testpki::crl_expectation_for(h.root.cert(), roles::kSubcaCrl,
+                                      "http://crl.example.com/root-r46.crl");
 }
 
 CheckResult only(const Results& results, std::string_view id) {

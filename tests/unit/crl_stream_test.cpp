@@ -10,6 +10,7 @@
 #include "checks/crl_checks.h"
 #include "support/bigcrl.h"
 #include "support/crl_builder.h"
+#include "support/crl_expectation.h"
 #include "support/testpki.h"
 
 using namespace preflight;
@@ -17,14 +18,8 @@ using namespace preflight;
 namespace {
 
 CrlExpectation expectation_for(const testpki::Issued& issuer) {
-  const pki::Certificate cert = issuer.cert();
-  CrlExpectation x;
-  x.role = roles::kIssuedCrl;
-  x.issuer_subject_der = cert.subject_der();
-  x.issuer_spki_der = cert.spki_der();
-  x.issuer_key_id = cert.subject_key_id();
-  x.url = "http://crl.example.com/sub.crl";
-  return x;
+  return testpki::crl_expectation_for(issuer.cert(), roles::kIssuedCrl,
+                                      "http://crl.example.com/sub.crl");
 }
 
 // Everything a result says, for comparison.

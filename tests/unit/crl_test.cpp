@@ -12,6 +12,7 @@
 #include "pki/signature.h"
 #include "support/bigcrl.h"
 #include "support/crl_builder.h"
+#include "support/crl_expectation.h"
 #include "support/testpki.h"
 
 using namespace preflight;
@@ -466,11 +467,7 @@ TEST_CASE("a 100k-entry CRL from the generator decodes, verifies and looks up") 
   const Bytes der = testpki::make_big_crl(spec, h.subca, h.subca_key);
   CHECK(der.size() > 100000 * 49);
 
-  CrlExpectation x;
-  x.role = roles::kIssuedCrl;
-  x.issuer_subject_der = h.subca.cert().subject_der();
-  x.issuer_spki_der = h.subca.cert().spki_der();
-  x.issuer_key_id = h.subca.cert().subject_key_id();
+  CrlExpectation x = testpki::crl_expectation_for(h.subca.cert(), roles::kIssuedCrl, "");
   x.serials = {{testpki::big_crl_serial(0), true, "first"},
                {testpki::big_crl_serial(50000), true, "middle"},
                {testpki::big_crl_serial(99999), true, "last"},

@@ -10,6 +10,7 @@
 #include "model/registry.h"
 #include "pki/serial.h"
 #include "policy/loader.h"
+#include "support/crl_expectation.h"
 #include "support/testocsp.h"
 #include "support/testpki.h"
 
@@ -27,14 +28,8 @@ const testpki::Hierarchy& hierarchy() {
 }
 
 CrlExpectation crl_expectation() {
-  const pki::Certificate sub = hierarchy().subca.cert();
-  CrlExpectation x;
-  x.role = roles::kIssuedCrl;
-  x.issuer_subject_der = sub.subject_der();
-  x.issuer_spki_der = sub.spki_der();
-  x.issuer_key_id = sub.subject_key_id();
-  x.url = "http://crl.example.com/sub.crl";
-  return x;
+  return testpki::crl_expectation_for(hierarchy().subca.cert(), roles::kIssuedCrl,
+                                      "http://crl.example.com/sub.crl");
 }
 
 Bytes subca_crl(const testpki::CrlSpec& spec) {
