@@ -34,9 +34,7 @@ std::string format_duration(const Duration& d);
 UnixTime add_duration(UnixTime t, const Duration& d);
 UnixTime subtract_duration(UnixTime t, const Duration& d);
 
-constexpr bool is_leap_year(std::int64_t y) {
-  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
+constexpr bool is_leap_year(std::int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
 inline constexpr int kDaysInMonth[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 
@@ -52,8 +50,7 @@ constexpr std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
   // every CRL entry's revocationDate a decoder meets): no divisions.
   if (y >= 1901 && y <= 2099) {
     const std::int64_t leap_days = (y - 1969) >> 2;  // in [1970, y), negative before 1970
-    return (y - 1970) * 365 + leap_days + kDaysBeforeMonth[m - 1] + (m > 2 && (y & 3) == 0) +
-           d - 1;
+    return (y - 1970) * 365 + leap_days + kDaysBeforeMonth[m - 1] + (m > 2 && (y & 3) == 0) + d - 1;
   }
   y -= m <= 2;
   const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
@@ -66,8 +63,8 @@ constexpr std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
 // UTC calendar fields to Unix seconds; nullopt when a field is out of range
 // (month 1–12, day within that month, hour ≤ 23, minute ≤ 59, second ≤ 59).
 // Inline: a CRL decoder calls it once per entry.
-inline std::optional<UnixTime> utc_time_from_fields(std::int64_t year, int month, int day,
-                                                    int hour, int minute, int second) {
+inline std::optional<UnixTime> utc_time_from_fields(std::int64_t year, int month, int day, int hour,
+                                                    int minute, int second) {
   if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month) || hour < 0 ||
       hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
     return std::nullopt;

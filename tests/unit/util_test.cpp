@@ -31,8 +31,8 @@ TEST_CASE("calendar months clamp to the end of the month") {
 }
 
 TEST_CASE("calendar days agree with timegm, inside and outside the 1901-2099 shortcut") {
-  for (std::int64_t year : {1600, 1899, 1900, 1901, 1950, 1968, 1969, 1970, 1972, 2000, 2049,
-                            2050, 2099, 2100, 2400}) {
+  for (std::int64_t year :
+       {1600, 1899, 1900, 1901, 1950, 1968, 1969, 1970, 1972, 2000, 2049, 2050, 2099, 2100, 2400}) {
     for (int month = 1; month <= 12; ++month) {
       for (int day = 1; day <= days_in_month(year, month); ++day) {
         std::tm tm{};

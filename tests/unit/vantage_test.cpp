@@ -154,9 +154,9 @@ TEST_CASE("merge: which vantage points pass and fail, and a diagnosis where they
 }
 
 TEST_CASE("merge: the same failure everywhere is no vantage diagnosis") {
-  const auto out = judge_merge({input(report("a", kNow, kNow, "d1", "fail")),
-                                input(report("b", kNow, kNow, "d1", "fail"))},
-                               merge_rules());
+  const auto out = judge_merge(
+      {input(report("a", kNow, kNow, "d1", "fail")), input(report("b", kNow, kNow, "d1", "fail"))},
+      merge_rules());
   CHECK(out.merged[0].message == "fails from every vantage point (a and b): HTTP 404 Not Found");
   CHECK(out.diagnoses.empty());
 }
@@ -185,11 +185,10 @@ TEST_CASE("merge: findings about the inputs") {
   SECTION("a stale report, and one evaluated as of another time") {
     MergeRules r = merge_rules();
     r.max_age_seconds = 3600;
-    const auto out =
-        judge_merge({input(report("old", "2026-12-01T10:00:00Z", "2026-12-01T10:00:00Z", "d1",
-                                   "pass")),
-                     input(report("at", kNow, "2026-11-01T00:00:00Z", "d1", "pass"))},
-                    r);
+    const auto out = judge_merge(
+        {input(report("old", "2026-12-01T10:00:00Z", "2026-12-01T10:00:00Z", "d1", "pass")),
+         input(report("at", kNow, "2026-11-01T00:00:00Z", "d1", "pass"))},
+        r);
     const CheckResult* age = find(out.findings, "merge.age", Status::kFail);
     REQUIRE(age != nullptr);
     CHECK(age->vantage == "old");
@@ -224,9 +223,8 @@ TEST_CASE("parse_json: reports round-trip; hostile text is an error, not a crash
   REQUIRE(parsed);
   CHECK(parsed->dump() == doc.dump());
   CHECK(parse_json("{\"a\": \"\\ud83d\\ude00\"}", error)->find("a")->as_string()->size() == 4);
-  for (const std::string bad :
-       {"", "{", "[1,]", "{\"a\" 1}", "\"\\ud800\"", "\"\x01\"", "01x", "\"\xff\"", "1e999",
-        "nul", "[] []"}) {
+  for (const std::string bad : {"", "{", "[1,]", "{\"a\" 1}", "\"\\ud800\"", "\"\x01\"", "01x",
+                                "\"\xff\"", "1e999", "nul", "[] []"}) {
     INFO(bad);
     CHECK_FALSE(parse_json(bad, error));
   }
