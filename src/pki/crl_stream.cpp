@@ -150,13 +150,10 @@ void CrlStream::Feed(ByteView chunk) {
     }
     return;
   }
+  // Before the entries are found (Locate starts the digest threads when
+  // it finds them), or for a body kept whole.
   EVP_DigestUpdate(sha_.get(), chunk.data(), chunk.size());
-  const std::uint64_t at = total_;
   total_ += chunk.size();
-  if (located_ && !whole_) {
-    Consume(chunk, at);
-    return;
-  }
   const std::size_t needed = head_.size() + chunk.size();
   if (needed > head_.capacity() && needed > kBatch && max_bytes_ >= needed) {
     head_.reserve(static_cast<std::size_t>(max_bytes_));
