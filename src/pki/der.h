@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "util/bytes.h"
+#include "util/time.h"
 
 namespace preflight::der {
 
@@ -182,6 +183,45 @@ inline bool ParseBoolean(ByteView c, bool* out) {
   if (c.size() != 1 || (c[0] != 0x00 && c[0] != 0xff)) return false;
   *out = c[0] == 0xff;
   return true;
+}
+
+namespace detail {
+
+// `count` decimal digits from `at`, all checked at once.
+template <std::size_t count>
+inline bool Digits(const std::uint8_t* at, int (&out)[count]) {
+  unsigned not_digit = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    const unsigned d = at[i] - unsigned{'0'};
+    not_digit |= d > 9;
+    out[i] = static_cast<int>(d);
+  }
+  return not_digit == 0;
+}
+
+// MMDDHHMMSS at `at`, in `year`.
+inline bool TimeFromDigits(std::int64_t year, const std::uint8_t* at, std::int64_t* out) {
+  int d[10];
+  if (!Digits(at, d)) return false;
+  return utc_time_from_fields(year, d[0] * 10 + d[1], d[2] * 10 + d[3], d[4] * 10 + d[5],
+                              d[6] * 10 + d[7], d[8] * 10 + d[9], out);
+}
+
+}  // namespace detail
+
+inline bool ParseUtcTime(ByteView c, std::int64_t* out) {
+  int yy[2];
+  if (c.size() != 13 || c[12] != 'Z' || !detail::Digits(c.data(), yy)) return false;
+  const int year = yy[0] * 10 + yy[1];
+  // RFC 5280 §4.1.2.5.1: YY >= 50 is 19YY, otherwise 20YY.
+  return detail::TimeFromDigits(year >= 50 ? 1900 + year : 2000 + year, c.data() + 2, out);
+}
+
+inline bool ParseGeneralizedTime(ByteView c, std::int64_t* out) {
+  int yyyy[4];
+  if (c.size() != 15 || c[14] != 'Z' || !detail::Digits(c.data(), yyyy)) return false;
+  const int year = ((yyyy[0] * 10 + yyyy[1]) * 10 + yyyy[2]) * 10 + yyyy[3];
+  return detail::TimeFromDigits(year, c.data() + 4, out);
 }
 
 }  // namespace preflight::der

@@ -147,8 +147,10 @@ std::optional<UnixTime> parse_rfc3339(std::string_view s) {
              mi = digits(14, 2), se = digits(17, 2);
   if (!y || !mo || !d || !h || !mi || !se) return std::nullopt;
   // A leap second (:60) is read as :59.
-  const auto fields = utc_time_from_fields(*y, *mo, *d, *h, *mi, *se == 60 ? 59 : *se);
-  if (!fields) return std::nullopt;
+  UnixTime fields = 0;
+  if (!utc_time_from_fields(*y, *mo, *d, *h, *mi, *se == 60 ? 59 : *se, &fields)) {
+    return std::nullopt;
+  }
 
   size_t i = 19;
   if (i < s.size() && s[i] == '.') {
@@ -171,7 +173,7 @@ std::optional<UnixTime> parse_rfc3339(std::string_view s) {
     return std::nullopt;
   }
   if (i != s.size()) return std::nullopt;
-  return *fields - offset;
+  return fields - offset;
 }
 
 std::string format_rfc3339(UnixTime t) {

@@ -60,17 +60,20 @@ constexpr std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
   return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
 }
 
-// UTC calendar fields to Unix seconds; nullopt when a field is out of range
-// (month 1–12, day within that month, hour ≤ 23, minute ≤ 59, second ≤ 59).
-// Inline: a CRL decoder calls it once per entry.
-inline std::optional<UnixTime> utc_time_from_fields(std::int64_t year, int month, int day, int hour,
-                                                    int minute, int second) {
+// UTC calendar fields to Unix seconds in *out; false when a field is out
+// of range (month 1–12, day within that month, hour ≤ 23, minute ≤ 59,
+// second ≤ 59). Inline, and with no std::optional to return: a CRL decoder
+// calls it once per entry, and GCC builds a returned optional through the
+// stack, a byte stored and a word loaded over it, which stalls the load.
+inline bool utc_time_from_fields(std::int64_t year, int month, int day, int hour, int minute,
+                                 int second, UnixTime* out) {
   if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month) || hour < 0 ||
       hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
-    return std::nullopt;
+    return false;
   }
-  return days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * 86400 +
+  *out = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * 86400 +
          hour * 3600 + minute * 60 + second;
+  return true;
 }
 
 // "2026-11-27T10:00:00Z". Accepts offsets (+02:00) and fractional seconds on
