@@ -1059,7 +1059,10 @@ CrlCheckStream::CrlCheckStream(CrlExpectation expectation, std::uint64_t max_bod
   s.serials = looked_up(s.expectation);
   s.key = pki::public_key_from_spki(s.expectation.issuer_spki_der);
   s.stream = std::make_unique<pki::CrlStream>(
-      [&s](const pki::RevokedEntry& e) { s.scan.add(e, s.serials, s.stream->this_update()); },
+      [&s](std::span<const pki::RevokedEntry> entries) {
+        for (const pki::RevokedEntry& e : entries)
+          s.scan.add(e, s.serials, s.stream->this_update());
+      },
       s.key.get(), stream_above, max_body);
   reset();
 }

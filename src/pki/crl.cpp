@@ -371,11 +371,6 @@ bool parse_tbs(ByteView tbs, Crl* out, std::string* error) {
 
 }  // namespace
 
-bool IsTimeEncodingCorrect(const CrlTime& t) {
-  constexpr UnixTime kYear2050 = 2524608000;  // 2050-01-01T00:00:00Z
-  return t.generalized == (t.value >= kYear2050);
-}
-
 bool ParseCrl(ByteView der, Crl* out, std::string* error) {
   *out = Crl{};
   der::Parser outer(der);
@@ -414,27 +409,25 @@ bool RevokedIterator::Fail(std::string what) {
 
 // The entry nearly every CRL is made of, read by position: SEQUENCE {
 // INTEGER, UTCTime, optionally SEQUENCE { SEQUENCE { reasonCode, OCTET
-// STRING { ENUMERATED 0-127 } } } }, short-form lengths. False, with
-// nothing consumed, for anything else: the general decoder then decides,
-// and for these bytes it decides the same (unit.crl compares the two).
-bool RevokedIterator::NextUsual(RevokedEntry* out) {
-  const ByteView d = data_;
+// STRING { ENUMERATED 0-127 } } } }, short-form lengths. 0, with `out`
+// untouched, for anything else: the general decoder then decides, and for
+// these bytes it decides the same (unit.crl compares the two).
+std::size_t RevokedIterator::ReadUsual(ByteView d, RevokedEntry* out) {
   if (d.size() < 19 || d[0] != der::kSequence || d[1] >= 0x80 || d[2] != der::kInteger) {
-    return false;
+    return 0;
   }
   const std::size_t end = 2 + std::size_t{d[1]};
   const std::size_t serial_length = d[3];
   const std::size_t time_at = 4 + serial_length;
   if (end > d.size() || serial_length >= 0x80 || time_at + 15 > end ||
       d[time_at] != der::kUtcTime || d[time_at + 1] != 13) {
-    return false;
+    return 0;
   }
   const ByteView serial = d.subspan(4, serial_length);
   std::int64_t revoked_at = 0;
   if (!der::IsValidInteger(serial) || !der::ParseUtcTime(d.subspan(time_at + 2, 13), &revoked_at)) {
-    return false;
+    return 0;
   }
-  std::optional<int> reason;
   const std::size_t extensions_at = time_at + 15;
   if (extensions_at != end) {
     static constexpr std::uint8_t kReasonExtensions[] = {
@@ -443,22 +436,25 @@ bool RevokedIterator::NextUsual(RevokedEntry* out) {
     if (extensions_at + n + 1 != end ||
         std::memcmp(kReasonExtensions, d.data() + extensions_at, n) != 0 ||
         d[extensions_at + n] >= 0x80) {
-      return false;
+      return 0;
     }
-    reason = d[extensions_at + n];
   }
   *out = RevokedEntry{};
-  out->index = index_++;
   out->serial = serial;
   out->revocation_date = CrlTime{revoked_at, false};
-  out->reason = reason;
-  data_ = d.subspan(end);
-  return true;
+  if (extensions_at != end) out->reason = d[end - 1];
+  return end;
 }
 
 bool RevokedIterator::Next(RevokedEntry* out) {
   if (data_.empty() || !error_.empty()) return false;
-  if (usual_shortcut_ && NextUsual(out)) return true;
+  if (usual_shortcut_) {
+    if (const std::size_t used = ReadUsual(data_, out)) {
+      out->index = index_++;
+      data_ = data_.subspan(used);
+      return true;
+    }
+  }
   der::Parser list(data_);
   der::Tlv entry;
   if (!list.ReadTlv(&entry) || entry.tag != der::kSequence) {

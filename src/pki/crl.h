@@ -22,8 +22,12 @@ struct CrlTime {
   bool generalized = false;  // encoded as GeneralizedTime
 };
 
-// RFC 5280 §5.1.2.4: UTCTime for dates through 2049, GeneralizedTime from 2050.
-bool IsTimeEncodingCorrect(const CrlTime& t);
+// RFC 5280 §5.1.2.4: UTCTime for dates through 2049, GeneralizedTime from
+// 2050. Inline: asked of every entry.
+inline bool IsTimeEncodingCorrect(const CrlTime& t) {
+  constexpr std::int64_t kYear2050 = 2524608000;  // 2050-01-01T00:00:00Z
+  return t.generalized == (t.value >= kYear2050);
+}
 
 // Extension ::= SEQUENCE { extnID OBJECT IDENTIFIER,
 //                          critical BOOLEAN DEFAULT FALSE,
@@ -149,9 +153,13 @@ class RevokedIterator {
   const std::string& error() const { return error_; }
   std::uint64_t count() const { return index_; }  // entries read so far
 
+  // The usual entry (INTEGER, UTCTime, at most a reasonCode) at the start
+  // of `data`, read by position, without its index: its length, or 0 for
+  // anything else (then Next's general decoder says what it is).
+  static std::size_t ReadUsual(ByteView data, RevokedEntry* out);
+
  private:
   bool Fail(std::string what);
-  bool NextUsual(RevokedEntry* out);
 
   ByteView data_;
   std::uint64_t index_ = 0;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <condition_variable>
 #include <cstring>
+#include <deque>
 #include <mutex>
 #include <new>
 #include <thread>
@@ -30,44 +31,51 @@ struct CrlStream::Mapping {
   std::uint8_t* bytes() const { return static_cast<std::uint8_t*>(data); }
 };
 
-// One digest of the body, fed one batch at a time on a thread of its own,
-// in the order the bytes arrived.
+// One digest of the body, fed batches on a thread of its own in the order
+// the bytes arrived; it may fall behind by as many batches as the stream
+// keeps.
 class CrlStream::Hasher {
  public:
   using Update = std::function<void(ByteView data, std::uint64_t at)>;
   explicit Hasher(Update update) : update_(std::move(update)), thread_([this] { Run(); }) {}
   ~Hasher() {
     {
-      std::unique_lock lock(mutex_);
-      changed_.wait(lock, [this] { return !busy_; });  // the last batch is hashed
+      std::lock_guard lock(mutex_);
       stop_ = true;
     }
     changed_.notify_all();
-    thread_.join();
+    thread_.join();  // after the batches queued before
   }
-  // Waits for the batch before to be hashed; `data` must stay unchanged
-  // until the next Submit or Wait returns.
+  // `data` must stay unchanged until WaitFor says it was hashed.
   void Submit(ByteView data, std::uint64_t at) {
-    std::unique_lock lock(mutex_);
-    changed_.wait(lock, [this] { return !busy_; });
-    data_ = data;
-    at_ = at;
-    busy_ = true;
+    {
+      std::lock_guard lock(mutex_);
+      queue_.push_back({data, at});
+    }
     changed_.notify_all();
+  }
+  // Until the first `count` batches submitted are hashed.
+  void WaitFor(std::uint64_t count) {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return done_ >= count; });
   }
 
  private:
+  struct Batch {
+    ByteView data;
+    std::uint64_t at;
+  };
   void Run() {
     std::unique_lock lock(mutex_);
     while (true) {
-      changed_.wait(lock, [this] { return busy_ || stop_; });
-      if (stop_) return;
-      const ByteView data = data_;
-      const std::uint64_t at = at_;
+      changed_.wait(lock, [this] { return !queue_.empty() || stop_; });
+      if (queue_.empty()) return;
+      const Batch batch = queue_.front();
+      queue_.pop_front();
       lock.unlock();
-      update_(data, at);
+      update_(batch.data, batch.at);
       lock.lock();
-      busy_ = false;
+      ++done_;
       changed_.notify_all();
     }
   }
@@ -75,9 +83,8 @@ class CrlStream::Hasher {
   Update update_;
   std::mutex mutex_;
   std::condition_variable changed_;
-  ByteView data_;
-  std::uint64_t at_ = 0;
-  bool busy_ = false;
+  std::deque<Batch> queue_;
+  std::uint64_t done_ = 0;
   bool stop_ = false;
   std::thread thread_;  // last: started once the rest is set up
 };
@@ -85,6 +92,7 @@ class CrlStream::Hasher {
 namespace {
 
 constexpr std::size_t kBatch = 1 << 20;
+constexpr std::size_t kVisitRun = 1024;
 
 enum class Element { kNeedMore, kBad, kOk };
 
@@ -111,7 +119,7 @@ CrlStream::~CrlStream() = default;
 void CrlStream::Reset() {
   hashers_.clear();
   for (Bytes& batch : batches_) Bytes().swap(batch);
-  batch_ = 0;
+  submitted_ = 0;
   batch_at_ = 0;
   sha_.reset(EVP_MD_CTX_new());
   if (!sha_ || EVP_DigestInit_ex(sha_.get(), EVP_sha256(), nullptr) != 1) throw std::bad_alloc();
@@ -123,6 +131,8 @@ void CrlStream::Reset() {
   tbs_begin_ = tbs_end_ = gap_begin_ = gap_end_ = 0;
   this_update_ = 0;
   signature_.reset();
+  walked_.clear();
+  walked_.reserve(kVisitRun);
   Bytes().swap(carry_);
   entry_offset_ = entry_index_ = 0;
   entries_error_.clear();
@@ -142,7 +152,7 @@ void CrlStream::Feed(ByteView chunk) {
   if (!hashers_.empty()) {
     total_ += chunk.size();
     while (!chunk.empty()) {
-      Bytes& batch = batches_[batch_];
+      Bytes& batch = batches_[submitted_ % kBatches];
       const std::size_t n = std::min(chunk.size(), kBatch - batch.size());
       batch.insert(batch.end(), chunk.begin(), chunk.begin() + static_cast<std::ptrdiff_t>(n));
       chunk = chunk.subspan(n);
@@ -269,16 +279,19 @@ void CrlStream::Locate() {
   }
 }
 
-// Hands the current batch to the hasher and walks it here meanwhile.
+// Hands the current batch to the digest threads and walks it here
+// meanwhile; the next one reuses the oldest buffer once both have hashed it.
 void CrlStream::Flush() {
-  Bytes& batch = batches_[batch_];
+  Bytes& batch = batches_[submitted_ % kBatches];
   if (batch.empty()) return;
   for (const auto& hasher : hashers_) hasher->Submit(batch, batch_at_);
   Consume(batch, batch_at_);
   batch_at_ += batch.size();
-  batch_ ^= 1;
-  // The other batch was hashed before this one was handed over.
-  batches_[batch_].clear();
+  ++submitted_;
+  if (submitted_ >= kBatches) {
+    for (const auto& hasher : hashers_) hasher->WaitFor(submitted_ - kBatches + 1);
+  }
+  batches_[submitted_ % kBatches].clear();
 }
 
 // Bytes at offset `at` onwards, past the fields before the entries.
@@ -299,10 +312,10 @@ void CrlStream::WalkEntries(ByteView data) {
   while (!data.empty() && !entries_done_) {
     if (carry_.empty()) {
       const std::size_t used = Step(data);
-      if (entries_done_) return;
+      if (entries_done_) break;
       if (used == 0) {
         carry_.assign(data.begin(), data.end());
-        return;
+        break;
       }
       data = data.subspan(used);
       continue;
@@ -321,34 +334,53 @@ void CrlStream::WalkEntries(ByteView data) {
     carry_.insert(carry_.end(), data.begin(), data.begin() + static_cast<std::ptrdiff_t>(take));
     data = data.subspan(take);
     const std::size_t used = Step(carry_);
-    if (entries_done_) return;
-    if (used != 0) Bytes().swap(carry_);
+    if (entries_done_) break;
+    if (used != 0) {
+      VisitWalked();  // its serial is in carry_
+      Bytes().swap(carry_);
+    }
   }
+  // The walked entries' serials point into `data` and carry_.
+  VisitWalked();
 }
 
 std::size_t CrlStream::Step(ByteView avail) {
   const std::uint64_t remaining = gap_end_ - entry_offset_;
   if (avail.size() > remaining) avail = avail.first(static_cast<std::size_t>(remaining));
-  if (avail.size() < std::min<std::uint64_t>(6, remaining)) return 0;
-  der::Header h;
-  const bool framed =
-      der::ParseHeader(avail, &h) && h.content_length <= remaining - h.header_length;
-  const std::uint64_t total = framed ? h.header_length + h.content_length : 0;
-  if (framed && avail.size() < total) return 0;
-  // RevokedIterator judges the entry (or says why it is malformed) exactly
-  // as over the whole list: it sees the same bytes from here.
-  RevokedIterator it(framed ? avail.first(static_cast<std::size_t>(total)) : avail, entry_index_);
-  RevokedEntry entry;
-  if (!it.Next(&entry)) {
-    entries_error_ = it.error();
-    entries_done_ = true;
-    return 0;
+  RevokedEntry& entry = walked_.emplace_back();
+  std::size_t used = RevokedIterator::ReadUsual(avail, &entry);
+  if (used != 0) {
+    entry.index = entry_index_;
+  } else {
+    der::Header h;
+    const bool framed =
+        der::ParseHeader(avail, &h) && h.content_length <= remaining - h.header_length;
+    used = framed ? static_cast<std::size_t>(h.header_length + h.content_length) : 0;
+    if (avail.size() < std::min<std::uint64_t>(6, remaining) || (framed && avail.size() < used)) {
+      walked_.pop_back();
+      return 0;
+    }
+    // RevokedIterator judges the entry (or says why it is malformed) exactly
+    // as over the whole list: it sees the same bytes from here.
+    RevokedIterator it(framed ? avail.first(used) : avail, entry_index_);
+    if (!it.Next(&entry)) {
+      walked_.pop_back();
+      entries_error_ = it.error();
+      entries_done_ = true;
+      return 0;
+    }
   }
-  visitor_(entry);
+  if (walked_.size() == kVisitRun) VisitWalked();
   ++entry_index_;
-  entry_offset_ += total;
+  entry_offset_ += used;
   if (entry_offset_ == gap_end_) entries_done_ = true;
-  return static_cast<std::size_t>(total);
+  return used;
+}
+
+void CrlStream::VisitWalked() {
+  if (walked_.empty()) return;
+  visitor_(walked_);
+  walked_.clear();
 }
 
 void CrlStream::Finish() {

@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -30,8 +31,9 @@ namespace preflight::pki {
 
 class CrlStream {
  public:
-  // Called for each well-formed entry in order, up to the first malformed one.
-  using EntryVisitor = std::function<void(const RevokedEntry&)>;
+  // Called with the well-formed entries in order, a run at a time, up to
+  // the first malformed one; a run's views are valid during the call only.
+  using EntryVisitor = std::function<void(std::span<const RevokedEntry>)>;
 
   // `key`: verify the signature with it as the tbsCertList passes (nullptr:
   // no signature wanted); it must outlive the stream. `max_bytes`: the most
@@ -94,6 +96,10 @@ class CrlStream {
   std::int64_t this_update_ = 0;
   std::unique_ptr<SignatureStream> signature_;
 
+  // Entries walked and not yet visited: one visitor call per run, not per
+  // entry, before the bytes they point into are let go.
+  void VisitWalked();
+  std::vector<RevokedEntry> walked_;
   Bytes carry_;  // an entry cut by a chunk boundary
   std::uint64_t entry_offset_ = 0;
   std::uint64_t entry_index_ = 0;
@@ -105,13 +111,15 @@ class CrlStream {
 
   // Once streaming, the two digests (the whole body's SHA-256 and the
   // tbsCertList's for the signature) run on a thread each over 1 MiB
-  // batches while this one walks the entries of the same batch.
+  // batches while this one walks the entries; each thread may run up to
+  // kBatches - 1 batches ahead of the slowest.
   class Hasher;
   void Flush();
   std::vector<std::unique_ptr<Hasher>> hashers_;
-  Bytes batches_[2];
-  int batch_ = 0;
-  std::uint64_t batch_at_ = 0;  // offset of the current batch's first byte
+  static constexpr std::size_t kBatches = 4;
+  Bytes batches_[kBatches];
+  std::uint64_t submitted_ = 0;  // batches handed to the digest threads
+  std::uint64_t batch_at_ = 0;   // offset of the current batch's first byte
 };
 
 }  // namespace preflight::pki
