@@ -1077,6 +1077,8 @@ void CrlCheckStream::reset() {
 
 void CrlCheckStream::feed(ByteView chunk) { state_->stream->Feed(chunk); }
 
+void CrlCheckStream::feed_held(ByteView chunk) { state_->stream->FeedHeld(chunk); }
+
 void CrlCheckStream::end() { state_->stream->Finish(); }
 
 bool CrlCheckStream::holds() const { return !state_->stream->streamed(); }

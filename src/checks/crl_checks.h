@@ -105,6 +105,9 @@ class CrlCheckStream {
 
   void reset();  // a retried request's body starts over
   void feed(ByteView chunk);
+  // pki::CrlStream::FeedHeld: the caller keeps `chunk` until the next
+  // feed_held or end returns.
+  void feed_held(ByteView chunk);
   // Whether the bytes fed are kept (until the body is known to be a CRL
   // large enough to stream, and for any other body).
   bool holds() const;

@@ -146,7 +146,8 @@ bool read_crl_in_windows(const std::string& path, std::uint64_t max_bytes, CrlCh
   if (::fstat(fd.get(), &opened) != 0 || static_cast<std::uint64_t>(opened.st_size) != size) {
     throw InputError(SourcePos{path}, "the file changed while it was read");
   }
-  // Its pages filled in one go: no copy through a buffer.
+  // Its pages filled in one go, and hashed where they lie: each window is
+  // kept until the next one has been fed.
   struct Window {
     void* data;
     std::size_t length;
@@ -155,15 +156,23 @@ bool read_crl_in_windows(const std::string& path, std::uint64_t max_bytes, CrlCh
     }
   };
   constexpr std::uint64_t kWindow = 4 << 20;
-  for (std::uint64_t at = 0; at < size; at += kWindow) {
-    const auto length = static_cast<std::size_t>(std::min(kWindow, size - at));
-    const Window window{::mmap(nullptr, length, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd.get(),
-                               static_cast<off_t>(at)),
-                        length};
-    if (window.data == MAP_FAILED) throw InputError(SourcePos{path}, "cannot read file");
-    const ByteView bytes(static_cast<const std::uint8_t*>(window.data), length);
-    if (at == 0 && bytes[0] != 0x30) return false;  // not DER: read whole as before
-    stream.feed(bytes);
+  std::unique_ptr<Window> previous;
+  try {
+    for (std::uint64_t at = 0; at < size; at += kWindow) {
+      const auto length = static_cast<std::size_t>(std::min(kWindow, size - at));
+      auto window =
+          std::make_unique<Window>(::mmap(nullptr, length, PROT_READ, MAP_PRIVATE | MAP_POPULATE,
+                                          fd.get(), static_cast<off_t>(at)),
+                                   length);
+      if (window->data == MAP_FAILED) throw InputError(SourcePos{path}, "cannot read file");
+      const ByteView bytes(static_cast<const std::uint8_t*>(window->data), length);
+      if (at == 0 && bytes[0] != 0x30) return false;  // not DER: read whole as before
+      stream.feed_held(bytes);
+      previous = std::move(window);
+    }
+  } catch (...) {
+    stream.end();  // the digests are off the last window before it is unmapped
+    throw;
   }
   stream.end();
   return true;

@@ -119,6 +119,8 @@ CrlStream::~CrlStream() = default;
 void CrlStream::Reset() {
   hashers_.clear();
   for (Bytes& batch : batches_) Bytes().swap(batch);
+  slot_ = 0;
+  std::ranges::fill(handed_over_, 0);
   submitted_ = 0;
   batch_at_ = 0;
   sha_.reset(EVP_MD_CTX_new());
@@ -140,19 +142,36 @@ void CrlStream::Reset() {
   mapping_.reset();
 }
 
-void CrlStream::Feed(ByteView chunk) {
+void CrlStream::Feed(ByteView chunk) { Take(chunk, false); }
+
+void CrlStream::FeedHeld(ByteView chunk) {
+  const std::uint64_t before = submitted_;
+  Take(chunk, true);
+  // What came before this chunk is hashed: the caller may let it go.
+  for (const auto& hasher : hashers_) hasher->WaitFor(before);
+}
+
+void CrlStream::Take(ByteView chunk, bool held) {
   if (chunk.empty()) return;
   // Until the entries are found, a large chunk is taken a piece at a time,
   // so that what follows them is hashed on the digest threads.
   constexpr std::size_t kLocateStep = 64 << 10;
   while (hashers_.empty() && !whole_ && chunk.size() > kLocateStep) {
-    Feed(chunk.first(kLocateStep));
+    Take(chunk.first(kLocateStep), false);
     chunk = chunk.subspan(kLocateStep);
   }
   if (!hashers_.empty()) {
     total_ += chunk.size();
+    if (held || chunk.size() >= kBatch) {
+      HashInPlace(chunk);
+      // Fed, not held: let go once both digests have taken it.
+      if (!held) {
+        for (const auto& hasher : hashers_) hasher->WaitFor(submitted_);
+      }
+      return;
+    }
     while (!chunk.empty()) {
-      Bytes& batch = batches_[submitted_ % kBatches];
+      Bytes& batch = batches_[slot_];
       const std::size_t n = std::min(chunk.size(), kBatch - batch.size());
       batch.insert(batch.end(), chunk.begin(), chunk.begin() + static_cast<std::ptrdiff_t>(n));
       chunk = chunk.subspan(n);
@@ -282,16 +301,32 @@ void CrlStream::Locate() {
 // Hands the current batch to the digest threads and walks it here
 // meanwhile; the next one reuses the oldest buffer once both have hashed it.
 void CrlStream::Flush() {
-  Bytes& batch = batches_[submitted_ % kBatches];
+  Bytes& batch = batches_[slot_];
   if (batch.empty()) return;
-  for (const auto& hasher : hashers_) hasher->Submit(batch, batch_at_);
+  Submit(batch);
+  handed_over_[slot_] = submitted_;
   Consume(batch, batch_at_);
   batch_at_ += batch.size();
-  ++submitted_;
-  if (submitted_ >= kBatches) {
-    for (const auto& hasher : hashers_) hasher->WaitFor(submitted_ - kBatches + 1);
+  slot_ = (slot_ + 1) % kBatches;
+  for (const auto& hasher : hashers_) hasher->WaitFor(handed_over_[slot_]);
+  batches_[slot_].clear();
+}
+
+// A held chunk, or one of a batch or more, is hashed where it lies, a
+// batch at a time, while it is walked here: no copy.
+void CrlStream::HashInPlace(ByteView chunk) {
+  Flush();  // the bytes before it first
+  for (std::size_t at = 0; at < chunk.size(); at += kBatch) {
+    const ByteView piece = chunk.subspan(at, std::min(kBatch, chunk.size() - at));
+    Submit(piece);
+    Consume(piece, batch_at_);
+    batch_at_ += piece.size();
   }
-  batches_[submitted_ % kBatches].clear();
+}
+
+void CrlStream::Submit(ByteView data) {
+  for (const auto& hasher : hashers_) hasher->Submit(data, batch_at_);
+  ++submitted_;
 }
 
 // Bytes at offset `at` onwards, past the fields before the entries.

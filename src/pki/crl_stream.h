@@ -48,7 +48,12 @@ class CrlStream {
 
   // Starts over (a retried request's body replaces the first one's).
   void Reset();
+  // `chunk` is read during the call only.
   void Feed(ByteView chunk);
+  // For bytes the caller keeps until the next FeedHeld or Finish returns (a
+  // mapped file's windows): hashed where they lie, so the digest threads
+  // may still be reading them when this returns.
+  void FeedHeld(ByteView chunk);
   // After the last byte; body() and the rest are valid from then on.
   void Finish();
 
@@ -73,6 +78,7 @@ class CrlStream {
                             std::string* detail);
 
  private:
+  void Take(ByteView chunk, bool held);
   void Locate();
   void Consume(ByteView data, std::uint64_t at);
   void WalkEntries(ByteView data);
@@ -111,15 +117,20 @@ class CrlStream {
 
   // Once streaming, the two digests (the whole body's SHA-256 and the
   // tbsCertList's for the signature) run on a thread each over 1 MiB
-  // batches while this one walks the entries; each thread may run up to
-  // kBatches - 1 batches ahead of the slowest.
+  // batches while this one walks the entries. Small chunks are copied into
+  // a ring of batches, so each thread may run up to kBatches - 1 batches
+  // ahead of the slowest; held and large ones are hashed in place.
   class Hasher;
   void Flush();
+  void HashInPlace(ByteView chunk);
+  void Submit(ByteView data);  // to every digest thread, at batch_at_
   std::vector<std::unique_ptr<Hasher>> hashers_;
   static constexpr std::size_t kBatches = 4;
   Bytes batches_[kBatches];
-  std::uint64_t submitted_ = 0;  // batches handed to the digest threads
-  std::uint64_t batch_at_ = 0;   // offset of the current batch's first byte
+  std::size_t slot_ = 0;                      // the batch being filled
+  std::uint64_t handed_over_[kBatches] = {};  // submissions when each was handed over
+  std::uint64_t submitted_ = 0;               // pieces handed to the digest threads
+  std::uint64_t batch_at_ = 0;                // offset of the next piece's first byte
 };
 
 }  // namespace preflight::pki
