@@ -32,8 +32,8 @@ struct CrlStream::Mapping {
 };
 
 // One digest of the body, fed batches on a thread of its own in the order
-// the bytes arrived; it may fall behind by as many batches as the stream
-// keeps.
+// the bytes arrived. It may fall behind: the stream waits for it only
+// before the bytes of a batch are reused or let go.
 class CrlStream::Hasher {
  public:
   using Update = std::function<void(ByteView data, std::uint64_t at)>;

@@ -175,31 +175,18 @@ printf '%9s %-40s %9s %12s  %s\n' entries command wall "peak RSS" "vs baseline"
 printf '%s\n' "${rows[@]}"
 
 # Streaming targets: ratios against baselines measured in the same run.
+# While `gated` is 0 a miss is printed but does not fail the run.
 targets=()
 failed=0
+gated=1
 target() {  # label ratio op limit
   local verdict
   verdict=$(python3 -c 'import sys; r, op, lim = float(sys.argv[1]), sys.argv[2], float(sys.argv[3]); print("meets" if (r <= lim if op == "<=" else r >= lim) else "MISSES")' "$2" "$3" "$4")
-  [[ $verdict == meets ]] || failed=1
+  [[ $verdict == meets || $gated -eq 0 ]] || failed=1
   targets+=("$(printf '  %-72s %7.2f  (target %s %s: %s)' "$1" "$2" "$3" "$4" "$verdict")")
 }
 ratio() { python3 -c 'import sys; print(float(sys.argv[1]) / max(float(sys.argv[2]), 0.005))' "$1" "$2"; }
 mib() { python3 -c 'import sys; print(round(int(sys.argv[1]) / 1024, 1))' "$1"; }
-
-sha_ext=no
-grep -qw sha_ni /proc/cpuinfo && sha_ext=yes
-n=1000000
-crl=$work/www/crl-$n.crl
-if [[ -f $crl ]]; then
-  ca=$work/ca-$n.pem
-  read -r b2 _ <<<"$(measure openssl dgst -sha256 "$crl")"
-  read -r verify _ <<<"$(measure openssl crl -inform DER -noout -verify -CAfile "$ca" -in "$crl")"
-  read -r ours ours_kib <<<"$(measure "$bin" inspect "$crl" --issuer "$ca" --format json)"
-  expect_checks crl.signature crl.profile crl.issuer
-  targets+=("  1M entries: B2 openssl dgst ${b2} s, openssl crl -verify ${verify} s, inspect --issuer ${ours} s / $(mib "$ours_kib") MiB")
-  target "inspect --issuer (1M) / B2 openssl dgst -sha256 FILE" "$(ratio "$ours" "$b2")" "<=" 2.5
-  target "openssl crl -verify / inspect --issuer (1M)" "$(ratio "$verify" "$ours")" ">=" 20
-fi
 
 if [[ $big -eq 1 ]]; then
   big_crl=${big_crl:-$work/big.crl}
@@ -216,6 +203,26 @@ if [[ $big -eq 1 ]]; then
     "subca:" "  certificate: big-ca.pem" "issued:" \
     '  crl_distribution_points: ["http://crl.bench.test/big.crl"]' "paths:" "  - name: local" \
     "    connect_to: [\"crl.bench.test:80:127.0.0.1:$port\"]" >"$work/big-profile.yaml"
+fi
+
+# The ratios on the 1M-entry CRL and, unless --no-big, on the ~1 GiB one;
+# the peak RSS limits only while gated (they do not depend on the CPU).
+streaming_targets() {
+  local n=1000000 crl ca b2 verify ours ours_kib url b1 check_s check_kib insp_s insp_kib b2big
+  crl=$work/www/crl-$n.crl
+  if [[ -f $crl ]]; then
+    ca=$work/ca-$n.pem
+    read -r b2 _ <<<"$(measure openssl dgst -sha256 "$crl")"
+    read -r verify _ <<<"$(measure openssl crl -inform DER -noout -verify -CAfile "$ca" -in "$crl")"
+    read -r ours ours_kib <<<"$(measure "$bin" inspect "$crl" --issuer "$ca" --format json)"
+    expect_checks crl.signature crl.profile crl.issuer
+    targets+=("  1M entries: B2 openssl dgst ${b2} s, openssl crl -verify ${verify} s, inspect --issuer ${ours} s / $(mib "$ours_kib") MiB")
+    target "inspect --issuer (1M) / B2 openssl dgst -sha256 FILE" "$(ratio "$ours" "$b2")" "<=" 2.5
+    target "openssl crl -verify / inspect --issuer (1M)" "$(ratio "$verify" "$ours")" ">=" 20
+    # What a tool that did nothing but hash the file once would reach.
+    targets+=("$(printf '  %-72s %7.2f' "  bound: openssl crl -verify / B2 (one SHA-256 pass, nothing else)" "$(ratio "$verify" "$b2")")")
+  fi
+  [[ $big -eq 1 ]] || return 0
   url=http://crl.bench.test/big.crl
   read -r b1 _ <<<"$(measure bash -c "curl -s --connect-to crl.bench.test:80:127.0.0.1:$port $url | openssl dgst -sha256")"
   read -r check_s check_kib <<<"$(measure "$bin" check "$work/big-profile.yaml" --policy "$work/big-policy.yaml" --timeout 600s --format json)"
@@ -225,13 +232,30 @@ if [[ $big -eq 1 ]]; then
   read -r b2big _ <<<"$(measure openssl dgst -sha256 "$big_crl")"
   targets+=("  $((big_bytes / 1048576)) MiB CRL ($big_entries entries): B1 curl | openssl dgst ${b1} s, check ${check_s} s / $(mib "$check_kib") MiB; B2 openssl dgst ${b2big} s, inspect --issuer ${insp_s} s / $(mib "$insp_kib") MiB")
   target "check (1 GiB CRL from nginx) / B1 curl -s URL | openssl dgst -sha256" "$(ratio "$check_s" "$b1")" "<=" 1.5
-  target "check (1 GiB CRL) peak RSS, MiB" "$(mib "$check_kib")" "<=" 96
-  target "inspect --issuer (1 GiB CRL) peak RSS, MiB" "$(mib "$insp_kib")" "<=" 64
-fi
+  if [[ $gated -eq 1 ]]; then
+    target "check (1 GiB CRL) peak RSS, MiB" "$(mib "$check_kib")" "<=" 96
+    target "inspect --issuer (1 GiB CRL) peak RSS, MiB" "$(mib "$insp_kib")" "<=" 64
+  fi
+}
 
+sha_ext=no
+grep -qw sha_ni /proc/cpuinfo && sha_ext=yes
+streaming_targets
 echo
 echo "Streaming targets, $(date -u +%Y-%m-%dT%H:%MZ), median of $repeat runs; CPU SHA extensions (sha_ni): $sha_ext"
 printf '%s\n' "${targets[@]}"
+
+# The other kind of CPU: OpenSSL's capability mask turns the SHA extensions
+# off for openssl and subca-preflight alike (CPUID leaf 7 EBX bit 29).
+if [[ $sha_ext == yes ]]; then
+  targets=()
+  gated=0
+  OPENSSL_ia32cap=":~0x20000000" streaming_targets
+  gated=1
+  echo
+  echo "Without SHA extensions (OPENSSL_ia32cap=:~0x20000000), $(date -u +%Y-%m-%dT%H:%MZ), median of $repeat runs; shown, not gated"
+  printf '%s\n' "${targets[@]}"
+fi
 
 if [[ $concurrency -eq 1 ]]; then
   echo
