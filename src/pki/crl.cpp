@@ -1,7 +1,6 @@
 #include "pki/crl.h"
 
 #include <algorithm>
-#include <cstring>
 
 #include "pki/der.h"
 
@@ -405,45 +404,6 @@ bool RevokedIterator::Fail(std::string what) {
   error_ = "entry " + std::to_string(index_) + ": " + what;
   data_ = {};
   return false;
-}
-
-// The entry nearly every CRL is made of, read by position: SEQUENCE {
-// INTEGER, UTCTime, optionally SEQUENCE { SEQUENCE { reasonCode, OCTET
-// STRING { ENUMERATED 0-127 } } } }, short-form lengths. 0, with `out`
-// untouched, for anything else: the general decoder then decides, and for
-// these bytes it decides the same (unit.crl compares the two).
-std::size_t RevokedIterator::ReadUsual(ByteView d, RevokedEntry* out) {
-  if (d.size() < 19 || d[0] != der::kSequence || d[1] >= 0x80 || d[2] != der::kInteger) {
-    return 0;
-  }
-  const std::size_t end = 2 + std::size_t{d[1]};
-  const std::size_t serial_length = d[3];
-  const std::size_t time_at = 4 + serial_length;
-  if (end > d.size() || serial_length >= 0x80 || time_at + 15 > end ||
-      d[time_at] != der::kUtcTime || d[time_at + 1] != 13) {
-    return 0;
-  }
-  const ByteView serial = d.subspan(4, serial_length);
-  std::int64_t revoked_at = 0;
-  if (!der::IsValidInteger(serial) || !der::ParseUtcTime(d.subspan(time_at + 2, 13), &revoked_at)) {
-    return 0;
-  }
-  const std::size_t extensions_at = time_at + 15;
-  if (extensions_at != end) {
-    static constexpr std::uint8_t kReasonExtensions[] = {
-        0x30, 0x0c, 0x30, 0x0a, 0x06, 0x03, 0x55, 0x1d, kReasonCode, 0x04, 0x03, 0x0a, 0x01};
-    constexpr std::size_t n = sizeof kReasonExtensions;
-    if (extensions_at + n + 1 != end ||
-        std::memcmp(kReasonExtensions, d.data() + extensions_at, n) != 0 ||
-        d[extensions_at + n] >= 0x80) {
-      return 0;
-    }
-  }
-  *out = RevokedEntry{};
-  out->serial = serial;
-  out->revocation_date = CrlTime{revoked_at, false};
-  if (extensions_at != end) out->reason = d[end - 1];
-  return end;
 }
 
 bool RevokedIterator::Next(RevokedEntry* out) {

@@ -346,6 +346,21 @@ void CrlStream::Consume(ByteView data, std::uint64_t at) {
 void CrlStream::WalkEntries(ByteView data) {
   while (!data.empty() && !entries_done_) {
     if (carry_.empty()) {
+      // Usual entries one after another, without Step's general path.
+      while (walked_.size() < kVisitRun) {
+        RevokedEntry& entry = walked_.emplace_back();
+        const std::size_t used = RevokedIterator::ReadUsual(data, &entry);
+        if (used == 0) {
+          walked_.pop_back();
+          break;
+        }
+        entry.index = entry_index_++;
+        entry_offset_ += used;
+        data = data.subspan(used);
+      }
+      if (walked_.size() == kVisitRun) VisitWalked();
+      if (entry_offset_ == gap_end_) entries_done_ = true;
+      if (data.empty() || entries_done_) break;
       const std::size_t used = Step(data);
       if (entries_done_) break;
       if (used == 0) {
