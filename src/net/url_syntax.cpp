@@ -112,6 +112,13 @@ std::optional<std::string> absolute_url_problem(std::string_view url) {
   const std::string_view rest = url.substr(scheme.size() + 1);
   if (scheme != "http" && scheme != "https") {
     if (rest.empty()) return "nothing after the scheme";
+    // "crl.example.com:80/x" parses as the scheme "crl.example.com": a host
+    // and port typed without "http://".
+    const std::string_view port = rest.substr(0, rest.find_first_of("/?#"));
+    if (scheme.find('.') != std::string::npos && valid_port(port)) {
+      return "no scheme: \"" + std::string(url.substr(0, scheme.size() + 1 + port.size())) +
+             "\" is a host and port (an absolute URL starts like \"http://\")";
+    }
     return std::nullopt;
   }
   if (rest.substr(0, 2) != "//") return "no \"//\" after \"" + scheme + ":\"";

@@ -189,6 +189,25 @@ TEST_CASE("profile.urls fails a malformed or ldap URL read from the SubCA certif
   CHECK(fails[1].impact == Impact::kCompliance);
 }
 
+TEST_CASE("profile.urls names a host and port typed without a scheme") {
+  World w;
+  testpki::CertSpec spec = subca_spec("critical,keyCertSign,cRLSign");
+  // RFC 3986 reads the part before the colon as a scheme; no relying party would.
+  spec.crl_urls = {"crl.example.com:8080/root.crl", "soap.beep:crl.example.com/root.crl"};
+  w.set_certificate(testpki::make_cert(spec, w.h.subca_key, &w.h.root, w.h.root_key).cert());
+  const auto fails = of(w.run(), "profile.urls");
+  REQUIRE(fails.size() == 2);
+  CHECK(fails[0].message ==
+        "subca.crl_distribution_points URL \"crl.example.com:8080/root.crl\" (CDP of the SubCA "
+        "certificate) is not an absolute URL: no scheme: \"crl.example.com:8080\" is a host and "
+        "port (an absolute URL starts like \"http://\") (RFC 5280 §4.2.1.13: relying parties "
+        "fetch the CRL from it)");
+  CHECK(fails[0].impact == Impact::kRelyingParty);
+  // A dotted scheme without a port stays a scheme the policy does not allow.
+  CHECK_THAT(fails[1].message, Catch::Contains("uses scheme soap.beep;"));
+  CHECK(fails[1].impact == Impact::kCompliance);
+}
+
 TEST_CASE("profile.urls fails an https or host-less CDP URL read from the SubCA tbs") {
   World w;
   testpki::CertSpec spec = subca_spec("critical,keyCertSign,cRLSign");
