@@ -64,6 +64,12 @@ struct World {
     p.role_urls[roles::kSubcaCaIssuers].urls = from_cert(cert.ca_issuers_urls());
     p.subca.certificate = std::move(cert);
   }
+  // A SubCA certificate carrying these CRL distribution point URLs.
+  void set_certificate_with_cdps(std::vector<std::string> urls) {
+    testpki::CertSpec spec = subca_spec("critical,keyCertSign,cRLSign");
+    spec.crl_urls = std::move(urls);
+    set_certificate(testpki::make_cert(spec, h.subca_key, &h.root, h.root_key).cert());
+  }
 
   // Only subject + public_key: no certificate, tbs or serial.
   void use_subject_and_key(const std::string& rfc4514) {
@@ -167,9 +173,7 @@ TEST_CASE("profile.urls fails a scheme the policy does not allow") {
 
 TEST_CASE("profile.urls fails a malformed or ldap URL read from the SubCA certificate") {
   World w;
-  testpki::CertSpec spec = subca_spec("critical,keyCertSign,cRLSign");
-  spec.crl_urls = {"crl.example.com/root-r46.crl", "ldap://ldap.example.com/cn=Root"};
-  w.set_certificate(testpki::make_cert(spec, w.h.subca_key, &w.h.root, w.h.root_key).cert());
+  w.set_certificate_with_cdps({"crl.example.com/root-r46.crl", "ldap://ldap.example.com/cn=Root"});
   const auto fails = of(w.run(), "profile.urls");
   REQUIRE(fails.size() == 2);
   CHECK(fails[0].status == Status::kFail);
@@ -191,10 +195,9 @@ TEST_CASE("profile.urls fails a malformed or ldap URL read from the SubCA certif
 
 TEST_CASE("profile.urls names a host and port typed without a scheme") {
   World w;
-  testpki::CertSpec spec = subca_spec("critical,keyCertSign,cRLSign");
   // RFC 3986 reads the part before the colon as a scheme; no relying party would.
-  spec.crl_urls = {"crl.example.com:8080/root.crl", "soap.beep:crl.example.com/root.crl"};
-  w.set_certificate(testpki::make_cert(spec, w.h.subca_key, &w.h.root, w.h.root_key).cert());
+  w.set_certificate_with_cdps(
+      {"crl.example.com:8080/root.crl", "soap.beep:crl.example.com/root.crl"});
   const auto fails = of(w.run(), "profile.urls");
   REQUIRE(fails.size() == 2);
   CHECK(fails[0].message ==
@@ -245,9 +248,7 @@ TEST_CASE("profile.urls warns on userinfo typed in the profile, fails it in a ce
   CHECK(typed_results[1].status == Status::kPass);
 
   World c;
-  testpki::CertSpec spec = subca_spec("critical,keyCertSign,cRLSign");
-  spec.crl_urls = {"http://token@crl.example.com/root-r46.crl"};
-  c.set_certificate(testpki::make_cert(spec, c.h.subca_key, &c.h.root, c.h.root_key).cert());
+  c.set_certificate_with_cdps({"http://token@crl.example.com/root-r46.crl"});
   const auto r = only(c.run(), "profile.urls", Status::kFail);
   CHECK_THAT(r.message, Catch::Contains("carries userinfo"));
   CHECK(evidence_string(r, "source") == "certificate");
