@@ -145,8 +145,8 @@ class RevokedIterator {
  public:
   explicit RevokedIterator(ByteView revoked_contents) : data_(revoked_contents) {}
   // The rest of a list whose first `first_index` entries were read already.
-  // `usual_shortcut` false: every entry through the general decoder (tests
-  // compare the two).
+  // `usual_shortcut` false: every entry through the general decoder (for
+  // bytes ReadUsual declined already, and for tests comparing the two).
   RevokedIterator(ByteView rest, std::uint64_t first_index, bool usual_shortcut = true)
       : data_(rest), index_(first_index), usual_shortcut_(usual_shortcut) {}
 

@@ -412,7 +412,7 @@ std::size_t CrlStream::Step(ByteView avail) {
     }
     // RevokedIterator judges the entry (or says why it is malformed) exactly
     // as over the whole list: it sees the same bytes from here.
-    RevokedIterator it(framed ? avail.first(used) : avail, entry_index_);
+    RevokedIterator it(framed ? avail.first(used) : avail, entry_index_, false);
     if (!it.Next(&entry)) {
       walked_.pop_back();
       entries_error_ = it.error();
