@@ -191,7 +191,7 @@ class Merger {
     }
     const std::string only_profile =
         input.digests.size() == 1 ? input.digests.front().first : std::string();
-    std::set<std::string> unknown;
+    std::set<std::string> unknown, unknown_rules;
     std::size_t malformed = 0;
     for (const Json& j : *results->as_array()) {
       const CheckDef* def = find_check(str(j, "check"));
@@ -224,13 +224,31 @@ class Merger {
       r.message = str(j, "message");
       r.hint = str(j, "hint");
       if (const Json* e = j.find("evidence"); e != nullptr) r.evidence = *e;
+      // The sub-rules a finding names, kept through the merge.
+      if (const Json* ids = j.find("rules"); ids != nullptr && ids->as_array() != nullptr) {
+        for (const Json& id : *ids->as_array()) {
+          const std::string* text = id.as_string();
+          const auto rules = rules_of(*def);
+          const auto rule = std::find_if(rules.begin(), rules.end(), [&](const RuleDef* d) {
+            return text != nullptr && d->id == *text;
+          });
+          if (rule != rules.end()) {
+            r.rules.push_back(*rule);
+          } else {
+            unknown_rules.insert(printable(std::string(def->id) + "/" + (text ? *text : "?")));
+          }
+        }
+      }
       input.results.push_back(std::move(r));
     }
-    if (!unknown.empty()) {
-      std::string ids;
-      for (const auto& id : unknown) ids += (ids.empty() ? "" : ", ") + id;
-      problems.push_back("results of checks this version does not know: " + ids);
-    }
+    const auto name_unknown = [&](const std::set<std::string>& ids, const std::string& what) {
+      if (ids.empty()) return;
+      std::string list;
+      for (const auto& id : ids) list += (list.empty() ? "" : ", ") + id;
+      problems.push_back(what + " this version does not know: " + list);
+    };
+    name_unknown(unknown, "results of checks");
+    name_unknown(unknown_rules, "sub-rules");
     if (malformed > 0) {
       problems.push_back(std::to_string(malformed) +
                          " results without a valid check, status, "

@@ -109,6 +109,7 @@ Json report(const std::string& vantage, const std::string& started_at, const std
   result.set("path", "cdn");
   result.set("connected_to", "192.0.2." + std::to_string(vantage.size()) + ":80");
   result.set("message", status == "fail" ? "HTTP 404 Not Found" : "HTTP 200 OK");
+  if (status == "fail") result.set("rules", Json(Json::Array{Json("available")}));
   r.set("results", Json(Json::Array{result}));
   return r;
 }
@@ -147,6 +148,8 @@ TEST_CASE("merge: which vantage points pass and fail, and a diagnosis where they
   CHECK(out.merged[0].message ==
         "fails from cn-edge only; passes from ca-core and eu-edge: HTTP 404 Not Found");
   CHECK(out.merged[0].evidence.find("vantages")->find("cn-edge") != nullptr);
+  // The sub-rule the failing vantage point's result names is kept.
+  CHECK(out.merged[0].rules == std::vector<const RuleDef*>{&rules::kHttpStatusBr});
   REQUIRE(out.diagnoses.size() == 1);
   CHECK(out.diagnoses[0].scope.find("fails from cn-edge") != std::string::npos);
   CHECK(find(out.findings, "merge.profile-digest", Status::kPass) != nullptr);
@@ -204,6 +207,17 @@ TEST_CASE("merge: findings about the inputs") {
     REQUIRE(f != nullptr);
     CHECK(f->message.find('\x1b') == std::string::npos);
     CHECK(out.merged.empty());  // an input without a valid vantage point takes no part
+  }
+  SECTION("a sub-rule this version does not know") {
+    Json newer = report("a", kNow, kNow, "d1", "fail");
+    Json result = (*newer.find("results")->as_array())[0];
+    result.set("rules", Json(Json::Array{Json("available"), Json("from-a-later-version")}));
+    newer.set("results", Json(Json::Array{result}));
+    const auto out = judge_merge({input(std::move(newer))}, merge_rules());
+    const CheckResult* f = find(out.findings, "merge.input", Status::kFail);
+    REQUIRE(f != nullptr);
+    CHECK_THAT(f->message, Catch::Contains("sub-rules this version does not know: "
+                                           "http.status/from-a-later-version"));
   }
   SECTION("a folder whose manifest does not verify") {
     MergeInput in = input(report("a", kNow, kNow, "d1", "pass"));
