@@ -95,6 +95,20 @@ std::vector<const CheckResult*> ordered_results(const Report& report) {
   return ordered;
 }
 
+std::string rules_label(const CheckResult& result) {
+  std::string label;
+  for (const RuleDef* rule : result.rules) {
+    if (!label.empty()) label += ", ";
+    label += std::string(rule->id) + " (" + std::string(to_string(rule->source)) + ", " +
+             std::string(rule->citation) + ")";
+  }
+  return label;
+}
+
+std::string_view rules_heading(const CheckResult& result) {
+  return result.status == Status::kPass ? "not judged" : "breaks";
+}
+
 std::string request_label(const CheckResult& result) {
   std::string label;
   const auto add = [&label](std::string_view prefix, std::string_view part) {

@@ -114,6 +114,7 @@ std::string details(const CheckResult& r, const Diagnosis* d) {
   text += xml(r.message);
   text += "\nimpact: " + std::string(to_string(r.impact));
   if (!r.hint.empty()) text += "\nhint: " + xml(r.hint);
+  if (!r.rules.empty()) text += "\n" + std::string(rules_heading(r)) + ": " + xml(rules_label(r));
   if (!r.url.empty()) text += "\nurl: " + xml(r.url);
   if (!r.serial.empty()) text += "\nserial: " + xml(r.serial);
   if (const auto* object = r.evidence.as_object(); object != nullptr && !object->empty()) {

@@ -168,6 +168,9 @@ class MarkdownWriter {
     }
     std::string message = md_text(r.message);
     if (!r.hint.empty() && r.status != Status::kPass) message += "<br>hint: " + md_text(r.hint);
+    if (!r.rules.empty()) {
+      message += "<br>" + std::string(rules_heading(r)) + ": " + md_text(rules_label(r));
+    }
     out_ += "| " + std::string(status_cell(r.status)) + " | " + std::string(to_string(r.impact)) +
             " | " + check + " | " + md_code(r.role) + " | " + md_text(r.path) + " | " +
             md_code(r.url) + " | " + message + " |\n";

@@ -47,6 +47,14 @@ std::vector<const CheckResult*> ordered_results(const Report& report);
 // that are set.
 std::string request_label(const CheckResult& result);
 
+// The sub-rules a result names, with source and citation: "same-crl (ccadb,
+// CCADB §6.2), crl-number (rfc, RFC 5280 §5.2.3)"; "" when it names none.
+// On a failure or warning they are what it breaks; on a pass, what the
+// policy's sources left unjudged (the JSON report's "rules").
+std::string rules_label(const CheckResult& result);
+// "breaks" or "not judged", as rules_label's list reads for this result.
+std::string_view rules_heading(const CheckResult& result);
+
 // The serial when it names the same certificate on every run. The unused
 // serial is drawn at random per run (docs/judgement.md), also where the
 // SHA-256 CertID question repeats it: as part of a JUnit test name or a

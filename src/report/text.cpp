@@ -210,6 +210,9 @@ class TextWriter {
     }
     // What was seen backs every failure and warning; passes show it on -v.
     const bool failed = r.status == Status::kFail || r.status == Status::kWarn;
+    if (!r.rules.empty() && (failed || options_.verbose > 0)) {
+      line(indent + 4, paint(std::string(rules_heading(r)) + ":", "2") + " " + rules_label(r));
+    }
     if ((failed && !options_.quiet) || options_.verbose > 0) {
       evidence_lines(indent + 4, r.evidence, "");
     }

@@ -478,6 +478,26 @@ TEST_CASE("JSON names the sub-rules a finding breaks, and those a policy left un
   CHECK(render(report, Format::kJson).find("\"rules\"") == std::string::npos);
 }
 
+TEST_CASE("text, Markdown and JUnit name the sub-rules with source and citation") {
+  Report report = sample_report();
+  CheckResult issuer = make("crl.issuer", Status::kFail, "issued.crl", kIssuedCrl, "relying-party",
+                            "issuer differs in string type");
+  report.results = {with_rules(issuer, {&rules::kCrlIssuerByteIdentical})};
+  const std::string breaks = "breaks: byte-identical (br, BR 7.2)";
+  position(render(report, Format::kText),
+           "          hint: fix crl.issuer\n          " + breaks + "\n");
+  position(render(report, Format::kMarkdown), "<br>hint: fix crl.issuer<br>" + breaks + " |");
+  position(render(report, Format::kJunit), "\nhint: fix crl.issuer\n" + breaks);
+  // Left unjudged by an rfc-only policy: a pass, shown with -v.
+  Policy rfc;
+  rfc.sources = {Source::kRfc};
+  report.results = apply_policy(report.results, rfc);
+  REQUIRE(report.results.front().status == Status::kPass);
+  const std::string unjudged = "not judged: byte-identical (br, BR 7.2)";
+  CHECK(render(report, Format::kText).find(unjudged) == std::string::npos);
+  position(render(report, Format::kText, {.verbose = 1}), unjudged);
+}
+
 TEST_CASE("JSON escapes hostile strings and stays valid UTF-8 without raw controls") {
   const std::string json = render(hostile_report(), Format::kJson);
   CHECK_FALSE(has_raw_control(json, "\n"));
