@@ -346,20 +346,7 @@ void CrlStream::Consume(ByteView data, std::uint64_t at) {
 void CrlStream::WalkEntries(ByteView data) {
   while (!data.empty() && !entries_done_) {
     if (carry_.empty()) {
-      // Usual entries one after another, without Step's general path.
-      while (walked_.size() < kVisitRun) {
-        RevokedEntry& entry = walked_.emplace_back();
-        const std::size_t used = RevokedIterator::ReadUsual(data, &entry);
-        if (used == 0) {
-          walked_.pop_back();
-          break;
-        }
-        entry.index = entry_index_++;
-        entry_offset_ += used;
-        data = data.subspan(used);
-      }
-      if (walked_.size() == kVisitRun) VisitWalked();
-      if (entry_offset_ == gap_end_) entries_done_ = true;
+      data = data.subspan(WalkUsual(data));
       if (data.empty() || entries_done_) break;
       const std::size_t used = Step(data);
       if (entries_done_) break;
@@ -383,7 +370,8 @@ void CrlStream::WalkEntries(ByteView data) {
     const std::size_t take = std::min(data.size(), std::max<std::size_t>(want, 1));
     carry_.insert(carry_.end(), data.begin(), data.begin() + static_cast<std::ptrdiff_t>(take));
     data = data.subspan(take);
-    const std::size_t used = Step(carry_);
+    std::size_t used = WalkUsual(carry_);
+    if (used == 0) used = Step(carry_);
     if (entries_done_) break;
     if (used != 0) {
       VisitWalked();  // its serial is in carry_
@@ -394,37 +382,52 @@ void CrlStream::WalkEntries(ByteView data) {
   VisitWalked();
 }
 
+std::size_t CrlStream::WalkUsual(ByteView data) {
+  std::size_t taken = 0;
+  while (!entries_done_) {
+    RevokedEntry& entry = walked_.emplace_back();
+    const std::size_t used = RevokedIterator::ReadUsual(data.subspan(taken), &entry);
+    if (used == 0) {
+      walked_.pop_back();
+      break;
+    }
+    taken += used;
+    Walked(used);
+  }
+  return taken;
+}
+
 std::size_t CrlStream::Step(ByteView avail) {
   const std::uint64_t remaining = gap_end_ - entry_offset_;
   if (avail.size() > remaining) avail = avail.first(static_cast<std::size_t>(remaining));
-  RevokedEntry& entry = walked_.emplace_back();
-  std::size_t used = RevokedIterator::ReadUsual(avail, &entry);
-  if (used != 0) {
-    entry.index = entry_index_;
-  } else {
-    der::Header h;
-    const bool framed =
-        der::ParseHeader(avail, &h) && h.content_length <= remaining - h.header_length;
-    used = framed ? static_cast<std::size_t>(h.header_length + h.content_length) : 0;
-    if (avail.size() < std::min<std::uint64_t>(6, remaining) || (framed && avail.size() < used)) {
-      walked_.pop_back();
-      return 0;
-    }
-    // RevokedIterator judges the entry (or says why it is malformed) exactly
-    // as over the whole list: it sees the same bytes from here.
-    RevokedIterator it(framed ? avail.first(used) : avail, entry_index_, false);
-    if (!it.Next(&entry)) {
-      walked_.pop_back();
-      entries_error_ = it.error();
-      entries_done_ = true;
-      return 0;
-    }
+  der::Header h;
+  const bool framed =
+      der::ParseHeader(avail, &h) && h.content_length <= remaining - h.header_length;
+  const std::size_t used =
+      framed ? static_cast<std::size_t>(h.header_length + h.content_length) : 0;
+  if (avail.size() < std::min<std::uint64_t>(6, remaining) || (framed && avail.size() < used)) {
+    return 0;
   }
-  if (walked_.size() == kVisitRun) VisitWalked();
-  ++entry_index_;
+  // RevokedIterator judges the entry (or says why it is malformed) exactly
+  // as over the whole list: it sees the same bytes from here. WalkUsual has
+  // declined these bytes already.
+  RevokedEntry& entry = walked_.emplace_back();
+  RevokedIterator it(framed ? avail.first(used) : avail, entry_index_, false);
+  if (!it.Next(&entry)) {
+    walked_.pop_back();
+    entries_error_ = it.error();
+    entries_done_ = true;
+    return 0;
+  }
+  Walked(used);
+  return used;
+}
+
+void CrlStream::Walked(std::size_t used) {
+  walked_.back().index = entry_index_++;
   entry_offset_ += used;
   if (entry_offset_ == gap_end_) entries_done_ = true;
-  return used;
+  if (walked_.size() == kVisitRun) VisitWalked();
 }
 
 void CrlStream::VisitWalked() {

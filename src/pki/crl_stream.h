@@ -82,9 +82,15 @@ class CrlStream {
   void Locate();
   void Consume(ByteView data, std::uint64_t at);
   void WalkEntries(ByteView data);
-  // One entry from `avail` (starting at an entry): 0 when more bytes are
-  // needed, else the bytes it used; sets entries_error_ when malformed.
+  // Entries of the usual shape from the start of `data`, read by position
+  // (RevokedIterator::ReadUsual): the bytes they took.
+  std::size_t WalkUsual(ByteView data);
+  // One entry of any other shape from `avail` (starting at an entry), by
+  // the general decoder: 0 when more bytes are needed, else the bytes it
+  // used; sets entries_error_ when malformed.
   std::size_t Step(ByteView avail);
+  // Counts the entry just put in walked_, `used` bytes long.
+  void Walked(std::size_t used);
 
   EntryVisitor visitor_;
   EVP_PKEY* key_;
