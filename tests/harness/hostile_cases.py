@@ -5,16 +5,17 @@ subject and a key, so that URL is the only one fetched. The PKI comes from
 profiles/make-example-pki.sh.
 
     server = start(lab, "gzip")
-    profile = write_profile(folder, "gzip", policy_file, pki, URL, pinned_body(server))
+    profile = write_profile(folder, "gzip", policy_file, pki, [URL], pinned_body(server))
 """
 
+import json
 import os
 
 HOST = "crl.hostile.test"
 URL = f"http://{HOST}/sub.crl"
 
 PROFILE = """version: 1
-name: Hostile {case}
+name: {name}
 policy: {policy}
 issuer:
   certificate: {pki}/root.pem
@@ -22,10 +23,10 @@ subca:
   subject: "CN=Example Asia DV CA R1,O=Example Ltd,C=GB"
   public_key: {pki}/subca.pub.pem
 issued:
-  crl_distribution_points: ["{url}"]
+  crl_distribution_points: {crls}
+{extra}
 paths:
-  - name: {path_name}
-{path_body}
+{paths}
 """
 
 
@@ -65,9 +66,16 @@ def pinned_body(server):
     return f'    connect_to: ["{HOST}:80:127.0.0.1:{server.port}"]'
 
 
-def write_profile(folder, case, policy_file, pki, url, path_body, path_name="pinned"):
+def profile_text(name, policy_file, pki, crls, paths, extra=""):
+    """The profile text: `crls` the issued CRL URLs, `paths` the YAML of the
+    paths list, `extra` more keys of `issued` (test_security.py adds OCSP)."""
+    return PROFILE.format(name=json.dumps(name), policy=policy_file, pki=pki,
+                          crls=json.dumps(crls), extra=extra, paths=paths)
+
+
+def write_profile(folder, case, policy_file, pki, urls, path_body, path_name="pinned"):
     path = os.path.join(folder, f"{case}.yaml")
     with open(path, "w", encoding="utf-8") as f:
-        f.write(PROFILE.format(case=case, policy=policy_file, pki=pki, url=url,
-                               path_name=path_name, path_body=path_body))
+        f.write(profile_text(f"Hostile {case}", policy_file, pki, urls,
+                             f"  - name: {path_name}\n{path_body}"))
     return path

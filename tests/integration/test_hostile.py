@@ -21,7 +21,7 @@ SOURCE = os.environ.get("PREFLIGHT_SOURCE_DIR", os.path.join(os.path.dirname(__f
 sys.path.insert(0, os.path.join(SOURCE, "tests", "harness"))
 
 import hostile_cases  # noqa: E402
-from hostile_cases import HOST, PROFILE  # noqa: E402
+from hostile_cases import HOST  # noqa: E402
 from servers import Lab  # noqa: E402
 
 BINARY = os.environ["PREFLIGHT_BIN"]
@@ -65,12 +65,12 @@ class HostileServers(unittest.TestCase):
         cls.lab.stop()
         shutil.rmtree(cls.dir, ignore_errors=True)
 
-    def write_profile(self, case, url, path_body, path_name="pinned"):
-        return hostile_cases.write_profile(self.dir, case, self.policy, self.pki, url, path_body,
+    def write_profile(self, case, urls, path_body, path_name="pinned"):
+        return hostile_cases.write_profile(self.dir, case, self.policy, self.pki, urls, path_body,
                                            path_name)
 
     def pinned(self, case, server, url=f"http://{HOST}/sub.crl"):
-        return self.write_profile(case, url, hostile_cases.pinned_body(server))
+        return self.write_profile(case, [url], hostile_cases.pinned_body(server))
 
     def check(self, profile):
         """Runs check; returns (report, wall seconds, peak RSS bytes) after the common
@@ -168,7 +168,7 @@ class HostileServers(unittest.TestCase):
 
     def test_proxy_answering_connect_with_403(self):
         proxy = self.lab.tinyproxy(filter_hosts=[HOST.replace(".", r"\.")])
-        profile = self.write_profile("connect-403", f"https://{HOST}/sub.crl",
+        profile = self.write_profile("connect-403", [f"https://{HOST}/sub.crl"],
                                      f'    proxy: "http://127.0.0.1:{proxy.port}"', "corp-proxy")
         report, _, _ = self.check(profile)
         self.assert_reachable_fails(report, "proxy refused CONNECT (403)")
@@ -194,7 +194,7 @@ class HostileServers(unittest.TestCase):
                      f' "crl.other.test:{other.port}:127.0.0.1:{other.port}"]\n'
                      '    headers: {Authorization: "Bearer TOKEN-HOSTILE-17", '
                      'Cookie: "session=COOKIE-HOSTILE-17"}')
-        profile = self.write_profile("cross-origin", f"http://{HOST}/sub.crl", path_body)
+        profile = self.write_profile("cross-origin", [f"http://{HOST}/sub.crl"], path_body)
         self.check(profile)
         with open(origin.logs[1]) as f:
             sent_origin = f.read()
@@ -220,14 +220,10 @@ class HostileServers(unittest.TestCase):
                     .replace("max_in_flight: 16MiB", "max_in_flight: 64MiB"))
 
         def profile(case, server):
-            urls = ", ".join(f'"http://crl{i}.hostile.test/sub.crl"' for i in range(4))
+            urls = [f"http://crl{i}.hostile.test/sub.crl" for i in range(4)]
             pins = ", ".join(f'"crl{i}.hostile.test:80:127.0.0.1:{server.port}"' for i in range(4))
-            path = os.path.join(self.dir, f"{case}.yaml")
-            with open(path, "w", encoding="utf-8") as f:
-                f.write(PROFILE.format(case=case, policy=policy, pki=self.pki, url="X",
-                                       path_name="pinned", path_body=f"    connect_to: [{pins}]")
-                        .replace('["X"]', f"[{urls}]"))
-            return path
+            return hostile_cases.write_profile(self.dir, case, policy, self.pki, urls,
+                                               f"    connect_to: [{pins}]")
 
         # ASan's quarantine would keep freed bodies resident: off for the measured runs.
         env = dict(os.environ)
@@ -257,13 +253,9 @@ class HostileServers(unittest.TestCase):
     def test_jobs_256_under_an_open_file_limit_of_256(self):
         slow = self.lab.hostile("delay", ms=300, body="not a crl")
         count = 300
-        urls = ", ".join(f'"http://{HOST}/sub{i}.crl"' for i in range(count))
-        profile = self.write_profile("many-urls", "X",
+        urls = [f"http://{HOST}/sub{i}.crl" for i in range(count)]
+        profile = self.write_profile("many-urls", urls,
                                      f'    connect_to: ["{HOST}:80:127.0.0.1:{slow.port}"]')
-        with open(profile, encoding="utf-8") as f:
-            text = f.read().replace('["X"]', f"[{urls}]")
-        with open(profile, "w", encoding="utf-8") as f:
-            f.write(text)
 
         def low_limit():
             resource.setrlimit(resource.RLIMIT_NOFILE, (256, 256))

@@ -218,7 +218,7 @@ class Rfc5280Sweep(unittest.TestCase):
             with self.subTest(case=case):
                 server = hostile_cases.start(lab, case)
                 profile = hostile_cases.write_profile(d, case, policies["hostile-lab"], pki,
-                                                      hostile_cases.URL,
+                                                      [hostile_cases.URL],
                                                       hostile_cases.pinned_body(server))
                 argv = [BINARY, "check", profile, "--format", "json", "--timeout", "2s",
                         "--no-progress"]

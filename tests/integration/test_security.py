@@ -22,6 +22,7 @@ import urllib.parse
 SOURCE = os.environ.get("PREFLIGHT_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
 sys.path.insert(0, os.path.join(SOURCE, "tests", "harness"))
 
+from hostile_cases import profile_text  # noqa: E402
 from servers import Lab  # noqa: E402
 
 BINARY = os.environ["PREFLIGHT_BIN"]
@@ -40,21 +41,6 @@ TOKEN = "tok-9f8e7d6c5b4a"
 POLICY = """extends: cabf-tls-br
 name: security-lab
 max_body: 1MiB
-"""
-
-PROFILE = """version: 1
-name: {name}
-policy: {policy}
-issuer:
-  certificate: {pki}/root.pem
-subca:
-  subject: "CN=Example Asia DV CA R1,O=Example Ltd,C=GB"
-  public_key: {pki}/subca.pub.pem
-issued:
-  crl_distribution_points: {crls}
-{extra}
-paths:
-{paths}
 """
 
 
@@ -107,8 +93,7 @@ class Security(unittest.TestCase):
     def profile(self, name, crls, paths, extra="", file=None):
         file = file or self.path(name.replace("/", "_") + ".yaml")
         with open(file, "w", encoding="utf-8") as f:
-            f.write(PROFILE.format(name=json.dumps(name), policy=self.policy, pki=self.pki,
-                                   crls=json.dumps(crls), extra=extra, paths=paths))
+            f.write(profile_text(name, self.policy, self.pki, crls, paths, extra))
         return file
 
     def fresh(self, name):
