@@ -231,19 +231,21 @@ CrlExpectation inspect_crl_expectation(const Context& c, const InspectOptions& o
 
 // With --issuer, check_crl walks the entries once for everything: the
 // checks, the --serial lookup and the summary's count (*facts). `stream`:
-// the CRL as read in windows, judged as it passed.
+// the CRL as read in windows, judged as it passed; without --issuer its
+// facts still give the summary's count and digest, and the lookup.
 Judgement judge_crl(ByteView body, const Context& c, const InspectOptions& o, CrlFacts* facts,
                     CrlCheckStream* stream) {
   Judgement j;
   if (!c.issuer) {
-    if (!c.serial) return j;
     if (stream != nullptr) {
       stream->judge(c.policy, c.at, facts);
-      if (facts->lookups && facts->lookups->size() == 1) {
+      if (c.serial && facts->lookups && facts->lookups->size() == 1) {
         j.cert_status = (*facts->lookups)[0] ? "revoked" : "good";
       }
-    } else if (auto found = lookup_serials(body, {*c.serial}); found && found->size() == 1) {
-      j.cert_status = (*found)[0] ? "revoked" : "good";
+    } else if (c.serial) {
+      if (auto found = lookup_serials(body, {*c.serial}); found && found->size() == 1) {
+        j.cert_status = (*found)[0] ? "revoked" : "good";
+      }
     }
     return j;
   }
@@ -466,9 +468,6 @@ int run_inspect(const InspectOptions& o) {
       // A PEM file is judged on its decoded DER, held whole.
       CrlCheckStream* judged_stream = artifact.pem ? nullptr : stream.get();
       j = judge_crl(judged, c, o, &facts, judged_stream);
-      if (judged_stream != nullptr && !c.issuer && !c.serial) {
-        judged_stream->judge(c.policy, c.at, &facts);  // the summary's count and digest
-      }
       if (crl_walk == CrlWalk::kFull) break;
       if (facts.parsed) {
         artifact.json.set("entry_count", facts.entry_count);
