@@ -1,7 +1,9 @@
 """inspect (README, docs/cli.md): artifacts made by `openssl ca` and `openssl ocsp`
 decode in text and JSON; with --issuer they are judged like check does."""
 
+import base64
 import functools
+import hashlib
 import http.server
 import json
 import os
@@ -19,6 +21,8 @@ import inspect_artifacts  # noqa: E402
 from inspect_artifacts import judged  # noqa: E402
 
 BIN = os.environ.get("PREFLIGHT_BIN", "subca-preflight")
+MAKE_CRL = os.path.join(os.environ.get("PREFLIGHT_BUILD_DIR", ""), "tests", "bench",
+                        "bench_make_crl")
 
 
 class InspectTest(unittest.TestCase):
@@ -223,6 +227,40 @@ class InspectTest(unittest.TestCase):
         self.assertEqual(self.inspect(self.path("crl.der"), "--format", "yaml").returncode, 2)
         self.assertEqual(self.inspect(self.path("crl.der"), "--expect", "good").returncode, 2)
         self.assertEqual(self.inspect(self.path("crl.der"), "--at", "yesterday").returncode, 2)
+
+    def test_a_crl_over_4_mib_read_in_windows_says_what_the_whole_file_says(self):
+        """Past 4 MiB a DER file is mapped a window at a time and walked as it
+        passes (docs/judgement.md); the same CRL as PEM is read whole."""
+        folder = os.path.join(self.dir, "windows")
+        os.makedirs(folder, exist_ok=True)
+        der, ca = os.path.join(folder, "big.crl"), os.path.join(folder, "ca.pem")
+        made = subprocess.run([MAKE_CRL, "100000", der, ca], capture_output=True, text=True,
+                              check=True, timeout=120)
+        serials = dict(line.split() for line in made.stdout.splitlines())
+        with open(der, "rb") as f:
+            body = f.read()
+        self.assertGreater(len(body), 4 << 20)
+        pem = os.path.join(folder, "big.pem")
+        with open(pem, "w") as f:
+            f.write("-----BEGIN X509 CRL-----\n" + base64.encodebytes(body).decode() +
+                    "-----END X509 CRL-----\n")
+        for args, code, status in (
+                ((), 0, None),
+                (("--serial", serials["last"]), 0, "revoked"),
+                (("--serial", serials["absent"]), 0, "good"),
+                (("--issuer", ca, "--serial", serials["middle"], "--expect", "revoked"), 0,
+                 "revoked"),
+                (("--issuer", ca, "--serial", serials["absent"], "--expect", "revoked"), 1, "good")):
+            with self.subTest(args=args):
+                windowed = self.inspect_json(der, *args, expect_code=code)
+                whole = self.inspect_json(pem, *args, expect_code=code)
+                self.assertEqual(windowed["artifact"]["entry_count"], 100000)
+                self.assertEqual(windowed["artifact"]["sha256"], hashlib.sha256(body).hexdigest())
+                self.assertEqual(windowed["cert_status"], status)
+                self.assertEqual(windowed["artifact"].pop("encoding"), "DER")
+                self.assertEqual(whole["artifact"].pop("encoding"), "PEM")
+                for key in ("artifact", "cert_status", "verdict", "summary", "results"):
+                    self.assertEqual(windowed[key], whole[key], key)
 
 
 if __name__ == "__main__":
