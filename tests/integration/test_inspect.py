@@ -12,6 +12,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 import unittest
 
 SOURCE = os.environ.get("PREFLIGHT_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -244,6 +245,8 @@ class InspectTest(unittest.TestCase):
         with open(pem, "w") as f:
             f.write("-----BEGIN X509 CRL-----\n" + base64.encodebytes(body).decode() +
                     "-----END X509 CRL-----\n")
+        # Both readings judged at the same instant: the messages give times left.
+        at = ("--at", time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
         for args, code, status in (
                 ((), 0, None),
                 (("--serial", serials["last"]), 0, "revoked"),
@@ -252,8 +255,8 @@ class InspectTest(unittest.TestCase):
                  "revoked"),
                 (("--issuer", ca, "--serial", serials["absent"], "--expect", "revoked"), 1, "good")):
             with self.subTest(args=args):
-                windowed = self.inspect_json(der, *args, expect_code=code)
-                whole = self.inspect_json(pem, *args, expect_code=code)
+                windowed = self.inspect_json(der, *at, *args, expect_code=code)
+                whole = self.inspect_json(pem, *at, *args, expect_code=code)
                 self.assertEqual(windowed["artifact"]["entry_count"], 100000)
                 self.assertEqual(windowed["artifact"]["sha256"], hashlib.sha256(body).hexdigest())
                 self.assertEqual(windowed["cert_status"], status)
